@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
 import { installOutputRedaction } from "./client/secrets.js";
 import { EXIT } from "./cli/errors.js";
@@ -13,7 +13,7 @@ import * as serve from "./commands/serve.js";
 // actions, so `--help` and usage errors answer at once.
 installOutputRedaction();
 
-const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+const { version } = packageJson();
 
 const program = new Command("rerank-harness")
   .description("Conformance and load-testing harness for rerank APIs (vLLM, TEI, Infinity, llama.cpp, Jina, Cohere)")
@@ -40,5 +40,19 @@ try {
     throw err;
   }
 }
+/** package.json sits one level up from src/ and two from dist/src/. */
+function packageJson(): { version: string } {
+  const require = createRequire(import.meta.url);
+  for (const candidate of ["../package.json", "../../package.json"]) {
+    try {
+      const pkg = require(candidate) as { name?: string; version: string };
+      if (pkg.name === "rerank-harness") return pkg;
+    } catch {
+      // not at this depth
+    }
+  }
+  return { version: "unknown" };
+}
+
 // Lingering sockets or timers in libraries must not keep a finished command alive.
 process.exit(process.exitCode ?? EXIT.ok);

@@ -255,6 +255,9 @@ function toTransportError(err: unknown, elapsedMs: number, deadlineHit: boolean,
   const code = e.code ?? e.cause?.code ?? "";
   const mapped = UNDICI_CODES[code] ?? (code.startsWith("HPE_") ? "ERR_NOT_HTTP" : "ERR_TRANSPORT");
   const detail = redact(e.cause?.message ?? e.message ?? String(err));
+  if (e instanceof undiciErrors.HTTPParserError || e?.name === "HTTPParserError") {
+    return new TransportError("ERR_NOT_HTTP", `not a valid HTTP response: ${detail}`, elapsedMs);
+  }
   if (e instanceof undiciErrors.BodyTimeoutError) return new TransportError("ERR_BODY_TIMEOUT", `body stalled past ${timeoutMs} ms`, elapsedMs);
   if (e instanceof undiciErrors.HeadersTimeoutError) return new TransportError("ERR_HEADERS_TIMEOUT", `no headers within ${timeoutMs} ms`, elapsedMs);
   return new TransportError(mapped, `${describe(mapped)}: ${detail}`, elapsedMs);
