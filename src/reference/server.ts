@@ -108,7 +108,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   });
   app.setErrorHandler((error, _request, reply) => {
     const apiError = error instanceof ApiError ? error : apiErrorFromFramework(error as never);
-    if (apiError.status >= 500) log(`internal error: ${(error as Error).stack ?? String(error)}`);
+    if (!(error instanceof ApiError) && apiError.status >= 500) log(`internal error: ${(error as Error).stack ?? String(error)}`);
     return send(reply, apiError);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -1,71 +1,103 @@
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import type { InferenceSession as OrtSession } from "onnxruntime-node";
+import { Worker } from "node:worker_threads";
 import { InvalidModelError } from "./errors.js";
 import type { EncodedPair } from "./pair-encoder.js";
+import { SESSION_WORKER_SOURCE } from "./session-worker.js";
 
-/** An onnxruntime session for a cross-encoder: padded int64 batches in, logits [batch, labels] out. */
+const CROSS_ENCODER_INPUTS = ["input_ids", "attention_mask", "token_type_ids"];
+
+interface Pending {
+  resolve: (v: { logits: Float32Array; labels: number }) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * An onnxruntime session for a cross-encoder, run in a worker thread: padded int64 batches in,
+ * logits [batch, labels] out. intra-op threads match the cores; runs are issued one at a time.
+ */
 export class CrossEncoderSession {
-  private constructor(
-    private readonly ort: typeof import("onnxruntime-node"),
-    private readonly session: OrtSession,
-    private readonly padId: number,
-  ) {}
+  private nextId = 0;
+  private readonly pending = new Map<number, Pending>();
+  private failure: Error | undefined;
 
-  static async create(modelPath: string, opts: { padId?: number; threads?: number } = {}): Promise<CrossEncoderSession> {
-    const ort = await import("onnxruntime-node");
-    let session: OrtSession;
-    try {
-      session = await ort.InferenceSession.create(modelPath, {
-        // One run at a time uses every core; more inter-op threads would only oversubscribe.
-        intraOpNumThreads: opts.threads ?? availableParallelism(),
-        interOpNumThreads: 1,
-        executionMode: "sequential",
-        graphOptimizationLevel: "all",
-      });
-    } catch (err) {
-      throw new InvalidModelError(`cannot load ONNX model ${modelPath}: ${(err as Error).message}`, { cause: err });
-    }
-    if (!session.inputNames.includes("input_ids")) {
-      throw new InvalidModelError(`${modelPath}: expected an input named input_ids, found ${session.inputNames.join(", ")}`);
-    }
-    return new CrossEncoderSession(ort, session, opts.padId ?? 0);
+  private constructor(
+    private readonly worker: Worker,
+    readonly inputNames: readonly string[],
+    private readonly padId: number,
+  ) {
+    worker.on("message", (msg: { id: number; logits?: Float32Array; dims?: number[]; error?: string }) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (msg.error !== undefined || !msg.logits) p.reject(new InvalidModelError(`inference failed: ${msg.error}`));
+      else p.resolve({ logits: msg.logits, labels: msg.dims && msg.dims.length > 1 ? Number(msg.dims.at(-1)) : 1 });
+    });
+    const fail = (err: Error) => {
+      this.failure ??= err;
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    worker.on("error", fail);
+    worker.on("exit", () => fail(new Error("inference worker exited")));
   }
 
-  get inputNames(): readonly string[] {
-    return this.session.inputNames;
+  static async create(modelPath: string, opts: { padId?: number; threads?: number } = {}): Promise<CrossEncoderSession> {
+    const ortPath = createRequire(import.meta.url).resolve("onnxruntime-node");
+    const worker = new Worker(SESSION_WORKER_SOURCE, {
+      eval: true,
+      workerData: { ortPath, modelPath, threads: opts.threads ?? availableParallelism() },
+    });
+    const ready = await new Promise<{ inputNames: string[] }>((resolve, reject) => {
+      worker.once("message", (msg: { ready?: boolean; inputNames: string[]; fatal?: string }) =>
+        msg.ready ? resolve(msg) : reject(new InvalidModelError(`cannot load ONNX model ${modelPath}: ${msg.fatal}`)),
+      );
+      worker.once("error", (err) => reject(new InvalidModelError(`cannot load ONNX model ${modelPath}: ${err.message}`)));
+    }).catch(async (err: unknown) => {
+      await worker.terminate();
+      throw err;
+    });
+    const unknown = ready.inputNames.filter((n) => !CROSS_ENCODER_INPUTS.includes(n));
+    if (!ready.inputNames.includes("input_ids") || unknown.length > 0) {
+      await worker.terminate();
+      throw new InvalidModelError(`${modelPath}: inputs ${ready.inputNames.join(", ")} are not a cross-encoder's`);
+    }
+    return new CrossEncoderSession(worker, ready.inputNames, opts.padId ?? 0);
   }
 
   /** Pads to the longest pair (attention mask 0 on padding) and returns logits row-major. */
-  async run(pairs: readonly EncodedPair[]): Promise<{ logits: Float32Array; labels: number }> {
-    const batch = pairs.length;
-    const seq = Math.max(1, ...pairs.map((p) => p.ids.length));
-    const ids = new BigInt64Array(batch * seq).fill(BigInt(this.padId));
-    const mask = new BigInt64Array(batch * seq);
-    const types = new BigInt64Array(batch * seq);
-    pairs.forEach((p, row) => {
-      const base = row * seq;
-      for (let i = 0; i < p.ids.length; i++) {
-        ids[base + i] = BigInt(p.ids[i]!);
-        mask[base + i] = 1n;
-        types[base + i] = BigInt(p.typeIds[i]!);
-      }
+  run(pairs: readonly EncodedPair[]): Promise<{ logits: Float32Array; labels: number }> {
+    if (this.failure) return Promise.reject(this.failure);
+    const { ids, mask, types, dims } = padBatch(pairs, this.padId);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, ids, mask, types, dims }, [ids.buffer, mask.buffer, types.buffer]);
     });
-    const dims = [batch, seq];
-    const all: Record<string, BigInt64Array> = { input_ids: ids, attention_mask: mask, token_type_ids: types };
-    const feeds: Record<string, import("onnxruntime-node").Tensor> = {};
-    for (const name of this.session.inputNames) {
-      const data = all[name];
-      if (!data) throw new InvalidModelError(`model input ${name} is not a cross-encoder input`);
-      feeds[name] = new this.ort.Tensor("int64", data, dims);
-    }
-    const out = await this.session.run(feeds);
-    const tensor = out.logits ?? out[this.session.outputNames[0]!];
-    if (!tensor || tensor.type !== "float32") throw new InvalidModelError("model output is not float32 logits");
-    const labels = tensor.dims.length > 1 ? Number(tensor.dims[tensor.dims.length - 1]) : 1;
-    return { logits: tensor.data as Float32Array, labels };
   }
 
   async release(): Promise<void> {
-    await this.session.release();
+    const exited = new Promise((r) => this.worker.once("exit", r));
+    this.worker.postMessage({ release: true });
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
+    await this.worker.terminate();
   }
+}
+
+/** Int64 tensors for a batch, padded to its longest pair. */
+export function padBatch(pairs: readonly EncodedPair[], padId: number) {
+  const batch = pairs.length;
+  const seq = Math.max(1, ...pairs.map((p) => p.ids.length));
+  const ids = new BigInt64Array(batch * seq).fill(BigInt(padId));
+  const mask = new BigInt64Array(batch * seq);
+  const types = new BigInt64Array(batch * seq);
+  pairs.forEach((p, row) => {
+    const base = row * seq;
+    for (let i = 0; i < p.ids.length; i++) {
+      ids[base + i] = BigInt(p.ids[i]!);
+      mask[base + i] = 1n;
+      types[base + i] = BigInt(p.typeIds[i]!);
+    }
+  });
+  return { ids, mask, types, dims: [batch, seq] };
 }

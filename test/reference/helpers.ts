@@ -54,3 +54,12 @@ export function isErrorEnvelope(body: any, status: number): boolean {
     body.error.code === status
   );
 }
+
+/** Polls /metrics until the scoring queue holds at least `n` requests (or ~2 s pass). */
+export async function waitForQueueDepth(baseUrl: string, n: number): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const depth = Number(/^rerank_queue_depth (\d+)$/m.exec((await get(`${baseUrl}/metrics`)).text)?.[1] ?? 0);
+    if (depth >= n) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
