@@ -14,8 +14,12 @@ export const TargetSettings = z.strictObject({
   gpus: z.string().min(1).optional(),
   /** Embedded target: the reference model it runs. */
   reference: z.string().min(1).optional(),
-  /** Process target: the health path to wait for (default /health). */
+  /** Process and container targets: the health path to wait for (default /health). */
   health: z.string().startsWith("/").optional(),
+  /** Process target: its base URL, when the process does not print it. */
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  /** Process target: the port it listens on (base URL http://127.0.0.1:PORT). */
+  port: z.coerce.number().int().min(1).max(65535).optional(),
 });
 export type TargetSettings = z.infer<typeof TargetSettings>;
 

@@ -26,6 +26,16 @@ export interface TargetContext {
   timeoutMs: number;
   /** Progress lines ("starting container…"); stderr in the CLI. */
   log: (line: string) => void;
+  /** Container targets (per-target settings win): image, the model it loads, GPUs (all | 0,1 | none). */
+  image?: string;
+  servedModel?: string;
+  gpus?: string;
+  /** Host folder mounted as the containers' Hugging Face cache (default $HF_HOME or ~/.cache/huggingface). */
+  cacheDir?: string;
+  /** Where container and process output is written (default: the system temp folder). */
+  logDir?: string;
+  /** How long a container or process may take to become healthy (defaults: 15 min, 120 s). */
+  startupTimeoutMs?: number;
 }
 
 export class TargetStartError extends Error {
