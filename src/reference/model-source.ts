@@ -44,10 +44,15 @@ export async function resolveModelFiles(spec: string, opts: ModelSourceOptions =
   if (isFixtureName(spec)) return fromDirectory(await fixtureModelDir(spec), candidates, spec);
   const path = resolve(spec.startsWith("~/") ? join(homedir(), spec.slice(2)) : spec);
   if (await isDir(path)) return fromDirectory(path, candidates, spec);
-  if (REPO_ID_RE.test(spec) && !spec.startsWith(".")) return fromHub(spec, candidates, opts);
+  if (isRepoId(spec)) return fromHub(spec, candidates, opts);
   throw new ModelNotFoundError(
     `Unknown model "${spec}": not a built-in fixture (bm25, tiny-bert), not a directory, not a Hugging Face repo id (org/name).`,
   );
+}
+
+/** `org/name` or `org/name@revision`, with no path tricks (`..`) that could escape the cache or URL. */
+function isRepoId(spec: string): boolean {
+  return REPO_ID_RE.test(spec) && !spec.split(/[/@]/).some((part) => part === "." || part === ".." || part.includes(".."));
 }
 
 function modelCandidates(dtype: ModelDtype): string[] {

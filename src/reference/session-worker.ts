@@ -4,7 +4,7 @@
  * tokenize the next requests while a batch runs. Kept as plain JS (eval'd) so it works the same
  * from TypeScript sources (tsx, vitest) and from the compiled dist/.
  *
- * workerData: { ortPath, modelPath, threads }. Messages in: { id, ids, mask, types, dims } (int64
+ * workerData: { ortPath, modelPath, threads, spin }. Messages in: { id, ids, mask, types, dims } (int64
  * buffers) or { release: true }. Messages out: { ready, inputNames, outputNames } | { id, logits,
  * dims } | { id, error } | { fatal }.
  */
@@ -19,6 +19,8 @@ const ort = require(workerData.ortPath);
       interOpNumThreads: 1,
       executionMode: "sequential",
       graphOptimizationLevel: "all",
+      // Idle intra-op threads must not spin: the HTTP thread needs that core to tokenize.
+      extra: workerData.spin ? {} : { session: { intra_op: { allow_spinning: "0" } } },
     });
   } catch (err) {
     parentPort.postMessage({ fatal: String(err && err.message || err) });

@@ -46,7 +46,7 @@ export class CrossEncoderSession {
     const ortPath = createRequire(import.meta.url).resolve("onnxruntime-node");
     const worker = new Worker(SESSION_WORKER_SOURCE, {
       eval: true,
-      workerData: { ortPath, modelPath, threads: opts.threads ?? availableParallelism() },
+      workerData: { ortPath, modelPath, threads: opts.threads ?? availableParallelism(), spin: process.env.RERANK_HARNESS_ORT_SPIN === "1" },
     });
     const ready = await new Promise<{ inputNames: string[] }>((resolve, reject) => {
       worker.once("message", (msg: { ready?: boolean; inputNames: string[]; fatal?: string }) =>
