@@ -57,6 +57,8 @@ export interface DialectExpectations {
     shape: "object" | "string";
     /** When not echoed: the field is absent, null, or either. */
     whenOmitted: "absent" | "null" | "absent-or-null";
+    /** The result field that carries the echoed document (`document`, or TEI's `text`). */
+    field: string;
   } | null;
   score: {
     /** probability: sigmoid/softmax output in [0,1]; logit: unbounded; any: not assumed. */

@@ -52,7 +52,7 @@ export const cohereV1 = defineDialect({
   expectations: {
     topN: { zero: "rejected", negative: "rejected" }, // top_n minimum 1
     // return_documents default false; absent (not null) when off — joonsoome/embed-rerank#11 broke LiteLLM with null
-    returnDocuments: { switchable: true, byDefault: false, shape: "object", whenOmitted: "absent" },
+    returnDocuments: { switchable: true, byDefault: false, shape: "object", whenOmitted: "absent", field: "document" }, // results[].document (cohere-openapi.yaml)
     score: { kind: "probability" }, // relevance_score normalized [0,1]
     ties: "unspecified",
     objectDocuments: true, // string | map<string,string> with text

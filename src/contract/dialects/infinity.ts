@@ -61,7 +61,7 @@ export const infinity = defineDialect({
   expectations: {
     topN: { zero: "rejected", negative: "rejected" }, // top_n gt=0 (test_torch_reranker.py: -1 and 0 → 422)
     // return_documents default false; document is a bare string, null otherwise (⚠ verify)
-    returnDocuments: { switchable: true, byDefault: false, shape: "string", whenOmitted: "absent-or-null" },
+    returnDocuments: { switchable: true, byDefault: false, shape: "string", whenOmitted: "absent-or-null", field: "document" }, // ReRankResult.results[].document (pymodels.py)
     score: { kind: "probability" }, // sigmoid unless raw_scores
     ties: "input-order", // Python stable sort
     objectDocuments: false, // strings only; objects → 422

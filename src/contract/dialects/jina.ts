@@ -57,7 +57,7 @@ export const jina = defineDialect({
   expectations: {
     topN: { zero: "rejected", negative: "rejected" }, // top_n: integer ≥1 | null
     // return_documents default true; document in practice {text}
-    returnDocuments: { switchable: true, byDefault: true, shape: "object", whenOmitted: "absent-or-null" },
+    returnDocuments: { switchable: true, byDefault: true, shape: "object", whenOmitted: "absent-or-null", field: "document" }, // RerankingResponse.results[].document
     score: { kind: "probability" }, // [0,1]-ish relevance scores
     ties: "unspecified",
     objectDocuments: true, // documents: string | {text}

@@ -40,7 +40,7 @@ export const tei = defineDialect({
   expectations: {
     topN: null,
     // return_text (default false) → `text` as a bare string, omitted (not null) otherwise
-    returnDocuments: { switchable: true, byDefault: false, shape: "string", whenOmitted: "absent" },
+    returnDocuments: { switchable: true, byDefault: false, shape: "string", whenOmitted: "absent", field: "text" }, // Rank.text (types.rs)
     score: { kind: "probability" }, // sigmoid/softmax unless raw_scores (core/src/infer.rs predict)
     ties: "reverse-input-order", // ascending stable sort then reverse()
     objectDocuments: false,

@@ -66,7 +66,7 @@ export const vllm = defineDialect({
     // RerankRequest.top_n default 0; <=0 → all; > len → all. Newest layout may add ge=0 (negative → 400).
     topN: { zero: "all", negative: "all-or-rejected" },
     // No return_documents support: document{text} always present (scoring/serving.py).
-    returnDocuments: { switchable: false, byDefault: true, shape: "object", whenOmitted: "absent-or-null" },
+    returnDocuments: { switchable: false, byDefault: true, shape: "object", whenOmitted: "absent-or-null", field: "document" }, // RerankResult.document (scoring/protocol.py)
     // Cross-encoders: sigmoid by default; bi-encoders give cosine [-1,1] (docs scoring.md) — so not assumed.
     score: { kind: "any" },
     ties: "input-order", // Python stable list.sort(reverse=True)
