@@ -1,12 +1,98 @@
-import type { Command } from "commander";
-import { addCommonOptions } from "../cli/options.js";
-import { action, EXIT } from "../cli/errors.js";
+import { InvalidArgumentError, type Command } from "commander";
+import { addCommonOptions, intArg, type CommonOptions } from "../cli/options.js";
+import { action, EXIT, UsageError } from "../cli/errors.js";
+import { formatDuration } from "../cli/duration.js";
+
+interface CheckOptions extends CommonOptions {
+  list?: boolean;
+  strict?: boolean;
+  fuzz: number;
+  seed: number;
+  only?: string[];
+  junit?: string;
+  json?: string;
+  verbose?: boolean;
+}
+
+function idListArg(value: string): string[] {
+  const ids = value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (ids.length === 0) throw new InvalidArgumentError("give one or more check ids or prefixes, comma-separated");
+  return ids;
+}
 
 export function define(program: Command): void {
-  addCommonOptions(program.command("check").description("(check has not landed yet)")).action(
-    action(async () => {
-      process.stderr.write("error: 'check' has not landed yet\n");
-      return EXIT.usage;
-    }),
-  );
+  const cmd = program
+    .command("check")
+    .description("run the conformance suites against a target; console summary, --junit FILE, --json FILE")
+    .option("--list", "print the check catalogue (ids, levels, dialects) and exit")
+    .option("--strict", "SHOULD failures and warnings fail the run too")
+    .option("--fuzz <n>", "generated requests per fuzz check (0: none)", intArg(0), 50)
+    .option("--seed <n>", "seed for generated requests and shuffles", intArg(0), 1)
+    .option("--only <ids>", "run only checks whose id starts with one of these (comma-separated), e.g. sort.,errors.malformed_json", idListArg)
+    .option("--junit <file>", "write a JUnit XML report")
+    .option("--json <file>", "write a JSON report with each check's evidence")
+    .option("--verbose", "print each passing check's statement too");
+  addCommonOptions(cmd).action(action(runCheck));
+}
+
+async function runCheck(options: CheckOptions): Promise<number> {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (options.list) {
+    const { renderCatalogue } = await import("../checks/list.js");
+    process.stdout.write(renderCatalogue());
+    return EXIT.ok;
+  }
+  const { unknownPrefixes } = await import("../checks/catalogue/index.js");
+  const unknown = unknownPrefixes(options.only ?? []);
+  if (unknown.length > 0) throw new UsageError(`--only ${unknown.join(",")} selects no check (see check --list)`);
+
+  const { startTarget, targetSpecsFromOptions } = await import("../targets/start.js");
+  const specs = await targetSpecsFromOptions(options);
+  if (specs.length > 1) throw new UsageError(`check runs against one target (got ${specs.length}); use compare for several`);
+
+  const target = await startTarget(specs[0]!, {
+    dialect: options.dialect,
+    model: options.model,
+    reference: options.reference ?? "bm25",
+    apiKeyEnv: options.apiKeyEnv,
+    timeoutMs: options.timeout,
+    log,
+  });
+  try {
+    const { runConformance, PreflightError } = await import("../checks/run.js");
+    let report;
+    try {
+      report = await runConformance(target, {
+        strict: options.strict ?? false,
+        fuzz: options.fuzz,
+        seed: options.seed,
+        ...(options.only ? { only: options.only } : {}),
+        timeoutMs: options.timeout,
+        log,
+      });
+    } catch (err) {
+      if (err instanceof PreflightError) {
+        log(`error: ${err.message}`);
+        return EXIT.usage;
+      }
+      throw err;
+    }
+    const { renderCheckConsole } = await import("../report/check-console.js");
+    process.stdout.write(renderCheckConsole(report, { verbose: options.verbose ?? false }));
+    const { writeJsonReport, writeReportFile } = await import("../report/write-file.js");
+    if (options.junit) {
+      const { renderJUnit } = await import("../report/junit.js");
+      await writeReportFile(options.junit, renderJUnit(report));
+      log(`wrote ${options.junit}`);
+    }
+    if (options.json) {
+      const { checkJson } = await import("../report/check-json.js");
+      await writeJsonReport(options.json, checkJson(report));
+      log(`wrote ${options.json}`);
+    }
+    log(`check finished in ${formatDuration(report.durationMs)}`);
+    return report.passed ? EXIT.ok : EXIT.failed;
+  } finally {
+    await target.stop();
+  }
 }
