@@ -29,9 +29,14 @@ export function newHistogram(significantDigits: 2 | 3 = 3): Histogram {
   return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: significantDigits, autoResize: true });
 }
 
-/** Records a duration given in milliseconds (fractions kept as microseconds). */
+/** Records a duration given in milliseconds (fractions kept as microseconds; negatives as 0). */
 export function recordMs(h: Histogram, ms: number): void {
-  h.recordValue(Math.max(1, Math.round(ms * 1000)));
+  h.recordValue(Math.max(0, Math.round(ms * 1000)));
+}
+
+/** The smallest recorded value, 0 included (minNonZeroValue alone would skip zeros). */
+function minValue(h: Histogram): number {
+  return h.getValueAtPercentile(0) === 0 ? 0 : h.minNonZeroValue;
 }
 
 export function encodeHistogram(h: Histogram): string {
@@ -56,7 +61,7 @@ const usToMs = (us: number): number => round3(us / 1000);
 export function summarise(h: Histogram): LatencySummary {
   if (h.totalCount === 0) return { min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 };
   return {
-    min: usToMs(h.minNonZeroValue),
+    min: usToMs(minValue(h)),
     mean: usToMs(h.mean),
     p50: usToMs(h.getValueAtPercentile(50)),
     p90: usToMs(h.getValueAtPercentile(90)),
@@ -75,7 +80,7 @@ export function percentileDistribution(h: Histogram): PercentilePoint[] {
   if (h.totalCount === 0) return [];
   return DISTRIBUTION_PERCENTILES.map((p) => ({
     percentile: p,
-    latency_ms: usToMs(p === 0 ? h.minNonZeroValue : p === 100 ? h.maxValue : h.getValueAtPercentile(p)),
+    latency_ms: usToMs(p === 0 ? minValue(h) : p === 100 ? h.maxValue : h.getValueAtPercentile(p)),
   }));
 }
 

@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { clockMs } from "./clock.js";
 import { runShard, type ShardPlan } from "./engine.js";
@@ -41,19 +43,23 @@ async function runInProcess(plan: ShardPlan, onTick?: (progress: ShardProgress[]
   }
 }
 
-/** Where the worker entry lives: next to this module, as .ts under tsx/vitest or .js once built. */
-function workerEntry(): { url: URL; execArgv: string[] } {
-  const fromSource = import.meta.url.endsWith(".ts");
-  return {
-    url: new URL(fromSource ? "./worker.ts" : "./worker.js", import.meta.url),
-    execArgv: fromSource ? ["--import", "tsx"] : [],
-  };
+/**
+ * The worker entry: worker.js next to this module once built; from source (tsx, vitest) a small
+ * bootstrap that registers tsx in the new thread first, since loader flags do not reach workers.
+ */
+function workerEntry(): { script: string | URL; eval: boolean } {
+  if (!import.meta.url.endsWith(".ts")) return { script: new URL("./worker.js", import.meta.url), eval: false };
+  // require.resolve picks the CommonJS build; the ESM one sits beside it.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
+  const entry = new URL("./worker.ts", import.meta.url).href;
+  const script = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return { script, eval: true };
 }
 
 async function runInWorkers(plans: ShardPlan[], onTick?: (progress: ShardProgress[], t0: number) => void): Promise<ShardsRun> {
   const entry = workerEntry();
   const latest: Array<ShardProgress | undefined> = plans.map(() => undefined);
-  const workers = plans.map((plan) => new Worker(entry.url, { workerData: { plan }, execArgv: entry.execArgv }));
+  const workers = plans.map((plan) => new Worker(entry.script, { eval: entry.eval, workerData: { plan } }));
   let ticker: NodeJS.Timeout | undefined;
   try {
     const ready = workers.map((w, i) => waitFor(w, i, "ready", WORKER_READY_TIMEOUT_MS));

@@ -92,7 +92,7 @@ function summarySection(runs: LoadHtmlRun[], names: string[]): string {
       );
     }
   }
-  return `<section class="card"><h2>Summary</h2><table>${head}${rows.join("")}</table>
+  return `<section class="card"><h2>Summary</h2><div class="scroll"><table>${head}${rows.join("")}</table></div>
 <p class="meta">Latency is measured from each request's intended send time (open loop: no coordinated omission), successful requests only, recorded in HdrHistogram. A scenario passes when p95 ≤ its target, the achieved rate ≥ the minimum, and errors plus dropped sends stay within the allowed share.</p></section>`;
 }
 
@@ -162,29 +162,33 @@ const PAGE_SCRIPT = String.raw`
 
   data.scenarios.forEach(function (sc, index) {
     var dist = [], lat = [], tput = [];
-    var tMax = 1;
+    var tMax = 1, dMax = 1;
     sc.results.forEach(function (r, i) {
       if (!r) return;
       var colour = palette[i % palette.length];
       dist.push({ label: runLabel(i) + "latency", data: r.distribution.map(function (p) { return { x: nines(p.percentile), y: p.latency_ms }; }), borderColor: colour, backgroundColor: colour, pointRadius: 2, borderWidth: 2 });
       var pts = r.series;
       if (pts.length) tMax = Math.max(tMax, pts[pts.length - 1].t + 1);
+      dMax = Math.max(dMax, r.duration_s);
       lat.push({ label: runLabel(i) + "p50", data: pts.map(function (p) { return { x: p.t, y: p.p50_ms }; }), borderColor: colour, backgroundColor: colour, pointRadius: 1.5, borderWidth: 2 });
       lat.push({ label: runLabel(i) + "p99", data: pts.map(function (p) { return { x: p.t, y: p.p99_ms }; }), borderColor: colour, backgroundColor: colour, borderDash: [2, 2], pointRadius: 1.5, borderWidth: 1.5 });
-      tput.push({ label: runLabel(i) + "ok/s", data: pts.map(function (p) { return { x: p.t, y: p.ok }; }), borderColor: colour, backgroundColor: colour, pointRadius: 1.5, borderWidth: 2 });
-      tput.push({ label: runLabel(i) + "sent/s", data: pts.map(function (p) { return { x: p.t, y: p.sent }; }), borderColor: colour, backgroundColor: colour, borderDash: [2, 2], pointRadius: 0, borderWidth: 1 });
-      var bad = pts.some(function (p) { return p.errors > 0 || p.dropped > 0; });
-      if (bad) tput.push({ label: runLabel(i) + "errors+dropped/s", data: pts.map(function (p) { return { x: p.t, y: p.errors + p.dropped }; }), borderColor: "#c62828", backgroundColor: "#c62828", pointRadius: 1.5, borderWidth: 1.5 });
+      // Throughput inside the measured window only, as a rate: the last second may be partial.
+      var inWindow = pts.filter(function (p) { return p.t >= 0 && p.t < r.duration_s; });
+      function perSecond(count, p) { return count / Math.min(1, r.duration_s - p.t); }
+      tput.push({ label: runLabel(i) + "ok/s", data: inWindow.map(function (p) { return { x: p.t, y: perSecond(p.ok, p) }; }), borderColor: colour, backgroundColor: colour, pointRadius: 1.5, borderWidth: 2 });
+      tput.push({ label: runLabel(i) + "sent/s", data: inWindow.map(function (p) { return { x: p.t, y: perSecond(p.sent, p) }; }), borderColor: colour, backgroundColor: colour, borderDash: [2, 2], pointRadius: 0, borderWidth: 1 });
+      var bad = inWindow.some(function (p) { return p.errors > 0 || p.dropped > 0; });
+      if (bad) tput.push({ label: runLabel(i) + "errors+dropped/s", data: inWindow.map(function (p) { return { x: p.t, y: perSecond(p.errors + p.dropped, p) }; }), borderColor: "#c62828", backgroundColor: "#c62828", pointRadius: 1.5, borderWidth: 1.5 });
     });
     if (sc.target.p95_ms !== null) {
       dist.push(targetLine("target p95 " + sc.target.p95_ms + " ms", sc.target.p95_ms, 0, MAX_NINES));
       dist.push({ label: "target point (p95)", data: [{ x: nines(95), y: sc.target.p95_ms }], borderColor: targetColour, backgroundColor: targetColour, pointRadius: 5, pointStyle: "crossRot", showLine: false });
       lat.push(targetLine("target p95 " + sc.target.p95_ms + " ms", sc.target.p95_ms, 0, tMax));
     }
-    if (sc.target.min_achieved_rps !== null) tput.push(targetLine("target ≥ " + sc.target.min_achieved_rps + " req/s", sc.target.min_achieved_rps, 0, tMax));
+    if (sc.target.min_achieved_rps !== null) tput.push(targetLine("target ≥ " + sc.target.min_achieved_rps + " req/s", sc.target.min_achieved_rps, 0, dMax));
     chart("dist-" + index, dist, "percentile", "latency (ms)", { min: 0, max: MAX_NINES, ticks: { stepSize: 1, callback: function (v) { return ninesLabel(v); } } });
     chart("lat-" + index, lat, "seconds into the measured window", "latency (ms)");
-    chart("tput-" + index, tput, "seconds into the measured window", "requests per second");
+    chart("tput-" + index, tput, "seconds into the measured window", "requests per second", { min: 0, max: dMax });
   });
   document.body.setAttribute("data-charts-ready", "true");
 })();

@@ -33,6 +33,7 @@ td.num, th.num { text-align: right; }
 .fail { color: var(--fail); font-weight: 600; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 16px; margin-top: 12px; }
 .chart { position: relative; height: 280px; }
+.scroll { overflow-x: auto; }
 ul.notes { margin: 8px 0 0; padding-left: 18px; color: var(--muted); }
 `;
 
