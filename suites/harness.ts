@@ -8,7 +8,7 @@ import type {} from "../src/checks/provided.js";
  */
 export async function defineAreaSuite(area: Api.CheckArea): Promise<void> {
   const { target, checksModule } = inject("rerankHarness");
-  const api = (await import(/* @vite-ignore */ checksModule)) as typeof Api;
+  const api = await loadApi(checksModule);
   const checks = api.checksForArea(area, target.only);
   let ctx: Api.CheckContext | undefined;
   beforeAll(() => {
@@ -28,4 +28,19 @@ export async function defineAreaSuite(area: Api.CheckArea): Promise<void> {
     }
     if (checks.length === 0) test.skip(`${area}: no check selected`, () => {});
   });
+}
+
+/**
+ * The checks module, loaded once per worker: vitest re-evaluates inlined modules on every
+ * run, which costs about a second per target when one process checks many (the worker and
+ * its globalThis persist because the suites run with isolate: false).
+ */
+async function loadApi(url: string): Promise<typeof Api> {
+  const cache = ((globalThis as { __rerankHarnessApi?: Map<string, Promise<typeof Api>> }).__rerankHarnessApi ??= new Map());
+  let api = cache.get(url);
+  if (!api) {
+    api = import(/* @vite-ignore */ url) as Promise<typeof Api>;
+    cache.set(url, api);
+  }
+  return api;
 }

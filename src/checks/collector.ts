@@ -9,10 +9,16 @@ import type { CheckOutcome } from "./types.js";
  * a suite that failed to load) still become outcomes, so no check goes missing silently.
  */
 export class OutcomeCollector implements Reporter {
-  readonly outcomes = new Map<string, CheckOutcome>();
-  readonly problems: string[] = [];
+  outcomes = new Map<string, CheckOutcome>();
+  problems: string[] = [];
+  private dialect: Dialect | undefined;
 
-  constructor(private readonly dialect: Dialect) {}
+  /** Starts collecting a new run. */
+  reset(dialect: Dialect): void {
+    this.outcomes = new Map();
+    this.problems = [];
+    this.dialect = dialect;
+  }
 
   onTestCaseResult(testCase: TestCase): void {
     const recorded = (testCase.meta() as { outcome?: CheckOutcome }).outcome;
@@ -21,7 +27,7 @@ export class OutcomeCollector implements Reporter {
       return;
     }
     const check = getCheck(testCase.name);
-    if (!check) return;
+    if (!check || !this.dialect) return;
     const result = testCase.result();
     const message = result.state === "failed" ? (result.errors?.[0]?.message ?? "failed") : result.state === "skipped" ? (result.note ?? "skipped") : undefined;
     this.outcomes.set(check.id, {

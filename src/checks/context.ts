@@ -13,6 +13,8 @@ import { CheckFailure, type Evidence } from "./types.js";
  * value is never in here: the suite reads it from `apiKeyEnv` itself.
  */
 export interface SuiteTarget {
+  /** Distinguishes runs in one process (the give-up state is per run). */
+  runId: string;
   label: string;
   baseUrl: string;
   dialect: string;
@@ -28,6 +30,13 @@ export interface SuiteTarget {
 
 /** After this many timeouts the target is treated as gone: later requests fail at once. */
 const TIMEOUTS_BEFORE_GIVING_UP = 2;
+
+/**
+ * Per run, shared by every suite file in the worker: whether the target has stopped
+ * answering. Without it, a server that hangs after the preflight would cost each check
+ * its full timeout.
+ */
+const health = new Map<string, { timeouts: number; gone?: string }>();
 
 export interface RerankRequestInput extends Omit<RerankInput, "model"> {
   /** undefined: the target's model; null: leave the field out. */
@@ -48,14 +57,15 @@ export class CheckContext {
   readonly model: string | undefined;
   readonly apiKey: string | undefined;
   readonly client: HttpClient;
-  private timeouts = 0;
-  private gone: string | undefined;
+  private readonly health: { timeouts: number; gone?: string };
   private readonly memos = new Map<string, Promise<unknown>>();
 
   constructor(readonly target: SuiteTarget) {
     this.dialect = getDialect(target.dialect);
     this.model = target.model;
     this.apiKey = readApiKey(target.apiKeyEnv);
+    if (!health.has(target.runId)) health.set(target.runId, { timeouts: 0 });
+    this.health = health.get(target.runId)!;
     this.client = new HttpClient({
       baseUrl: target.baseUrl,
       apiKey: this.apiKey,
@@ -66,17 +76,18 @@ export class CheckContext {
 
   /** Sends one request; a transport failure becomes a CheckFailure carrying the request. */
   async send(req: SendOptions, label?: string): Promise<HttpExchange> {
-    if (this.gone) {
-      throw new CheckFailure(`not sent: ${this.gone}`, [evidenceOfFailure(this.target.baseUrl, req, new Error(this.gone), label)]);
+    const h = this.health;
+    if (h.gone) {
+      throw new CheckFailure(`not sent: ${h.gone}`, [evidenceOfFailure(this.target.baseUrl, req, new Error(h.gone), label)]);
     }
     try {
       return await this.client.send({ timeoutMs: this.target.timeoutMs, ...req });
     } catch (err) {
       if (!(err instanceof TransportError)) throw err;
-      if (err.isTimeout && ++this.timeouts >= TIMEOUTS_BEFORE_GIVING_UP) {
-        this.gone = `the target stopped answering (${this.timeouts} requests timed out after ${this.target.timeoutMs} ms)`;
+      if (err.isTimeout && ++h.timeouts >= TIMEOUTS_BEFORE_GIVING_UP) {
+        h.gone = `the target stopped answering (${h.timeouts} requests timed out after ${this.target.timeoutMs} ms)`;
       }
-      if (err.code === "ERR_CONNECTION_REFUSED") this.gone = "the target refused a connection (it went away)";
+      if (err.code === "ERR_CONNECTION_REFUSED") h.gone = "the target refused a connection (it went away)";
       throw new CheckFailure(`no usable response: ${err.message}`, [evidenceOfFailure(this.target.baseUrl, req, err, label)]);
     }
   }

@@ -1,6 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Vitest } from "vitest/node";
+import type { Dialect } from "../contract/dialect.js";
 import type { StartedTarget } from "../targets/target.js";
 import { CATALOGUE, matchesOnly, resolveSource, unknownPrefixes } from "./catalogue/index.js";
 import { OutcomeCollector } from "./collector.js";
@@ -55,99 +58,138 @@ export class ConformanceOptionsError extends Error {
  * stays in the environment). The caller starts and stops the target.
  */
 export async function runConformance(target: StartedTarget, options: ConformanceOptions): Promise<ConformanceReport> {
-  const startedAt = new Date();
-  const t0 = performance.now();
-  const log = options.log ?? (() => {});
-  const only = options.only?.filter(Boolean);
-  if (only && only.length > 0) {
-    const unknown = unknownPrefixes(only);
-    if (unknown.length > 0) throw new ConformanceOptionsError(`--only ${unknown.join(",")} selects no check (see check --list)`);
+  const session = new ConformanceSession();
+  try {
+    return await session.run(target, options);
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * Several conformance runs on one vitest instance (starting vitest costs about a second):
+ * for callers that check many targets in turn. Runs are serialised; close() when done.
+ */
+export class ConformanceSession {
+  private vitest: Vitest | undefined;
+  private collector: OutcomeCollector | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  run(target: StartedTarget, options: ConformanceOptions): Promise<ConformanceReport> {
+    const next = this.queue.then(() => this.runNow(target, options));
+    this.queue = next.catch(() => {});
+    return next;
   }
 
-  const pre = await preflight(target, options.timeoutMs);
-  log(`preflight: ${target.dialect.paths[0]} answered ${pre.status} in ${pre.durationMs} ms`);
+  async close(): Promise<void> {
+    await this.queue;
+    const vitest = this.vitest;
+    this.vitest = undefined;
+    await vitest?.close();
+  }
 
-  const suiteTarget: SuiteTarget = {
-    label: target.label,
-    baseUrl: target.baseUrl,
-    dialect: target.dialect.name,
-    ...(target.model !== undefined ? { model: target.model } : {}),
-    apiKeyEnv: target.apiKeyEnv,
-    timeoutMs: options.timeoutMs,
-    strict: options.strict ?? false,
-    fuzz: options.fuzz ?? DEFAULT_FUZZ,
-    seed: options.seed ?? DEFAULT_SEED,
-    ...(only && only.length > 0 ? { only } : {}),
-  };
-  const collector = await runSuites(suiteTarget, options.timeoutMs, log);
+  private async runNow(target: StartedTarget, options: ConformanceOptions): Promise<ConformanceReport> {
+    const startedAt = new Date();
+    const t0 = performance.now();
+    const log = options.log ?? (() => {});
+    const only = options.only?.filter(Boolean);
+    if (only && only.length > 0) {
+      const unknown = unknownPrefixes(only);
+      if (unknown.length > 0) throw new ConformanceOptionsError(`--only ${unknown.join(",")} selects no check (see check --list)`);
+    }
 
-  // Every selected check gets an outcome, even if its suite never reported it.
-  const outcomes: CheckOutcome[] = CATALOGUE.filter((c) => matchesOnly(c.id, only)).map(
-    (c) =>
-      collector.outcomes.get(c.id) ?? {
-        id: c.id,
-        area: c.area,
-        level: c.level,
-        statement: c.statement,
-        source: resolveSource(c, target.dialect),
-        status: "fail",
-        message: `the check did not report a result${collector.problems.length ? `: ${collector.problems.join("; ")}` : ""}`,
-        durationMs: 0,
-      },
-  );
-  const summary = { pass: 0, fail: 0, warn: 0, skip: 0 };
-  for (const o of outcomes) summary[o.status]++;
-  return {
-    target: target.label,
-    baseUrl: target.baseUrl,
-    dialect: target.dialect.name,
-    ...(target.model !== undefined ? { model: target.model } : {}),
-    startedAt: startedAt.toISOString(),
-    durationMs: Math.round(performance.now() - t0),
-    outcomes,
-    summary,
-    passed: summary.fail === 0,
-  };
+    const pre = await preflight(target, options.timeoutMs);
+    log(`preflight: ${target.dialect.paths[0]} answered ${pre.status} in ${pre.durationMs} ms`);
+
+    const suiteTarget: SuiteTarget = {
+      runId: randomUUID(),
+      label: target.label,
+      baseUrl: target.baseUrl,
+      dialect: target.dialect.name,
+      ...(target.model !== undefined ? { model: target.model } : {}),
+      apiKeyEnv: target.apiKeyEnv,
+      timeoutMs: options.timeoutMs,
+      strict: options.strict ?? false,
+      fuzz: options.fuzz ?? DEFAULT_FUZZ,
+      seed: options.seed ?? DEFAULT_SEED,
+      ...(only && only.length > 0 ? { only } : {}),
+    };
+    const collector = await this.runSuites(suiteTarget, target.dialect, options.timeoutMs, log);
+
+    // Every selected check gets an outcome, even if its suite never reported it.
+    const outcomes: CheckOutcome[] = CATALOGUE.filter((c) => matchesOnly(c.id, only)).map(
+      (c) =>
+        collector.outcomes.get(c.id) ?? {
+          id: c.id,
+          area: c.area,
+          level: c.level,
+          statement: c.statement,
+          source: resolveSource(c, target.dialect),
+          status: "fail",
+          message: `the check did not report a result${collector.problems.length ? `: ${collector.problems.join("; ")}` : ""}`,
+          durationMs: 0,
+        },
+    );
+    const summary = { pass: 0, fail: 0, warn: 0, skip: 0 };
+    for (const o of outcomes) summary[o.status]++;
+    return {
+      target: target.label,
+      baseUrl: target.baseUrl,
+      dialect: target.dialect.name,
+      ...(target.model !== undefined ? { model: target.model } : {}),
+      startedAt: startedAt.toISOString(),
+      durationMs: Math.round(performance.now() - t0),
+      outcomes,
+      summary,
+      passed: summary.fail === 0,
+    };
+  }
+
+  private async runSuites(target: SuiteTarget, dialect: Dialect, timeoutMs: number, log: (line: string) => void): Promise<OutcomeCollector> {
+    const previousExitCode = process.exitCode;
+    if (!this.vitest) {
+      const { createVitest } = await import("vitest/node");
+      this.collector = new OutcomeCollector();
+      this.vitest = await createVitest(
+        "test",
+        {
+          config: packageFile("suites/vitest.config.ts"),
+          root: packageRoot(),
+          watch: false,
+          reporters: [this.collector],
+          provide: { rerankHarness: { target, checksModule: checksModuleUrl() } },
+          // Backstop only: each request has its own deadline and checks give up on a dead target.
+          testTimeout: Math.max(60_000, 8 * timeoutMs),
+        },
+        { logLevel: "silent" },
+      );
+    }
+    const vitest = this.vitest;
+    const collector = this.collector!;
+    collector.reset(dialect);
+    vitest.provide("rerankHarness", { target, checksModule: checksModuleUrl() });
+    const areas = CHECK_AREAS.filter((a) => CATALOGUE.some((c) => c.area === a && matchesOnly(c.id, target.only)));
+    const specs = await vitest.globTestSpecifications(areas.map((a) => `suites/${a}.conformance.ts`));
+
+    // A whole run never outlives this, whatever the target does.
+    const deadlineMs = Math.max(120_000, 20 * timeoutMs);
+    const deadline = setTimeout(() => {
+      log(`the suites ran past ${deadlineMs} ms: cancelling`);
+      void vitest.cancelCurrentRun("keyboard-input");
+    }, deadlineMs);
+    deadline.unref();
+    try {
+      await vitest.runTestSpecifications(specs, true);
+    } finally {
+      clearTimeout(deadline);
+      process.exitCode = previousExitCode; // vitest sets it on failures; the caller decides
+    }
+    return collector;
+  }
 }
 
 /** URL of the module the suites import the checks from: this build's own (src .ts or dist .js). */
 function checksModuleUrl(): string {
   const ext = extname(fileURLToPath(import.meta.url));
   return new URL(`./suite-api${ext}`, import.meta.url).href;
-}
-
-async function runSuites(target: SuiteTarget, timeoutMs: number, log: (line: string) => void): Promise<OutcomeCollector> {
-  const { createVitest } = await import("vitest/node");
-  const { getDialect } = await import("../contract/registry.js");
-  const collector = new OutcomeCollector(getDialect(target.dialect));
-  const areas = CHECK_AREAS.filter((a) => CATALOGUE.some((c) => c.area === a && matchesOnly(c.id, target.only)));
-  const previousExitCode = process.exitCode;
-  const vitest = await createVitest(
-    "test",
-    {
-      config: packageFile("suites/vitest.config.ts"),
-      root: packageRoot(),
-      watch: false,
-      reporters: [collector],
-      provide: { rerankHarness: { target, checksModule: checksModuleUrl() } },
-      // Backstop only: each request has its own deadline and checks give up on a dead target.
-      testTimeout: Math.max(60_000, 8 * timeoutMs),
-    },
-    { logLevel: "silent" },
-  );
-  // A whole run never outlives this, whatever the target does.
-  const deadlineMs = Math.max(120_000, 20 * timeoutMs);
-  const deadline = setTimeout(() => {
-    log(`the suites ran past ${deadlineMs} ms: cancelling`);
-    void vitest.cancelCurrentRun("keyboard-input");
-  }, deadlineMs);
-  deadline.unref();
-  try {
-    await vitest.start(areas.map((a) => `suites/${a}.conformance.ts`));
-  } finally {
-    clearTimeout(deadline);
-    await vitest.close();
-    process.exitCode = previousExitCode; // vitest sets it on failures; the caller decides
-  }
-  return collector;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { startTarget, targetSpecsFromOptions } from "../targets/start.js";
 import { DEFAULT_API_KEY_ENV } from "../cli/options.js";
 import type { SuiteTarget } from "./context.js";
@@ -27,6 +28,7 @@ export async function startStandaloneTarget(): Promise<{ target: SuiteTarget; st
   });
   return {
     target: {
+      runId: randomUUID(),
       label: started.label,
       baseUrl: started.baseUrl,
       dialect: started.dialect.name,

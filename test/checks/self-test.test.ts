@@ -1,0 +1,48 @@
+import { afterAll, describe, expect, test } from "vitest";
+import { ConformanceSession } from "../../src/checks/run.js";
+import { CAUGHT_BY } from "../servers/expectations.js";
+import { asTarget } from "../servers/target.js";
+import { FAULTS, startVllmLikeServer, type Fault } from "../servers/vllm-like.js";
+
+// The harness tested by faulty servers: each fault must fail the check meant to catch it,
+// and the faithful server must pass every check. Each faulty run is narrowed to that check
+// (--only) to keep the matrix fast; the README's catch table comes from full runs.
+
+// One vitest instance for all runs: starting one per run would cost a second each.
+const session = new ConformanceSession();
+afterAll(() => session.close());
+
+describe("faithful vLLM-like server", () => {
+  test("passes every check, with no warnings", async () => {
+    const server = await startVllmLikeServer();
+    try {
+      const report = await session.run(asTarget(server, "faithful"), { timeoutMs: 5_000, fuzz: 20 });
+      const notPassing = report.outcomes.filter((o) => o.status === "fail" || o.status === "warn").map((o) => `${o.id}: ${o.message}`);
+      expect(notPassing).toEqual([]);
+      expect(report.passed).toBe(true);
+      expect(report.summary.pass).toBeGreaterThan(35);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("faulty vLLM-like servers", () => {
+  for (const fault of Object.keys(FAULTS) as Fault[]) {
+    const id = CAUGHT_BY[fault];
+    test(`${fault} (${FAULTS[fault]}) → ${id}`, async () => {
+      const server = await startVllmLikeServer({ fault });
+      try {
+        const report = await session.run(asTarget(server, fault), { timeoutMs: 5_000, fuzz: 5, only: [id] });
+        const outcome = report.outcomes.find((o) => o.id === id)!;
+        const should = outcome.level === "SHOULD";
+        expect(outcome.status, outcome.message).toBe(should ? "warn" : "fail");
+        expect(report.passed).toBe(should);
+        expect(outcome.evidence?.length).toBeGreaterThan(0);
+        expect(outcome.evidence![0]!.request.url).toContain(server.url);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+});
