@@ -69,6 +69,6 @@ export function addCommonOptions(cmd: Command, { repeatableTarget = false } = {}
     .option("--model <name>", "model name sent in requests (an embedded target answers to it)")
     .option("--reference <model>", "model the embedded target runs: bm25, tiny-bert, an HF repo id or a directory", "bm25")
     .option("--api-key-env <name>", "environment variable holding the API key (never printed)", DEFAULT_API_KEY_ENV)
-    .option("--timeout <duration>", "per-request timeout, e.g. 500ms, 30s", durationArg, parseDuration(DEFAULT_TIMEOUT))
+    .addOption(new Option("--timeout <duration>", "per-request timeout, e.g. 500ms, 30s").argParser(durationArg).default(parseDuration(DEFAULT_TIMEOUT), DEFAULT_TIMEOUT))
     .option("--config <file>", "JSON file listing targets and their settings");
 }
