@@ -100,7 +100,7 @@ type Testcontainers = typeof import("testcontainers");
  * is imported lazily). GPUs go through the protected `hostConfig`: testcontainers has no public
  * GPU API, and its own Ollama module does the same (ANCHORS.md §5.1).
  */
-function rerankContainer(tc: Testcontainers, plan: ContainerSpec, onLogs: (stream: Readable) => void) {
+export function rerankContainer(tc: Testcontainers, plan: ContainerSpec, onLogs: (stream: Readable) => void) {
   class RerankContainer extends tc.GenericContainer {
     constructor() {
       super(plan.image);

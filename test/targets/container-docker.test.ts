@@ -25,6 +25,13 @@ async function dockerAnswers(): Promise<boolean> {
 const docker = await dockerAnswers();
 if (!docker) console.warn("Docker engine not available: skipping real container test");
 
+describe("container targets without a Docker engine", () => {
+  it.runIf(!docker)("fail at once with a start error (exit 2) that points to --dry-run", async () => {
+    const ctx: TargetContext = { reference: "bm25", apiKeyEnv: "RERANK_API_KEY", timeoutMs: 5_000, log: () => {} };
+    await expect(startTarget(parseTargetSpec("container:vllm"), ctx)).rejects.toThrow(/no Docker engine available.*--dry-run/);
+  });
+});
+
 describe("container:tei against a real Docker engine", () => {
   it.skipIf(!docker)(
     "starts TEI on CPU with a tiny reranker, answers one rerank, and stops",

@@ -122,3 +122,32 @@ describe("dry-run description", () => {
     expect(describeTarget(parseTargetSpec("cohere"), ctx)).toMatchObject({ kind: "url", url: "https://api.cohere.com", apiKeyEnv: "CO_API_KEY" });
   });
 });
+
+describe("the testcontainers GenericContainer built from a spec (no Docker needed to build it)", () => {
+  it("carries the image, command, env, port, binds, IPC and the nvidia device request into Docker's create options", async () => {
+    const tc = await import("testcontainers");
+    const { rerankContainer } = await import("../../src/targets/container.js");
+    const previous = process.env["HF_TOKEN"];
+    process.env["HF_TOKEN"] = "hf_test_token_value";
+    try {
+      const built = rerankContainer(tc, plan("container:vllm", true), () => {}) as unknown as {
+        createOpts: { Image: string; Cmd: string[]; Env: string[]; ExposedPorts: Record<string, unknown>; Labels: Record<string, string> };
+        hostConfig: { Binds: string[]; IpcMode?: string; DeviceRequests?: unknown[] };
+        startupTimeoutMs: number;
+        waitStrategy: { path: string; port: number };
+      };
+      expect(built.createOpts).toMatchObject({ Image: "vllm/vllm-openai:latest", ExposedPorts: { "8000/tcp": {} }, Labels: { "rerank-harness.gpu": "true" } });
+      expect(built.createOpts.Cmd[0]).toBe(DEFAULT_CONTAINER_MODEL);
+      expect(built.createOpts.Env).toEqual(expect.arrayContaining(["HF_HOME=/root/.cache/huggingface", "HF_TOKEN=hf_test_token_value"]));
+      expect(built.hostConfig).toMatchObject({ Binds: ["/cache/hf:/root/.cache/huggingface:rw"], IpcMode: "host", DeviceRequests: ALL_GPUS });
+      expect(built.startupTimeoutMs).toBeGreaterThanOrEqual(10 * 60_000);
+      expect(built.waitStrategy).toMatchObject({ path: "/health", port: 8000 });
+
+      const cpu = rerankContainer(tc, plan("container:tei", false), () => {}) as unknown as { hostConfig: { DeviceRequests?: unknown[] } };
+      expect(cpu.hostConfig.DeviceRequests).toBeUndefined();
+    } finally {
+      if (previous === undefined) delete process.env["HF_TOKEN"];
+      else process.env["HF_TOKEN"] = previous;
+    }
+  });
+});
