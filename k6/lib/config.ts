@@ -45,6 +45,8 @@ export const K6Env = z.object({
   TARGETS: z.string().optional(),
   SEED: z.coerce.number().int().nonnegative().default(DEFAULT_WORKLOAD.seed),
   MAX_VUS: PositiveInt.optional(),
+  /** k6-operator parallelism: each runner holds its share of the dropped-iteration budget. */
+  RUNNERS: PositiveInt.default(1),
   SUMMARY_DIR: z.string().default("."),
 });
 
@@ -62,6 +64,8 @@ export interface K6Config {
   targetsPath?: string;
   seed: number;
   maxVus?: number;
+  /** Runners sharing the run (k6-operator `parallelism`); 1 for a local run. */
+  runners: number;
   summaryDir: string;
 }
 
@@ -94,6 +98,7 @@ export function parseK6Env(env: Record<string, string | undefined>, defaultDurat
     targetsPath: e.TARGETS,
     seed: e.SEED,
     maxVus: e.MAX_VUS,
+    runners: e.RUNNERS,
     summaryDir: e.SUMMARY_DIR.replace(/\/+$/, "") || ".",
   };
 }

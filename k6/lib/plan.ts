@@ -26,9 +26,11 @@ export interface PlannedScenario {
   startMs: number;
   /** From the targets file; undefined for a document count the file has no target for. */
   p95Ms?: number;
-  /** Iterations the schedule starts if nothing is dropped. */
+  /** Iterations the schedule starts if nothing is dropped (all runners together). */
   expectedIterations: number;
-  /** Dropped iterations still within the targets file's achieved-rate tolerance. */
+  /** Runners sharing the schedule (k6-operator parallelism); each gets 1/runners of it. */
+  runners: number;
+  /** Dropped iterations one runner may have and stay within the achieved-rate tolerance. */
   maxDropped: number;
   preAllocatedVUs: number;
   maxVUs: number;
@@ -57,7 +59,9 @@ export function planLoad(targets: TargetsFile, cfg: K6Config): PlannedScenario[]
     // A linear ramp from 0 starts half the iterations a full-rate stretch of the same length would.
     const expectedIterations = Math.floor(rps * (durationMs + rampMs / 2) / 1000);
     // The harness's rule, achieved ≥ (1 − tolerance) × rps, as a budget of unstarted iterations.
-    const maxDropped = Math.floor(expectedIterations * targets.achieved_rate_tolerance + 1e-9);
+    // k6 thresholds are judged per runner, so each runner gets its share: if every runner
+    // stays within its share, the whole run stays within the budget.
+    const maxDropped = Math.floor((expectedIterations / cfg.runners) * targets.achieved_rate_tolerance + 1e-9);
     // Little's law with headroom: in-flight = rate × latency; the p95 target stands in for latency.
     const latencyS = (target?.p95_ms ?? 1000) / 1000;
     const preAllocatedVUs = Math.max(2, Math.ceil(rps * latencyS * 2));
@@ -71,6 +75,7 @@ export function planLoad(targets: TargetsFile, cfg: K6Config): PlannedScenario[]
       startMs,
       ...(target ? { p95Ms: target.p95_ms } : {}),
       expectedIterations,
+      runners: cfg.runners,
       maxDropped,
       preAllocatedVUs,
       maxVUs,

@@ -21,6 +21,7 @@ export function planSmoke(cfg: K6Config): PlannedScenario {
     rampMs: 0,
     startMs: 0,
     expectedIterations: Math.floor((rps * cfg.duration.ms) / 1000),
+    runners: cfg.runners,
     maxDropped: 0,
     preAllocatedVUs: 2,
     maxVUs: Math.max(cfg.maxVus ?? 4, 2),

@@ -56,7 +56,9 @@ export interface ThresholdResult {
 export interface ScenarioResult {
   name: string;
   docs: number;
+  /** The rate this runner offered: the scenario's rate over the runners sharing it. */
   rps: number;
+  runners: number;
   durationMs: number;
   requests?: number;
   achievedRps?: number;
@@ -111,7 +113,8 @@ export function scenarioResults(data: K6SummaryData, meta: SummaryMeta, threshol
     return {
       name: s.name,
       docs: s.docs,
-      rps: s.rps,
+      rps: s.rps / s.runners,
+      runners: s.runners,
       durationMs: s.durationMs,
       ...(requests !== undefined ? { requests, achievedRps: requests / (activeMs / 1000) } : {}),
       ...(latency?.med !== undefined ? { p50Ms: latency.med } : {}),
@@ -196,6 +199,10 @@ function renderText(meta: SummaryMeta, scenarios: ScenarioResult[], thresholds: 
   const lines: string[] = [];
   lines.push(`rerank-harness k6 · ${meta.script} · ${meta.dialect} · ${meta.url}${meta.model ? ` · model ${meta.model}` : ""}`);
   if (meta.targets) lines.push(`targets: ${meta.targets.from === "default" ? "built-in default" : meta.targets.from} (${meta.targets.source.slice(0, 100)}${meta.targets.source.length > 100 ? "…" : ""})`);
+  const runners = scenarios[0]?.runners ?? 1;
+  if (runners > 1) {
+    lines.push(`one of ${runners} runners: rates are this runner's share, percentiles this runner's requests only (see k6/README.md)`);
+  }
   lines.push(`ran ${fmtMs(durationMs)}`, "");
 
   const header = ["scenario", "docs", "rate/s", "reqs", "achieved/s", "p50", "p95", "p95 target", "p99", "failed", "dropped", "checks", ""];

@@ -153,6 +153,14 @@ describe("planLoad and thresholds from the targets file", () => {
     expect(() => loadTargets("/bad.json", () => JSON.stringify({ source: "x", scenarios: [] }))).toThrow("scenarios");
   });
 
+  it("splits the dropped-iteration budget over RUNNERS, since k6-operator judges thresholds per runner", () => {
+    const [one] = planLoad(targets, cfg({ DOCS: "10", DURATION: "30s" }));
+    const [quarter] = planLoad(targets, cfg({ DOCS: "10", DURATION: "30s", RUNNERS: "4" }));
+    expect(one).toMatchObject({ expectedIterations: 6_000, runners: 1, maxDropped: 300 });
+    expect(quarter).toMatchObject({ expectedIterations: 6_000, runners: 4, maxDropped: 75 });
+    expect(thresholdsFor([quarter!])["http_req_duration{scenario:docs_10}"]).toEqual(["p(95)<=50"]);
+  });
+
   it("inlines the default targets file", () => {
     expect(loadTargets(undefined, () => { throw new Error("must not read"); })).toEqual({ targets, from: "default" });
   });
