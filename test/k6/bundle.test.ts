@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildBundles, fakeVllm, importsOf, loadWithStubs, type K6Stub, type StubHttpResponse } from "./helpers/bundle.js";
+import { buildBundles, fakeVllm, importsOf, loadInBareContext, loadWithStubs, type K6Stub, type StubHttpResponse } from "./helpers/bundle.js";
 import { loadSummaryData } from "./helpers/summary-data.js";
 import { findAll, parseXml } from "./helpers/xml.js";
 
@@ -44,6 +44,21 @@ describe("k6 bundles", () => {
       for (const imp of imports) expect(imp).toMatch(/^k6(\/[\w-]+)?$/);
       expect(imports).toContain("k6/http");
     }
+  });
+
+  it.each(["rerank-load", "rerank-smoke"] as const)("%s runs with ECMAScript built-ins only: no Node or web globals", async (name) => {
+    const s = stub({ DOCS: "10", RATE: "2", DURATION: "2s", RERANK_API_KEY: SECRET });
+    const mod = (await loadInBareContext(bundles[name], s)) as unknown as Exports;
+    expect(Object.keys(mod.options.scenarios)).toHaveLength(1);
+    for (let i = 0; i < 3; i++) iterate(mod, s, name === "rerank-load" ? "docs_10" : "smoke", i);
+    expect(s.posts).toHaveLength(3);
+    s.checks.length = 0;
+    iterate(mod, s, name === "rerank-load" ? "docs_10" : "smoke", 0);
+    expect(s.checks.length).toBeGreaterThanOrEqual(6);
+    expect(s.checks.every((c) => c.ok)).toBe(true);
+    const out = mod.handleSummary(loadSummaryData());
+    expect(Object.keys(out)).toHaveLength(4);
+    expect(() => JSON.parse(out[`./${name}-summary.json`]!)).not.toThrow();
   });
 
   describe("rerank-load", () => {

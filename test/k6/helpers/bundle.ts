@@ -95,3 +95,43 @@ export function curlPost(url: string, body: Record<string, unknown>, headers: Re
   const cut = r.stdout.lastIndexOf("\n");
   return { status: Number(r.stdout.slice(cut + 1)), body: r.stdout.slice(0, cut) };
 }
+
+/**
+ * Runs a bundle in a fresh V8 context that has only the ECMAScript built-ins (no URL,
+ * TextEncoder, timers, Buffer or process), which is closer to what k6's engine offers than
+ * Node is. k6's modules become the same stand-ins as above.
+ */
+export async function loadInBareContext(bundle: string, stub: K6Stub): Promise<Record<string, unknown>> {
+  const { runInNewContext } = await import("node:vm");
+  const cjs = await build({ entryPoints: [bundle], bundle: true, write: false, format: "cjs", platform: "neutral", external: ["k6", "k6/*"], logLevel: "silent" });
+  const k6 = {
+    check(val: unknown, sets: Record<string, (v: unknown) => boolean>) {
+      let all = true;
+      for (const [name, fn] of Object.entries(sets)) {
+        const ok = Boolean(fn(val));
+        stub.checks.push({ name, ok });
+        all &&= ok;
+      }
+      return all;
+    },
+  };
+  const modules: Record<string, unknown> = {
+    k6,
+    "k6/http": { __esModule: true, default: { post: (url: string, body: string, params: K6Stub["posts"][number]["params"]) => (stub.posts.push({ url, body, params }), stub.server(url, JSON.parse(body), params.headers)) } },
+    "k6/execution": { __esModule: true, default: { get scenario() { return stub.scenario; } } },
+  };
+  const module = { exports: {} as Record<string, unknown> };
+  const sandbox = {
+    module,
+    exports: module.exports,
+    require: (name: string) => {
+      if (!(name in modules)) throw new Error(`bundle required ${name}`);
+      return modules[name];
+    },
+    __ENV: stub.env,
+    open: (p: string) => readFileSync(p, "utf8"),
+    console: { log() {}, info() {}, warn() {}, error() {}, debug() {} },
+  };
+  runInNewContext(cjs.outputFiles[0]!.text, sandbox, { filename: path.basename(bundle) });
+  return module.exports;
+}
