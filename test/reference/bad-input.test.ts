@@ -34,6 +34,7 @@ const CASES: Array<[string, string, unknown, string | null, number, string?]> = 
   ["unknown model", "/rerank", { ...ok, model: "no/such-model" }, "application/json", 404, "model"],
   ["unknown model on /score", "/score", { model: "x", text_1: "a", text_2: "b" }, "application/json", 404, "model"],
   ["too many documents", "/rerank", { query: "a", documents: ["1", "2", "3", "4", "5", "6"] }, "application/json", 400, "documents"],
+  ["too long (no truncation by default, as vLLM)", "/rerank", { query: "a", documents: [long] }, "application/json", 400, "input_tokens"],
   ["too long, truncation off", "/rerank", { query: "a", documents: [long], truncate: false }, "application/json", 400, "input_tokens"],
   ["truncate_prompt_tokens > max", "/rerank", { ...ok, truncate_prompt_tokens: 513 }, "application/json", 400, "truncate_prompt_tokens"],
   ["truncate_prompt_tokens < -1", "/rerank", { ...ok, truncate_prompt_tokens: -2 }, "application/json", 400, "truncate_prompt_tokens"],
@@ -71,10 +72,13 @@ describe("reference server: bad input", () => {
     }
   });
 
-  it("truncates over-long input by default and counts the truncated tokens", async () => {
-    const res = await post(`${server.url}/rerank`, { query: "a", documents: [long] });
+  it("truncates over-long input when asked and counts the truncated tokens", async () => {
+    const res = await post(`${server.url}/rerank`, { query: "a", documents: [long], truncate_prompt_tokens: -1 });
     expect(res.status).toBe(200);
     expect(res.body.usage.total_tokens).toBe(512);
+    const tei = await post(`${server.url}/rerank`, { query: "a", documents: [long], truncate: true });
+    expect(tei.status).toBe(200);
+    expect(tei.body.usage.total_tokens).toBe(512);
     const limited = await post(`${server.url}/rerank`, { query: "a", documents: [long], truncate_prompt_tokens: 20 });
     expect(limited.body.usage.total_tokens).toBe(20);
   });

@@ -95,7 +95,9 @@ function scoreOptions(ctx: HandlerContext, req: ScoringOptions): ScoreOptions {
   if (limit === 0) throw new ApiError(400, "truncate_prompt_tokens must be -1 or a positive integer", "truncate_prompt_tokens");
   return {
     activation,
-    truncate: limit != null ? true : (req.truncate ?? true),
+    // vLLM's default: an over-long pair is a 400 unless the request asks for truncation
+    // (truncate_prompt_tokens, or TEI's truncate: true).
+    truncate: limit != null ? true : (req.truncate ?? false),
     maxLength: limit != null && limit > 0 ? limit : undefined,
   };
 }
