@@ -139,13 +139,16 @@ describe("rerank-harness compare: start-up", () => {
   });
 
   it("an unreachable URL target exits 2 with the reason; needs two targets", async () => {
-    const run = await runCli(["compare", "--target", "http://127.0.0.1:1", "--target", "embedded", "--skip-load", "--skip-checks"]);
+    const [run, one, badGpus] = await Promise.all([
+      runCli(["compare", "--target", "http://127.0.0.1:1", "--target", "embedded", "--skip-load", "--skip-checks"]),
+      runCli(["compare", "--target", "embedded"]),
+      runCli(["compare", "--target", "container:vllm", "--target", "cohere", "--gpus", "lots", "--dry-run"]),
+    ]);
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/could not start: .*ERR_CONNECTION_REFUSED/);
-    const one = await runCli(["compare", "--target", "embedded"]);
     expect(one.code).toBe(2);
     expect(one.stderr).toMatch(/two or more targets/);
-    const badGpus = await runCli(["compare", "--target", "container:vllm", "--target", "cohere", "--gpus", "lots", "--dry-run"]);
+    expect(badGpus.stderr).toMatch(/--gpus "lots"/);
     expect(badGpus.code).toBe(2);
   });
 });
