@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { addContainerOptions, containerContext, maybeDryRun, type ContainerOptions } from "../cli/container-options.js";
 import { addCommonOptions, durationArg, intArg, intListArg, numberArg, type CommonOptions } from "../cli/options.js";
 import { action, EXIT, UsageError } from "../cli/errors.js";
@@ -38,8 +38,8 @@ export function define(program: Command): void {
   addContainerOptions(addCommonOptions(cmd, { repeatableTarget: true }))
     .option("--docs <list>", "documents per request, one load scenario each (default: the targets file's, 10,50,100)", intListArg)
     .option("--rate <rps>", "open-loop rate for every scenario and target", numberArg(0.001), COMPARE_DEFAULTS.rate)
-    .option("--duration <duration>", "measured time per scenario", durationArg, COMPARE_DEFAULTS.durationMs)
-    .option("--warmup <duration>", "unmeasured lead-in before each scenario", durationArg, COMPARE_DEFAULTS.warmupMs)
+    .addOption(new Option("--duration <duration>", "measured time per scenario").argParser(durationArg).default(COMPARE_DEFAULTS.durationMs, "5s"))
+    .addOption(new Option("--warmup <duration>", "unmeasured lead-in before each scenario").argParser(durationArg).default(COMPARE_DEFAULTS.warmupMs, "1s"))
     .option("--seed <n>", "workload seed: every target gets the same requests", intArg(0), COMPARE_DEFAULTS.seed)
     .option("--targets <file>", "latency/throughput targets for the load scenarios (default: fixtures/targets/default.json)")
     .option("--skip-load", "no load run")
