@@ -45,7 +45,7 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
     try {
       target = await startTarget(spec, ctx);
       Object.assign(result, {
-        label: target.label,
+        label: uniqueLabel(target.label, results),
         dialect: target.dialect.name,
         baseUrl: target.baseUrl,
         ...(target.model !== undefined ? { model: target.model } : {}),
@@ -120,4 +120,12 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
     agreement,
     passed,
   };
+}
+
+/** Two targets with the same label (e.g. the same URL twice) stay apart in tables: "label (2)". */
+function uniqueLabel(label: string, results: CompareTargetResult[]): string {
+  const taken = new Set(results.slice(0, -1).map((r) => r.label));
+  let candidate = label;
+  for (let n = 2; taken.has(candidate); n++) candidate = `${label} (${n})`;
+  return candidate;
 }
