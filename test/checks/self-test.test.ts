@@ -1,6 +1,10 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { ConformanceSession } from "../../src/checks/run.js";
+import { parseTargetSpec } from "../../src/targets/spec.js";
+import { startTarget } from "../../src/targets/start.js";
+import { getDialect } from "../../src/contract/registry.js";
 import { CAUGHT_BY } from "../servers/expectations.js";
+import { startTeiLikeServer } from "../servers/tei-like.js";
 import { asTarget } from "../servers/target.js";
 import { FAULTS, startVllmLikeServer, type Fault } from "../servers/vllm-like.js";
 
@@ -23,6 +27,39 @@ describe("faithful vLLM-like server", () => {
       expect(report.summary.pass).toBeGreaterThan(35);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe("faithful TEI-like server (dialect tei)", () => {
+  test("passes every check that applies to TEI, skipping the rest", async () => {
+    const server = await startTeiLikeServer();
+    try {
+      const target = { ...asTarget(server, "tei"), dialect: getDialect("tei"), model: undefined };
+      const report = await session.run(target, { timeoutMs: 5_000, fuzz: 20 });
+      const notPassing = report.outcomes.filter((o) => o.status === "fail" || o.status === "warn").map((o) => `${o.id}: ${o.message}`);
+      expect(notPassing).toEqual([]);
+      const skipped = report.outcomes.filter((o) => o.status === "skip").map((o) => o.id);
+      expect(skipped).toEqual(expect.arrayContaining(["top_n.truncates", "paths.aliases", "usage.present", "errors.unknown_model"]));
+      expect(report.outcomes.find((o) => o.id === "errors.too_many_documents")!.status).toBe("pass");
+      expect(report.outcomes.find((o) => o.id === "sort.ties")!.status).toBe("pass");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("the embedded reference (bm25)", () => {
+  test("passes every check, with no warnings", async () => {
+    const target = await startTarget(parseTargetSpec("embedded"), { reference: "bm25", apiKeyEnv: "RH_NO_KEY_HERE", timeoutMs: 10_000, log: () => {} });
+    try {
+      const report = await session.run(target, { timeoutMs: 10_000, fuzz: 20 });
+      const notPassing = report.outcomes.filter((o) => o.status === "fail" || o.status === "warn").map((o) => `${o.id}: ${o.message}`);
+      expect(notPassing).toEqual([]);
+      // vLLM refuses over-long input (no truncation by default); so must the reference.
+      expect(report.outcomes.find((o) => o.id === "errors.too_long")!.status).toBe("pass");
+    } finally {
+      await target.stop();
     }
   });
 });

@@ -46,7 +46,7 @@ export const documentChecks: CheckDefinition[] = [
     area: "documents",
     level: "MUST",
     statement: "Without a return_documents switch in the request, documents are echoed or left out as the dialect's default says.",
-    source: (d) => `${d.title}: return_documents default ${docs(d).byDefault} (CONTRACTS.md §8 'return docs' row; xorbitsai/inference#2566)`,
+    source: (d) => `${d.title}: return_documents default ${d.expectations.returnDocuments?.byDefault ?? "n/a"} (CONTRACTS.md §8 'return docs' row; xorbitsai/inference#2566)`,
     skipReason: noDocs,
     async run(ctx) {
       const { r, label } = await answer(ctx, undefined);
@@ -72,7 +72,7 @@ export const documentChecks: CheckDefinition[] = [
     area: "documents",
     level: "MUST",
     statement: "return_documents=false leaves the document out of every result (absent or null, per the dialect).",
-    source: (d) => `${d.title}: document ${docs(d).whenOmitted} when not requested (CONTRACTS.md §8; cohere-ai/notebooks#202)`,
+    source: (d) => `${d.title}: document ${d.expectations.returnDocuments?.whenOmitted ?? "n/a"} when not requested (CONTRACTS.md §8; cohere-ai/notebooks#202)`,
     skipReason: notSwitchable,
     async run(ctx) {
       const { r, label } = await answer(ctx, false);

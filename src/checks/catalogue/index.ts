@@ -45,7 +45,12 @@ export function checksForArea(area: CheckArea, only?: readonly string[]): CheckD
 }
 
 export function resolveSource(check: CheckDefinition, dialect: Dialect): string {
-  return typeof check.source === "string" ? check.source : check.source(dialect);
+  if (typeof check.source === "string") return check.source;
+  try {
+    return check.source(dialect);
+  } catch {
+    return `${dialect.title}: not part of this API`;
+  }
 }
 
 /** Prefixes that select nothing (a typo in --only should be a usage error, not a silent pass). */

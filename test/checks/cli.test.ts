@@ -1,0 +1,75 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { CATALOGUE } from "../../src/checks/catalogue/index.js";
+import { runCli } from "../cli/run-cli.js";
+import { closedPortUrl } from "../servers/hostile.js";
+import { SERVED_MODEL, startVllmLikeServer } from "../servers/vllm-like.js";
+
+// The command end to end (spawned from source): exit codes 0/1/2, summary, report files.
+// The rest of the behaviour is tested in-process, which is much cheaper.
+
+const dir = mkdtempSync(join(tmpdir(), "rh-check-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Well-formed XML, checked by a real parser where python3 is installed. */
+function assertWellFormedXml(file: string): void {
+  try {
+    execFileSync("python3", ["-c", "import sys,xml.etree.ElementTree as E; E.parse(sys.argv[1])", file], { stdio: "pipe" });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw new Error(`not well-formed XML: ${(err as { stderr?: Buffer }).stderr?.toString()}`);
+  }
+}
+
+describe("rerank-harness check", () => {
+  test("--list prints every check with its level and dialects", async () => {
+    const run = await runCli(["check", "--list"]);
+    expect(run.code).toBe(0);
+    for (const c of CATALOGUE) expect(run.stdout).toMatch(new RegExp(`^\\s+${c.id.replace(".", "\\.")}\\s+${c.level}\\s+\\[`, "m"));
+    expect(run.stdout).toMatch(/top_n\.zero\s+MUST\s+\[vllm, jina, cohere-v1, cohere-v2, infinity, llamacpp\]/);
+  });
+
+  test("a faulty server: exit 1, the failing check in the summary, JUnit and JSON written", async () => {
+    const server = await startVllmLikeServer({ fault: "unsorted" });
+    try {
+      const junit = join(dir, "faulty", "junit.xml");
+      const json = join(dir, "faulty", "report.json");
+      const run = await runCli(["check", "--target", server.url, "--dialect", "vllm", "--model", SERVED_MODEL, "--fuzz", "5", "--junit", junit, "--json", json], { timeoutMs: 60_000 });
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stdout).toMatch(/^\s+FAIL\s+sort\.descending\s+MUST\s+results are not sorted/m);
+      expect(run.stdout).toMatch(/^FAILED: \d+ passed, \d+ failed/m);
+
+      assertWellFormedXml(junit);
+      const xml = readFileSync(junit, "utf8");
+      expect(xml.match(/<testcase /g)).toHaveLength(CATALOGUE.length);
+      expect(xml).toMatch(/<testcase name="sort\.descending" classname="rerank\.vllm\.sort" time="[\d.]+">\s*<failure message="results are not sorted/);
+
+      const report = JSON.parse(readFileSync(json, "utf8"));
+      expect(report).toMatchObject({ schema: "rerank-harness/check-report@1", baseUrl: server.url, dialect: "vllm", model: SERVED_MODEL, passed: false });
+      const sort = report.checks.find((c: { id: string }) => c.id === "sort.descending");
+      expect(sort).toMatchObject({ level: "MUST", status: "fail" });
+      expect(sort.evidence[0]).toMatchObject({ status: 200, request: { method: "POST", url: `${server.url}/rerank` } });
+      expect(sort.evidence[0].bodyStart).toContain("relevance_score");
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("a target that refuses connections: exit 2 with the reason, at once", async () => {
+    const started = Date.now();
+    const run = await runCli(["check", "--target", await closedPortUrl(), "--timeout", "2s"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/preflight failed \(ERR_CONNECTION_REFUSED\)/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  test("--only that selects nothing is a usage error", async () => {
+    const run = await runCli(["check", "--only", "no.such.check"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/selects no check/);
+  });
+
+});
