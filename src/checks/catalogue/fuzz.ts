@@ -18,8 +18,9 @@ const text = (max: number) =>
 function positiveInputs(dialect: Dialect): fc.Arbitrary<Omit<RerankInput, "model">> {
   return fc.record(
     {
-      query: text(40),
-      documents: fc.array(text(120), { minLength: 1, maxLength: 8 }),
+      query: text(20),
+      // Short: well inside any context limit, even one counted in UTF-8 bytes.
+      documents: fc.array(text(50), { minLength: 1, maxLength: 8 }),
       topN: dialect.expectations.topN ? fc.integer({ min: 1, max: 10 }) : fc.constant(undefined),
       returnDocuments: dialect.expectations.returnDocuments?.switchable ? fc.boolean() : fc.constant(undefined),
     },
