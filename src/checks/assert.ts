@@ -84,9 +84,10 @@ export function rawResults(json: unknown): Record<string, unknown>[] {
   return Array.isArray(list) ? (list.filter((r) => r && typeof r === "object") as Record<string, unknown>[]) : [];
 }
 
-/** Finds the request body's key holding `value` (by identity), so checks never hard-code field names. */
+/** Finds the request body's key holding `value`, so checks never hard-code field names (`documents` vs TEI's `texts`). */
 export function keyHolding(body: Record<string, unknown>, value: unknown): string {
-  const key = Object.keys(body).find((k) => body[k] === value);
+  const same = (v: unknown) => v === value || JSON.stringify(v) === JSON.stringify(value);
+  const key = Object.keys(body).find((k) => same(body[k]));
   if (key === undefined) throw new Error("the dialect's request builder did not carry the value through");
   return key;
 }

@@ -4,7 +4,7 @@ import type { Dialect } from "../../contract/dialect.js";
 import { assertCount, assertPermutationSubset, assertSortedDescending, keyHolding } from "../assert.js";
 import { errorSummary, type CheckContext } from "../context.js";
 import { evidenceOf } from "../evidence.js";
-import { CheckFailure, type CheckDefinition, type Evidence } from "../types.js";
+import { CheckFailure, CheckSkip, type CheckDefinition, type Evidence } from "../types.js";
 
 /** Requests in flight at once while fuzzing. */
 const CONCURRENCY = 4;
@@ -88,7 +88,7 @@ export const fuzzChecks: CheckDefinition[] = [
     source: (d) => `the ${d.title} request schema (src/contract/dialects/${d.name}.ts); ANCHORS.md §4.1`,
     skipReason: () => null,
     async run(ctx) {
-      if (ctx.target.fuzz <= 0) return;
+      if (ctx.target.fuzz <= 0) throw new CheckSkip("--fuzz 0: no generated requests");
       const inputs = samples(positiveInputs(ctx.dialect), ctx, 1);
       const problems: string[] = [];
       const evidence: Evidence[] = [];
@@ -120,7 +120,7 @@ export const fuzzChecks: CheckDefinition[] = [
     source: (d) => `the ${d.title} request schema (src/contract/dialects/${d.name}.ts); ANCHORS.md §4.1`,
     skipReason: () => null,
     async run(ctx) {
-      if (ctx.target.fuzz <= 0) return;
+      if (ctx.target.fuzz <= 0) throw new CheckSkip("--fuzz 0: no generated requests");
       const arb = positiveInputs(ctx.dialect).chain((input) => {
         const full = { ...input, ...(ctx.model ? { model: ctx.model } : {}) };
         const built = ctx.dialect.buildRequest(full);
