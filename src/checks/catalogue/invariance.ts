@@ -81,7 +81,8 @@ export const invarianceChecks: CheckDefinition[] = [
       const first = new Map([[0, scores.get(0)!]]);
       for (const i of [2, 4]) {
         if (!scores.has(i) || !scores.has(0)) fail(`document ${i} or 0 is missing from the results`, [r.evidence]);
-        assertSameScores(`identical documents (0 and ${i})`, first, new Map([[0, scores.get(i)!]]), [r.evidence], () => `the copy at index ${i}`);
+        // "document 0 scored A and then B" reads as: the copy at index i scored B.
+        assertSameScores(`a copy of document 0 at index ${i}`, first, new Map([[0, scores.get(i)!]]), [r.evidence]);
       }
     },
   },
