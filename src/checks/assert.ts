@@ -4,8 +4,11 @@ import { CheckFailure, CheckWarning, type Evidence } from "./types.js";
 
 /** Scores equal "exactly": float noise only (SHOULD level). */
 export const TIGHT_TOLERANCE = 1e-5;
-/** Scores equal within what fp16/bf16 batching on a GPU explains (MUST level). */
-export const LOOSE_TOLERANCE = 5e-3;
+/**
+ * Scores equal within what fp16/bf16 batching on a GPU explains (MUST level): the 1%
+ * that vLLM's and Infinity's own tests allow against a reference implementation.
+ */
+export const LOOSE_TOLERANCE = 1e-2;
 
 export function deviation(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(1, Math.abs(a), Math.abs(b));

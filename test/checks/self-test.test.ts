@@ -64,6 +64,19 @@ describe("the embedded reference (bm25)", () => {
   });
 });
 
+describe("--strict", () => {
+  test("turns a SHOULD warning into a failure", async () => {
+    const server = await startVllmLikeServer({ fault: "score_out_of_range" });
+    try {
+      const report = await session.run(asTarget(server, "strict"), { timeoutMs: 5_000, strict: true, only: ["scores."] });
+      expect(report.outcomes.find((o) => o.id === "scores.probability")!.status).toBe("fail");
+      expect(report.passed).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("faulty vLLM-like servers", () => {
   for (const fault of Object.keys(FAULTS) as Fault[]) {
     const id = CAUGHT_BY[fault];
