@@ -2,7 +2,7 @@ import type { DialectName } from "../contract/dialect.js";
 import { getDialect } from "../contract/registry.js";
 import { clockMs, sleepUntil } from "./clock.js";
 import { Recorder, type ShardResult } from "./recorder.js";
-import { Sender } from "./sender.js";
+import { Sender, type PreparedRequest } from "./sender.js";
 
 /** One thread's share of one scenario. Plain data: it is posted to worker threads as is. */
 export interface ShardPlan {
@@ -41,7 +41,7 @@ export async function runShard(plan: ShardPlan, t0: number, hooks: ShardHooks = 
     timeoutMs: plan.timeoutMs,
     connections: plan.maxInflight,
   });
-  const bodies = plan.bodies.map((b) => Buffer.from(b, "utf8"));
+  const bodies = plan.bodies.map((b) => sender.prepare(b));
   try {
     if (plan.mode === "open") await openLoop(plan, t0, sender, recorder, bodies);
     else await closedLoop(plan, t0, sender, recorder, bodies);
@@ -57,7 +57,7 @@ export async function runShard(plan: ShardPlan, t0: number, hooks: ShardHooks = 
  * late wake-up shows as lag, and in latency, which is measured from the due time). Past
  * `maxInflight` a due request is dropped and counted, never delayed.
  */
-function openLoop(plan: ShardPlan, t0: number, sender: Sender, recorder: Recorder, bodies: Buffer[]): Promise<void> {
+function openLoop(plan: ShardPlan, t0: number, sender: Sender, recorder: Recorder, bodies: PreparedRequest[]): Promise<void> {
   const rate = plan.rate!;
   const interval = 1000 / rate;
   const total = Math.floor(((plan.warmupMs + plan.durationMs) * rate) / 1000);
@@ -109,7 +109,7 @@ function openLoop(plan: ShardPlan, t0: number, sender: Sender, recorder: Recorde
 }
 
 /** Closed loop: each virtual user sends its next request as soon as the last one completes. */
-async function closedLoop(plan: ShardPlan, t0: number, sender: Sender, recorder: Recorder, bodies: Buffer[]): Promise<void> {
+async function closedLoop(plan: ShardPlan, t0: number, sender: Sender, recorder: Recorder, bodies: PreparedRequest[]): Promise<void> {
   const end = t0 + plan.warmupMs + plan.durationMs;
   let next = 0;
   await sleepUntil(t0);

@@ -25,15 +25,14 @@ describe("errors by class", () => {
       else if (kind === 4) res.socket?.destroy();
       // kind 5: never answers; the generator's deadline ends it.
     });
-    const report = await runLoad(targetAt(server.url), { docs: [10], rate: 60, durationMs: 1_000, warmupMs: 0, timeoutMs: 400 });
+    const report = await runLoad(targetAt(server.url), { docs: [10], rate: 60, durationMs: 1_000, warmupMs: 0, timeoutMs: 1_500 });
     const s = report.scenarios[0]!;
-    expect(s.sent).toBe(60);
-    expect(s.ok).toBe(10);
-    expect(s.errors_by_class).toEqual({ http_4xx: 10, http_5xx: 10, timeout: 10, connection: 10, invalid_body: 10 });
+    // (Timeout generous: on a loaded machine a normal answer must not be cut off.)
+    expect({ sent: s.sent, ok: s.ok, ...s.errors_by_class }).toEqual({ sent: 60, ok: 10, http_4xx: 10, http_5xx: 10, timeout: 10, connection: 10, invalid_body: 10 });
     expect(s.errors).toBe(50);
     expect(s.status_counts).toEqual({ "200": 20, "422": 10, "503": 10 });
     expect(s.sample_errors["http_5xx"]).toMatch(/HTTP 503/);
-    expect(s.sample_errors["timeout"]).toMatch(/400 ms/);
+    expect(s.sample_errors["timeout"]).toMatch(/1500 ms/);
     expect(s.pass).toBe(false);
     expect(s.failures.some((f) => f.includes("errors and drops"))).toBe(true);
     expect(report.passed).toBe(false);
