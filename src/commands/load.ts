@@ -61,7 +61,7 @@ export function define(program: Command): void {
     .option("--duration <duration>", "measured time per scenario (and per ramp step)", durationArg, 10_000)
     .option("--warmup <duration>", "unmeasured lead-in before each scenario", durationArg, 2_000)
     .option("--max-inflight <n>", "past this many requests in flight a due send is dropped and counted, never delayed", intArg(1), 1_000)
-    .option("--workers <n|auto>", "threads sending (auto: one per 2000 req/s offered)", workersArg, "auto")
+    .option("--workers <n|auto>", "threads sending (auto: one per 5000 req/s offered, up to the cores)", workersArg, "auto")
     .option("--doc-tokens <mean[:spread]>", "document length in tokens", lengthArg, { mean: 64, spread: 16 })
     .option("--query-tokens <mean[:spread]>", "query length in tokens", lengthArg, { mean: 12, spread: 3 })
     .option("--seed <n>", "workload seed (same seed, same requests)", intArg(0), 42)

@@ -16,8 +16,11 @@ export interface ScenarioSpec {
   target: ScenarioTarget | undefined;
 }
 
-/** The rate one event loop comfortably schedules with sub-millisecond lag; "auto" adds a worker per this much. */
-export const AUTO_RATE_PER_WORKER = 2_000;
+/**
+ * The rate one event loop comfortably sends with millisecond lag (`npm run bench:load`: ~30 µs of
+ * CPU per request, so 5000 req/s is ~15% of a core); "auto" adds a worker per this much.
+ */
+export const AUTO_RATE_PER_WORKER = 5_000;
 /** Distinct request bodies kept per scenario (requests cycle through them). */
 const MAX_BODIES = 1_000;
 /** …and the memory they may take. */
