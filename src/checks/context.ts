@@ -3,7 +3,7 @@ import { TransportError } from "../client/errors.js";
 import { readApiKey } from "../client/secrets.js";
 import type { RerankInput, RerankOutput } from "../contract/common.js";
 import { ContractViolationError } from "../contract/errors.js";
-import type { Dialect } from "../contract/dialect.js";
+import { withScoreKind, type Dialect, type ScoreKind } from "../contract/dialect.js";
 import { getDialect } from "../contract/registry.js";
 import { evidenceOf, evidenceOfFailure } from "./evidence.js";
 import { CheckFailure, type Evidence } from "./types.js";
@@ -26,6 +26,8 @@ export interface SuiteTarget {
   seed: number;
   /** Check-id prefixes to run; empty or absent: all. */
   only?: string[];
+  /** Overrides the dialect's documented score kind (e.g. "any" for a bi-encoder behind vLLM). */
+  scoreKind?: ScoreKind;
 }
 
 /** After this many timeouts the target is treated as gone: later requests fail at once. */
@@ -61,7 +63,7 @@ export class CheckContext {
   private readonly memos = new Map<string, Promise<unknown>>();
 
   constructor(readonly target: SuiteTarget) {
-    this.dialect = getDialect(target.dialect);
+    this.dialect = withScoreKind(getDialect(target.dialect), target.scoreKind);
     this.model = target.model;
     this.apiKey = readApiKey(target.apiKeyEnv);
     if (!health.has(target.runId)) health.set(target.runId, { timeouts: 0 });

@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Vitest } from "vitest/node";
-import type { Dialect } from "../contract/dialect.js";
+import type { Dialect, ScoreKind } from "../contract/dialect.js";
 import type { StartedTarget } from "../targets/target.js";
 import { CATALOGUE, matchesOnly, resolveSource, unknownPrefixes } from "./catalogue/index.js";
 import { OutcomeCollector } from "./collector.js";
@@ -25,6 +25,8 @@ export interface ConformanceOptions {
   seed?: number;
   /** Check-id prefixes to run (default: all). */
   only?: string[];
+  /** Overrides the dialect's documented score kind. */
+  scoreKind?: ScoreKind;
   /** Per-request timeout. */
   timeoutMs: number;
   log?: (line: string) => void;
@@ -113,6 +115,7 @@ export class ConformanceSession {
       fuzz: options.fuzz ?? DEFAULT_FUZZ,
       seed: options.seed ?? DEFAULT_SEED,
       ...(only && only.length > 0 ? { only } : {}),
+      ...(options.scoreKind ? { scoreKind: options.scoreKind } : {}),
     };
     const collector = await this.runSuites(suiteTarget, target.dialect, options.timeoutMs, log);
 

@@ -1,9 +1,12 @@
-import { InvalidArgumentError, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { addCommonOptions, intArg, type CommonOptions } from "../cli/options.js";
+import { addContainerOptions, containerContext, maybeDryRun, type ContainerOptions } from "../cli/container-options.js";
+import { SCORE_KINDS, type ScoreKind } from "../contract/dialect.js";
 import { action, EXIT, UsageError } from "../cli/errors.js";
 import { formatDuration } from "../cli/duration.js";
 
-interface CheckOptions extends CommonOptions {
+interface CheckOptions extends CommonOptions, ContainerOptions {
+  scoreKind?: ScoreKind;
   list?: boolean;
   strict?: boolean;
   fuzz: number;
@@ -31,8 +34,13 @@ export function define(program: Command): void {
     .option("--only <ids>", "run only checks whose id starts with one of these (comma-separated), e.g. sort.,errors.malformed_json", idListArg)
     .option("--junit <file>", "write a JUnit XML report")
     .option("--json <file>", "write a JSON report with each check's evidence")
-    .option("--verbose", "print each passing check's statement too");
-  addCommonOptions(cmd).action(action(runCheck));
+    .option("--verbose", "print each passing check's statement too")
+    .addOption(
+      new Option("--score-kind <kind>", "override the dialect's score range: probability [0,1], logit, or any (a bi-encoder or ColBERT model behind vLLM)").choices(
+        SCORE_KINDS,
+      ),
+    );
+  addContainerOptions(addCommonOptions(cmd)).action(action(runCheck));
 }
 
 async function runCheck(options: CheckOptions): Promise<number> {
@@ -50,14 +58,17 @@ async function runCheck(options: CheckOptions): Promise<number> {
   const specs = await targetSpecsFromOptions(options);
   if (specs.length > 1) throw new UsageError(`check runs against one target (got ${specs.length}); use compare for several`);
 
-  const target = await startTarget(specs[0]!, {
+  const ctx = {
     dialect: options.dialect,
     model: options.model,
     reference: options.reference ?? "bm25",
     apiKeyEnv: options.apiKeyEnv,
     timeoutMs: options.timeout,
     log,
-  });
+    ...containerContext(options),
+  };
+  if (await maybeDryRun(specs, ctx, options)) return EXIT.ok;
+  const target = await startTarget(specs[0]!, ctx);
   try {
     const { runConformance, PreflightError } = await import("../checks/run.js");
     let report;
@@ -67,6 +78,7 @@ async function runCheck(options: CheckOptions): Promise<number> {
         fuzz: options.fuzz,
         seed: options.seed,
         ...(options.only ? { only: options.only } : {}),
+        ...(options.scoreKind ? { scoreKind: options.scoreKind } : {}),
         timeoutMs: options.timeout,
         log,
       });

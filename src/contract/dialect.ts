@@ -62,7 +62,7 @@ export interface DialectExpectations {
   } | null;
   score: {
     /** probability: sigmoid/softmax output in [0,1]; logit: unbounded; any: not assumed. */
-    kind: "probability" | "logit" | "any";
+    kind: ScoreKind;
   };
   ties: "input-order" | "reverse-input-order" | "unspecified";
   /** Accepts documents as `{text}` objects as well as strings. */
@@ -77,6 +77,9 @@ export interface DialectExpectations {
     path: string;
   };
 }
+
+export const SCORE_KINDS = ["probability", "logit", "any"] as const;
+export type ScoreKind = (typeof SCORE_KINDS)[number];
 
 export interface Dialect {
   readonly name: DialectName;
@@ -97,4 +100,13 @@ export interface Dialect {
   normalise(body: unknown): RerankOutput;
   /** Validates an error body against the envelope; returns the message or throws ContractViolationError. */
   errorMessage(body: unknown): string;
+}
+
+/**
+ * The same dialect with another score kind: a vLLM endpoint serving a bi-encoder (cosine) or
+ * ColBERT (MaxSim) model on /rerank is conformant with scores outside [0, 1].
+ */
+export function withScoreKind(dialect: Dialect, kind: ScoreKind | undefined): Dialect {
+  if (!kind || kind === dialect.expectations.score.kind) return dialect;
+  return { ...dialect, expectations: { ...dialect.expectations, score: { kind } } };
 }

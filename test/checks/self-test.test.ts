@@ -64,13 +64,17 @@ describe("the embedded reference (bm25)", () => {
   });
 });
 
-describe("--strict", () => {
-  test("turns a SHOULD warning into a failure", async () => {
+describe("--score-kind any (a bi-encoder or ColBERT model behind vLLM)", () => {
+  test("lets scores leave [0, 1] with a warning, which --strict turns into a failure", async () => {
     const server = await startVllmLikeServer({ fault: "score_out_of_range" });
     try {
-      const report = await session.run(asTarget(server, "strict"), { timeoutMs: 5_000, strict: true, only: ["scores."] });
-      expect(report.outcomes.find((o) => o.id === "scores.probability")!.status).toBe("fail");
-      expect(report.passed).toBe(false);
+      const lenient = await session.run(asTarget(server, "any"), { timeoutMs: 5_000, scoreKind: "any", only: ["scores."] });
+      expect(lenient.outcomes.find((o) => o.id === "scores.range")!.status).toBe("skip");
+      expect(lenient.outcomes.find((o) => o.id === "scores.probability")!.status).toBe("warn");
+      expect(lenient.passed).toBe(true);
+      const strict = await session.run(asTarget(server, "strict"), { timeoutMs: 5_000, scoreKind: "any", strict: true, only: ["scores."] });
+      expect(strict.outcomes.find((o) => o.id === "scores.probability")!.status).toBe("fail");
+      expect(strict.passed).toBe(false);
     } finally {
       await server.close();
     }

@@ -67,8 +67,9 @@ export const vllm = defineDialect({
     topN: { zero: "all", negative: "all-or-rejected" },
     // No return_documents support: document{text} always present (scoring/serving.py).
     returnDocuments: { switchable: false, byDefault: true, shape: "object", whenOmitted: "absent-or-null", field: "document" }, // RerankResult.document (scoring/protocol.py)
-    // Cross-encoders: sigmoid by default; bi-encoders give cosine [-1,1] (docs scoring.md) — so not assumed.
-    score: { kind: "any" },
+    // Cross-encoders (what /rerank usually serves): sigmoid by default, (0,1) (test_online_rerank.py).
+    // Bi-encoders give cosine [-1,1] and ColBERT unbounded MaxSim (docs scoring.md): `--score-kind any`.
+    score: { kind: "probability" },
     ties: "input-order", // Python stable list.sort(reverse=True)
     objectDocuments: false, // {"text": …} documents do not match the content TypedDict → 400
     usage: "tokens",
