@@ -151,6 +151,9 @@ async function load(flags: LoadFlags): Promise<number> {
   const specs = await targetSpecsFromOptions(flags);
   if (specs.length > 1) throw new UsageError("load runs against one target; use compare for several");
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  // The embedded reference runs inference in this process: send from a worker thread so its
+  // CPU work cannot hold up the generator's schedule (unless --workers says otherwise).
+  const isolate = specs[0]!.kind === "embedded" && flags.workers === "auto";
   const target = await startTarget(specs[0]!, {
     dialect: flags.dialect,
     model: flags.model,
@@ -168,6 +171,7 @@ async function load(flags: LoadFlags): Promise<number> {
   try {
     report = await runLoad(target, {
       ...options,
+      isolate,
       onProgress: printer ? (p) => printer.update(p) : undefined,
       onScenario: printer ? () => printer.done() : undefined,
     });

@@ -38,6 +38,11 @@ export const LoadSettings = z
     /** Overrides the dialect's canonical rerank path. */
     path: z.string().optional(),
     maxErrorRate: z.number().min(0).max(1).default(DEFAULT_MAX_ERROR_RATE),
+    /**
+     * Send from worker threads even with one shard: for a target that shares this process (the
+     * embedded reference), whose inference would otherwise block the generator's timers.
+     */
+    isolate: z.boolean().default(false),
   })
   .refine((s) => [s.rate, s.ramp, s.concurrency].filter((x) => x !== undefined).length <= 1, {
     message: "rate, ramp and concurrency are alternatives: give one at most",

@@ -46,7 +46,7 @@ export async function runLoad(target: StartedTarget, options: LoadOptions): Prom
             }),
           )
       : undefined;
-    const { results } = await runShards(plans, onTick);
+    const { results } = await runShards(plans, onTick, { isolate: settings.isolate });
     const result = summariseScenario(spec, settings, results, targetView(spec, targets, settings.maxErrorRate), corpusName);
     scenarios.push(result);
     options.onScenario?.(result);

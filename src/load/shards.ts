@@ -23,11 +23,15 @@ export interface ShardsRun {
 
 /**
  * Runs the shards of one scenario: a single shard in this thread (the simple, default path),
- * several in worker threads that all start from the same instant. `onTick` gets each shard's
+ * several (or an isolated one) in worker threads that all start from the same instant. `onTick` gets each shard's
  * latest progress once a second.
  */
-export async function runShards(plans: ShardPlan[], onTick?: (progress: ShardProgress[], t0: number) => void): Promise<ShardsRun> {
-  if (plans.length === 1) return runInProcess(plans[0]!, onTick);
+export async function runShards(
+  plans: ShardPlan[],
+  onTick?: (progress: ShardProgress[], t0: number) => void,
+  { isolate = false }: { isolate?: boolean } = {},
+): Promise<ShardsRun> {
+  if (plans.length === 1 && !isolate) return runInProcess(plans[0]!, onTick);
   return runInWorkers(plans, onTick);
 }
 

@@ -19,7 +19,7 @@ export function createProgressPrinter(stream: NodeJS.WriteStream = process.stder
     update(p) {
       const line = formatProgress(p);
       if (tty) {
-        const width = Math.max(20, (stream.columns ?? 120) - 1);
+        const width = Math.max(20, (stream.columns || 120) - 1);
         stream.write(`\r\x1b[K${line.length > width ? line.slice(0, width) : line}`);
         live = true;
         return;
