@@ -10,10 +10,10 @@ export function emptyErrorCounts(): ErrorCounts {
   return { http_4xx: 0, http_5xx: 0, timeout: 0, connection: 0, invalid_body: 0 };
 }
 
-/** Undici and socket error codes that mean the deadline passed rather than the connection failing. */
-const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT", "ERR_LOAD_DEADLINE"]);
+/** Error codes that mean a deadline passed rather than the connection failing. */
+const TIMEOUT_CODES = new Set(["ERR_LOAD_DEADLINE", "ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 
-/** Classes an error thrown by undici (no HTTP status came back). */
+/** Classes a failure where no HTTP status came back: the generator's deadline, or the connection. */
 export function classifyTransportError(err: unknown): ErrorClass {
   const e = err as { code?: string; name?: string; cause?: { code?: string } };
   const code = e.code ?? e.cause?.code ?? "";

@@ -24,11 +24,12 @@ export interface LoadProgress {
 /** Merges the shards' latest progress into one view. */
 export function progressView(
   shards: ShardProgress[],
-  info: { scenario: string; index: number; count: number; t0: number; now: number; warmupMs: number; durationMs: number },
+  info: { scenario: string; index: number; count: number; t0: number; warmupMs: number; durationMs: number },
 ): LoadProgress {
   const h = mergeEncoded(newHistogram(), shards.map((s) => s.latency));
   const sum = (k: "sent" | "ok" | "errors" | "dropped"): number => shards.reduce((a, s) => a + s[k], 0);
-  const elapsedMs = info.now - info.t0;
+  // The oldest snapshot's time, so counts and elapsed time agree.
+  const elapsedMs = Math.min(...shards.map((s) => s.at)) - info.t0;
   const measuredMs = Math.min(info.durationMs, elapsedMs - info.warmupMs);
   const phase = elapsedMs < info.warmupMs ? "warmup" : elapsedMs < info.warmupMs + info.durationMs ? "measure" : "drain";
   return {

@@ -1,3 +1,4 @@
+import { clockMs } from "./clock.js";
 import { encodeHistogram, newHistogram, recordMs, type Histogram } from "./histogram.js";
 import { emptyErrorCounts, type ErrorClass, type ErrorCounts } from "./outcome.js";
 import type { Completion } from "./sender.js";
@@ -29,6 +30,8 @@ export interface ShardResult {
 
 /** A live view for progress lines: counts and the latency histogram so far (encoded). */
 export interface ShardProgress {
+  /** When the snapshot was taken (absolute clock ms): worker snapshots arrive up to a second late. */
+  at: number;
   sent: number;
   ok: number;
   errors: number;
@@ -115,7 +118,7 @@ export class Recorder {
   }
 
   progress(): ShardProgress {
-    return { sent: this.sent, ok: this.ok, errors: this.errorTotal, dropped: this.dropped, latency: encodeHistogram(this.latency) };
+    return { at: clockMs(), sent: this.sent, ok: this.ok, errors: this.errorTotal, dropped: this.dropped, latency: encodeHistogram(this.latency) };
   }
 
   result(): ShardResult {

@@ -1,5 +1,4 @@
 import type { StartedTarget } from "../targets/target.js";
-import { clockMs } from "./clock.js";
 import { DEFAULT_CORPUS_SOURCE, DEFAULT_TARGETS_SOURCE, loadDefaultCorpus, loadDefaultTargets } from "./fixtures.js";
 import { parseLoadSettings, type LoadOptions } from "./options.js";
 import { buildBodies, planScenarios, shardPlans, workerCount } from "./plan.js";
@@ -40,7 +39,6 @@ export async function runLoad(target: StartedTarget, options: LoadOptions): Prom
               index: i + 1,
               count: specs.length,
               t0,
-              now: clockMs(),
               warmupMs: settings.warmupMs,
               durationMs: settings.durationMs,
             }),

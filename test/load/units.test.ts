@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseCorpus, CorpusFileError } from "../../src/load/corpus.js";
 import { decodeHistogram, encodeHistogram, mergeEncoded, newHistogram, percentileDistribution, recordMs, summarise } from "../../src/load/histogram.js";
 import { LoadOptionsError, parseLoadSettings } from "../../src/load/options.js";
+import { formatProgress, progressView } from "../../src/load/progress.js";
 import { planScenarios, workerCount, AUTO_RATE_PER_WORKER } from "../../src/load/plan.js";
 import { judge, targetView } from "../../src/load/verdict.js";
 import { parseTargets } from "../../src/load/targets.js";
@@ -101,5 +102,19 @@ describe("HTML escaping", () => {
   });
   it("console table aligns columns", () => {
     expect(formatTable([["scenario", "load", "1"], ["docs-10", "x", "100"]]).split("\n")).toEqual(["scenario  load    1", "docs-10   x     100"]);
+  });
+});
+
+describe("progress", () => {
+  it("merges shard snapshots and dates them by the oldest", () => {
+    const h = newHistogram();
+    for (let i = 1; i <= 100; i++) recordMs(h, i);
+    const snap = (at: number, sent: number) => ({ at, sent, ok: sent, errors: 1, dropped: 0, latency: encodeHistogram(h) });
+    const p = progressView([snap(3_000, 40), snap(2_000, 60)], { scenario: "docs-10", index: 1, count: 3, t0: 0, warmupMs: 1_000, durationMs: 10_000 });
+    expect(p).toMatchObject({ phase: "measure", elapsed_s: 2, sent: 100, errors: 2, rate: 100 });
+    // HdrHistogram answers with the highest value equivalent at 3 significant digits.
+    expect(p.p50_ms).toBeCloseTo(50, 1);
+    expect(p.p99_ms).toBeCloseTo(99, 1);
+    expect(formatProgress(p)).toBe("[1/3] docs-10 2/11s sent 100 (100.0/s) ok 100 err 2 dropped 0 p50 50.0ms p99 99.0ms");
   });
 });
