@@ -73,4 +73,23 @@ describe("overload and sharding", () => {
     expect(s.server_timing_ms["x-queue-time"]?.p50).toBeCloseTo(1, 1);
     expect(server.received).toBe(500);
   }, 30_000);
+
+  it("isolate: the generator keeps its schedule in a worker thread while this thread is blocked", async () => {
+    server = await startTestServer(fixedDelay(2));
+    let blocked = false;
+    const block = (): void => {
+      if (blocked) return;
+      blocked = true;
+      const end = Date.now() + 400; // what an in-process server doing inference looks like
+      while (Date.now() < end);
+    };
+    const s = (await runLoad(targetAt(server.url), { docs: [10], rate: 100, durationMs: 2_000, warmupMs: 200, isolate: true, onProgress: block })).scenarios[0]!;
+    expect(blocked).toBe(true);
+    expect(s.workers).toBe(1);
+    expect(s.sent).toBe(200);
+    expect(s.ok).toBe(200);
+    // The server (this thread) stalled, so latency shows it; the sends themselves stayed on time.
+    expect(s.latency_ms.max).toBeGreaterThanOrEqual(300);
+    expect(s.generator_lag_ms.p99).toBeLessThan(100);
+  }, 30_000);
 });
