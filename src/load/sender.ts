@@ -115,14 +115,20 @@ export class Sender {
   }
 
   send(request: PreparedRequest): Promise<Completion> {
-    return new Promise<Completion>((resolve) => {
-      const exchange = new Exchange(this.options.dialect, resolve);
-      this.fifo.push(exchange);
-      if (this.closed) return exchange.onError(new Error("sender closed"));
-      const connection = this.idle.pop() ?? (this.open < this.options.connections ? this.connect() : undefined);
-      if (connection) this.dispatch(connection, exchange, request);
-      else this.waiting.push([exchange, request]);
-    });
+    return new Promise<Completion>((resolve) => this.start(request, resolve));
+  }
+
+  /** `send` without a promise (the loops' hot path): `settle` is called exactly once, never synchronously. */
+  start(request: PreparedRequest, settle: (c: Completion) => void): void {
+    const exchange = new Exchange(this.options.dialect, settle);
+    this.fifo.push(exchange);
+    if (this.closed) {
+      queueMicrotask(() => exchange.onError(new Error("sender closed")));
+      return;
+    }
+    const connection = this.idle.pop() ?? (this.open < this.options.connections ? this.connect() : undefined);
+    if (connection) this.dispatch(connection, exchange, request);
+    else this.waiting.push([exchange, request]);
   }
 
   async close(): Promise<void> {
