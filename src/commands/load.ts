@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { addCommonOptions, durationArg, intArg, intListArg, numberArg, type CommonOptions } from "../cli/options.js";
 import { action, EXIT, UsageError } from "../cli/errors.js";
 
@@ -58,12 +58,12 @@ export function define(program: Command): void {
     .option("--rate <rps>", "open loop: constant arrival rate for every scenario (default: each scenario's target rate)", numberArg(0.001))
     .option("--ramp <rates>", "stepped open loop: each rate in turn, each for --duration (e.g. 50,100,200)", rateListArg)
     .option("--concurrency <n>", "closed loop: n virtual users, each sending as soon as its last response came back", intArg(1))
-    .option("--duration <duration>", "measured time per scenario (and per ramp step)", durationArg, 10_000)
-    .option("--warmup <duration>", "unmeasured lead-in before each scenario", durationArg, 2_000)
+    .addOption(new Option("--duration <duration>", "measured time per scenario (and per ramp step)").argParser(durationArg).default(10_000, "10s"))
+    .addOption(new Option("--warmup <duration>", "unmeasured lead-in before each scenario").argParser(durationArg).default(2_000, "2s"))
     .option("--max-inflight <n>", "past this many requests in flight a due send is dropped and counted, never delayed", intArg(1), 1_000)
     .option("--workers <n|auto>", "threads sending (auto: one per 5000 req/s offered, up to the cores)", workersArg, "auto")
-    .option("--doc-tokens <mean[:spread]>", "document length in tokens", lengthArg, { mean: 64, spread: 16 })
-    .option("--query-tokens <mean[:spread]>", "query length in tokens", lengthArg, { mean: 12, spread: 3 })
+    .addOption(new Option("--doc-tokens <mean[:spread]>", "document length in tokens").argParser(lengthArg).default({ mean: 64, spread: 16 }, "64:16"))
+    .addOption(new Option("--query-tokens <mean[:spread]>", "query length in tokens").argParser(lengthArg).default({ mean: 12, spread: 3 }, "12:3"))
     .option("--seed <n>", "workload seed (same seed, same requests)", intArg(0), 42)
     .option("--corpus <file>", "passages and queries: JSON {passages, queries?} or JSONL (default: fixtures/corpus/default.json)")
     .option("--targets <file>", "latency/throughput targets (default: fixtures/targets/default.json, the seed's A100 figures)")
