@@ -99,9 +99,9 @@ function openLoop(plan: ShardPlan, t0: number, sender: Sender, recorder: Recorde
     };
     // Timers have millisecond granularity: sleep to within a millisecond of the due time, then
     // yield to I/O with setImmediate until it arrives, so sends go out neither early nor ~1 ms
-    // late. Above 1000 req/s something is always due within a millisecond and that would spin a
-    // core, so sends go out in 1 ms batches instead (lag ≤ ~1 ms, recorded, as in wrk2).
-    const spin = interval >= 1;
+    // late. Above 1000 req/s (per shard) something is always due within a millisecond and that
+    // would spin a core, so sends go out in 1 ms batches instead (lag ≤ ~1 ms, recorded, as in wrk2).
+    const spin = interval * plan.shards >= 1;
     const wake = (due: number): void => {
       const delay = due - clockMs();
       if (delay >= 1) setTimeout(tick, Math.floor(delay));
