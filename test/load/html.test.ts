@@ -51,16 +51,14 @@ describe("HTML report", () => {
       await page.waitForSelector("body[data-charts-ready=true]", { timeout: 15_000 });
 
       // 3 charts per scenario, each drawn: a non-trivial number of painted pixels.
-      const painted = await page.$$eval("canvas", (canvases) =>
-        canvases.map((c) => {
-          const ctx = (c as HTMLCanvasElement).getContext("2d")!;
-          const { data } = ctx.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height);
-          let n = 0;
-          for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
-          const box = c.getBoundingClientRect();
-          return { n, w: box.width, h: box.height };
-        }),
-      );
+      // (A string, evaluated in the page: the project's TypeScript has no DOM types.)
+      const painted = (await page.evaluate(`[...document.querySelectorAll("canvas")].map((c) => {
+        const { data } = c.getContext("2d").getImageData(0, 0, c.width, c.height);
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+        const box = c.getBoundingClientRect();
+        return { n, w: box.width, h: box.height };
+      })`)) as Array<{ n: number; w: number; h: number }>;
       expect(painted).toHaveLength(3 * report.scenarios.length);
       for (const p of painted) {
         expect(p.w).toBeGreaterThan(200);
