@@ -1,8 +1,9 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { addCommonOptions, durationArg, intArg, intListArg, numberArg, type CommonOptions } from "../cli/options.js";
 import { action, EXIT, UsageError } from "../cli/errors.js";
+import { addContainerOptions, containerContext, maybeDryRun, type ContainerOptions } from "../cli/container-options.js";
 
-interface LoadFlags extends CommonOptions {
+interface LoadFlags extends CommonOptions, ContainerOptions {
   docs?: number[];
   rate?: number;
   ramp?: number[];
@@ -53,7 +54,7 @@ export function define(program: Command): void {
   const cmd = program
     .command("load")
     .description("run the built-in open-loop load generator against a target and judge it against latency/throughput targets");
-  addCommonOptions(cmd)
+  addContainerOptions(addCommonOptions(cmd))
     .option("--docs <list>", "documents per request, one scenario each (default: the targets file's, 10,50,100)", intListArg)
     .option("--rate <rps>", "open loop: constant arrival rate for every scenario (default: each scenario's target rate)", numberArg(0.001))
     .option("--ramp <rates>", "stepped open loop: each rate in turn, each for --duration (e.g. 50,100,200)", rateListArg)
@@ -154,14 +155,17 @@ async function load(flags: LoadFlags): Promise<number> {
   // The embedded reference runs inference in this process: send from a worker thread so its
   // CPU work cannot hold up the generator's schedule (unless --workers says otherwise).
   const isolate = specs[0]!.kind === "embedded" && flags.workers === "auto";
-  const target = await startTarget(specs[0]!, {
+  const ctx = {
     dialect: flags.dialect,
     model: flags.model,
     reference: flags.reference ?? "bm25",
     apiKeyEnv: flags.apiKeyEnv,
     timeoutMs: flags.timeout,
     log,
-  });
+    ...containerContext(flags),
+  };
+  if (await maybeDryRun(specs, ctx, flags)) return EXIT.ok;
+  const target = await startTarget(specs[0]!, ctx);
 
   const { runLoad } = await import("../load/run.js");
   const { renderLoadConsole } = await import("../report/load-console.js");
@@ -169,6 +173,9 @@ async function load(flags: LoadFlags): Promise<number> {
   const printer = flags.progress ? createProgressPrinter() : undefined;
   let report;
   try {
+    // One small request first: an unreachable or wrong target is exit 2 now, not a run of errors.
+    const { preflightTarget } = await import("../targets/preflight.js");
+    await preflightTarget(target, { timeoutMs: flags.timeout });
     report = await runLoad(target, {
       ...options,
       isolate,
