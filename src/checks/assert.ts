@@ -1,6 +1,7 @@
 import type { RerankOutput } from "../contract/common.js";
 import type { HttpExchange } from "../client/http-client.js";
 import { CheckFailure, CheckWarning, type Evidence } from "./types.js";
+import { mulberry32 } from "../util/prng.js";
 
 /** Scores equal "exactly": float noise only (SHOULD level). */
 export const TIGHT_TOLERANCE = 1e-5;
@@ -97,14 +98,7 @@ export function keyHolding(body: Record<string, unknown>, value: unknown): strin
 
 /** A seeded shuffle (mulberry32), so a failing permutation can be replayed. */
 export function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));

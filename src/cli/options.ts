@@ -51,6 +51,13 @@ export function intListArg(value: string): number[] {
   });
 }
 
+/** Comma-separated check ids or id prefixes, e.g. `--only sort.,errors.malformed_json`. */
+export function idListArg(value: string): string[] {
+  const ids = value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (ids.length === 0) throw new InvalidArgumentError("give one or more check ids or prefixes, comma-separated");
+  return ids;
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }

@@ -1,6 +1,7 @@
-import { InvalidArgumentError, Option, type Command } from "commander";
-import { addCommonOptions, intArg, type CommonOptions } from "../cli/options.js";
-import { addContainerOptions, containerContext, maybeDryRun, type ContainerOptions } from "../cli/container-options.js";
+import { Option, type Command } from "commander";
+import { addCommonOptions, idListArg, intArg, type CommonOptions } from "../cli/options.js";
+import { addContainerOptions, maybeDryRun, type ContainerOptions } from "../cli/container-options.js";
+import { targetContextFrom } from "../cli/target-context.js";
 import { SCORE_KINDS, type ScoreKind } from "../contract/dialect.js";
 import { action, EXIT, UsageError } from "../cli/errors.js";
 import { formatDuration } from "../cli/duration.js";
@@ -17,11 +18,6 @@ interface CheckOptions extends CommonOptions, ContainerOptions {
   verbose?: boolean;
 }
 
-function idListArg(value: string): string[] {
-  const ids = value.split(",").map((s) => s.trim()).filter(Boolean);
-  if (ids.length === 0) throw new InvalidArgumentError("give one or more check ids or prefixes, comma-separated");
-  return ids;
-}
 
 export function define(program: Command): void {
   const cmd = program
@@ -58,15 +54,7 @@ async function runCheck(options: CheckOptions): Promise<number> {
   const specs = await targetSpecsFromOptions(options);
   if (specs.length > 1) throw new UsageError(`check runs against one target (got ${specs.length}); use compare for several`);
 
-  const ctx = {
-    dialect: options.dialect,
-    model: options.model,
-    reference: options.reference ?? "bm25",
-    apiKeyEnv: options.apiKeyEnv,
-    timeoutMs: options.timeout,
-    log,
-    ...containerContext(options),
-  };
+  const ctx = targetContextFrom(options, log);
   if (await maybeDryRun(specs, ctx, options)) return EXIT.ok;
   const target = await startTarget(specs[0]!, ctx);
   try {

@@ -1,8 +1,8 @@
-import { InvalidArgumentError, Option, type Command } from "commander";
-import { addContainerOptions, containerContext, maybeDryRun, type ContainerOptions } from "../cli/container-options.js";
-import { addCommonOptions, durationArg, intArg, intListArg, numberArg, type CommonOptions } from "../cli/options.js";
+import { Option, type Command } from "commander";
+import { addContainerOptions, maybeDryRun, type ContainerOptions } from "../cli/container-options.js";
+import { addCommonOptions, durationArg, idListArg, intArg, intListArg, numberArg, type CommonOptions } from "../cli/options.js";
+import { targetContextFrom } from "../cli/target-context.js";
 import { action, EXIT, UsageError } from "../cli/errors.js";
-import type { TargetContext } from "../targets/target.js";
 
 interface CompareFlags extends CommonOptions, ContainerOptions {
   docs?: number[];
@@ -25,11 +25,6 @@ interface CompareFlags extends CommonOptions, ContainerOptions {
 /** Compare is usually pointed at paid endpoints too: a modest rate and a short window by default. */
 export const COMPARE_DEFAULTS = { rate: 10, durationMs: 5_000, warmupMs: 1_000, fuzz: 10, seed: 42 } as const;
 
-function idListArg(value: string): string[] {
-  const ids = value.split(",").map((s) => s.trim()).filter(Boolean);
-  if (ids.length === 0) throw new InvalidArgumentError("give one or more check ids or prefixes, comma-separated");
-  return ids;
-}
 
 export function define(program: Command): void {
   const cmd = program
@@ -66,15 +61,7 @@ async function compare(flags: CompareFlags): Promise<number> {
   const { targetSpecsFromOptions } = await import("../targets/start.js");
   const specs = await targetSpecsFromOptions(flags);
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  const ctx: TargetContext = {
-    dialect: flags.dialect,
-    model: flags.model,
-    reference: flags.reference ?? "bm25",
-    apiKeyEnv: flags.apiKeyEnv,
-    timeoutMs: flags.timeout,
-    log,
-    ...containerContext(flags),
-  };
+  const ctx = targetContextFrom(flags, log);
   if (await maybeDryRun(specs, ctx, flags)) return EXIT.ok;
   if (specs.length < 2) throw new UsageError(`compare needs two or more targets (got ${specs.length}): repeat --target or list them in --config`);
 

@@ -1,7 +1,8 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { addCommonOptions, durationArg, intArg, intListArg, numberArg, type CommonOptions } from "../cli/options.js";
 import { action, EXIT, UsageError } from "../cli/errors.js";
-import { addContainerOptions, containerContext, maybeDryRun, type ContainerOptions } from "../cli/container-options.js";
+import { addContainerOptions, maybeDryRun, type ContainerOptions } from "../cli/container-options.js";
+import { targetContextFrom } from "../cli/target-context.js";
 
 interface LoadFlags extends CommonOptions, ContainerOptions {
   docs?: number[];
@@ -155,15 +156,7 @@ async function load(flags: LoadFlags): Promise<number> {
   // The embedded reference runs inference in this process: send from a worker thread so its
   // CPU work cannot hold up the generator's schedule (unless --workers says otherwise).
   const isolate = specs[0]!.kind === "embedded" && flags.workers === "auto";
-  const ctx = {
-    dialect: flags.dialect,
-    model: flags.model,
-    reference: flags.reference ?? "bm25",
-    apiKeyEnv: flags.apiKeyEnv,
-    timeoutMs: flags.timeout,
-    log,
-    ...containerContext(flags),
-  };
+  const ctx = targetContextFrom(flags, log);
   if (await maybeDryRun(specs, ctx, flags)) return EXIT.ok;
   const target = await startTarget(specs[0]!, ctx);
 

@@ -1,6 +1,8 @@
 // Seeded request generation for load runs. Free of Node APIs on purpose: the k6 bundles
 // (issue 6) import this module, so a k6 run and `rerank-harness load` send the same requests.
 
+import { mulberry32 } from "../util/prng.js";
+
 export interface Corpus {
   passages: string[];
   /** Optional real queries; without them queries are cut from passages. */
@@ -39,17 +41,8 @@ export interface RerankPayload {
   documents: string[];
 }
 
-/** mulberry32: a small, fast, well-distributed 32-bit PRNG; same seed, same sequence everywhere. */
-export function createRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The workload's seeded uniform source. */
+export const createRng: (seed: number) => () => number = mulberry32;
 
 /** Normal variate by Box–Muller, from a uniform source. */
 function normal(rng: () => number, mean: number, sd: number): number {
