@@ -36,3 +36,23 @@ export function defineDialect<Res extends z.ZodType, Err extends z.ZodType>(def:
 export function definedEntries(entries: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
 }
+
+/**
+ * The `{model, query, documents, top_n, return_documents}` body that most rerank APIs share
+ * (Jina's shape, which vLLM, Cohere v1 and Infinity follow); `echoSwitch: false` for APIs
+ * without `return_documents`.
+ */
+export function documentsBody(input: RerankInput, { echoSwitch }: { echoSwitch: boolean }): Record<string, unknown> {
+  return definedEntries({
+    model: input.model,
+    query: input.query,
+    documents: input.documents,
+    top_n: input.topN,
+    ...(echoSwitch ? { return_documents: input.returnDocuments } : {}),
+  });
+}
+
+/** `usage: {prompt_tokens?, total_tokens}` in the common shape. */
+export function tokenUsage(usage: { prompt_tokens?: number | undefined; total_tokens: number }): RerankOutput["usage"] {
+  return { promptTokens: usage.prompt_tokens, totalTokens: usage.total_tokens };
+}

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineDialect, definedEntries } from "../define.js";
+import { defineDialect, documentsBody } from "../define.js";
 import { CohereError, CohereMeta, cohereBadInput } from "./cohere-shared.js";
 
 // Sources: CONTRACTS.md §5 v1 (cohere-openapi.yaml POST /v1/rerank).
@@ -31,14 +31,7 @@ export const cohereV1 = defineDialect({
   title: "Cohere v1",
   paths: ["/v1/rerank"],
   schemas: { request: CohereV1RerankRequest, response: CohereV1RerankResponse, error: CohereError },
-  buildBody: (input) =>
-    definedEntries({
-      model: input.model,
-      query: input.query,
-      documents: input.documents,
-      top_n: input.topN,
-      return_documents: input.returnDocuments,
-    }),
+  buildBody: (input) => documentsBody(input, { echoSwitch: true }),
   toOutput: (body) => ({
     id: body.id,
     usage: body.meta?.billed_units?.search_units !== undefined ? { searchUnits: body.meta.billed_units.search_units } : undefined,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineDialect, definedEntries } from "../define.js";
+import { defineDialect, documentsBody } from "../define.js";
 import { CohereError, CohereMeta, cohereBadInput } from "./cohere-shared.js";
 
 // Sources: CONTRACTS.md §5 v2 (cohere-openapi.yaml POST /v2/rerank; return_documents removed 2024-11-22, 8c2e71a1).
@@ -24,14 +24,7 @@ export const cohereV2 = defineDialect({
   title: "Cohere v2",
   paths: ["/v2/rerank"],
   schemas: { request: CohereV2RerankRequest, response: CohereV2RerankResponse, error: CohereError },
-  buildBody: (input) =>
-    definedEntries({
-      model: input.model,
-      query: input.query,
-      documents: input.documents,
-      top_n: input.topN,
-      // no return_documents in v2: documents are never echoed
-    }),
+  buildBody: (input) => documentsBody(input, { echoSwitch: false }), // v2 never echoes documents
   toOutput: (body) => ({
     id: body.id,
     usage: body.meta?.billed_units?.search_units !== undefined ? { searchUnits: body.meta.billed_units.search_units } : undefined,

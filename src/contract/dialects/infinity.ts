@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineDialect, definedEntries } from "../define.js";
+import { defineDialect, documentsBody, tokenUsage } from "../define.js";
 
 // Sources: CONTRACTS.md §3 (michaelfeil/infinity fastapi_schemas/pymodels.py, infinity_server.py @ fcb951cb, 0.0.77).
 
@@ -35,18 +35,11 @@ export const infinity = defineDialect({
   title: "Infinity",
   paths: ["/rerank"], // {url_prefix}/rerank; prefix default ""
   schemas: { request: InfinityRerankRequest, response: InfinityRerankResponse, error: InfinityError },
-  buildBody: (input) =>
-    definedEntries({
-      model: input.model,
-      query: input.query,
-      documents: input.documents,
-      top_n: input.topN,
-      return_documents: input.returnDocuments,
-    }),
+  buildBody: (input) => documentsBody(input, { echoSwitch: true }),
   toOutput: (body) => ({
     id: body.id,
     model: body.model,
-    usage: { promptTokens: body.usage.prompt_tokens, totalTokens: body.usage.total_tokens },
+    usage: tokenUsage(body.usage),
     results: body.results.map((r) => ({
       index: r.index,
       score: r.relevance_score,

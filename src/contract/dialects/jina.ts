@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineDialect, definedEntries } from "../define.js";
+import { defineDialect, documentsBody, tokenUsage } from "../define.js";
 
 // Sources: CONTRACTS.md §4 (api.jina.ai/openapi.json 2026.04.02: TextRerankerRequest, RerankingResponse, ErrorResponse).
 
@@ -36,17 +36,10 @@ export const jina = defineDialect({
   title: "Jina AI",
   paths: ["/v1/rerank"],
   schemas: { request: JinaRerankRequest, response: JinaRerankResponse, error: JinaError },
-  buildBody: (input) =>
-    definedEntries({
-      model: input.model,
-      query: input.query,
-      documents: input.documents,
-      top_n: input.topN,
-      return_documents: input.returnDocuments,
-    }),
+  buildBody: (input) => documentsBody(input, { echoSwitch: true }),
   toOutput: (body) => ({
     model: body.model,
-    usage: { promptTokens: body.usage.prompt_tokens, totalTokens: body.usage.total_tokens },
+    usage: tokenUsage(body.usage),
     results: body.results.map((r) => {
       const doc = r.document;
       const text = typeof doc === "string" ? doc : typeof doc?.text === "string" ? doc.text : undefined;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineDialect, definedEntries } from "../define.js";
+import { defineDialect, documentsBody, tokenUsage } from "../define.js";
 
 // Sources: CONTRACTS.md §6 (llama.cpp tools/server/server-common.cpp format_response_rerank @ 006639c3, test_rerank.py @ 2f690343).
 
@@ -28,16 +28,10 @@ export const llamacpp = defineDialect({
   title: "llama.cpp server",
   paths: ["/rerank", "/v1/rerank", "/reranking", "/v1/reranking"], // tools/server/README.md
   schemas: { request: LlamacppRerankRequest, response: LlamacppRerankResponse, error: LlamacppError },
-  buildBody: (input) =>
-    definedEntries({
-      model: input.model,
-      query: input.query,
-      documents: input.documents,
-      top_n: input.topN,
-    }),
+  buildBody: (input) => documentsBody(input, { echoSwitch: false }),
   toOutput: (body) => ({
     model: body.model,
-    usage: { promptTokens: body.usage.prompt_tokens, totalTokens: body.usage.total_tokens },
+    usage: tokenUsage(body.usage),
     results: body.results.map((r) => ({ index: r.index, score: r.relevance_score })),
   }),
   messageOf: (err) => err.error.message,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineDialect, definedEntries } from "../define.js";
+import { defineDialect, documentsBody, tokenUsage } from "../define.js";
 
 // Sources: CONTRACTS.md §1 (vLLM score/api_router.py, engine/protocol.py, scoring/serving.py).
 
@@ -40,18 +40,12 @@ export const vllm = defineDialect({
   title: "vLLM",
   paths: ["/rerank", "/v1/rerank", "/v2/rerank"], // api_router.py: all three serve the same body
   schemas: { request: VllmRerankRequest, response: VllmRerankResponse, error: VllmError },
-  buildBody: (input) =>
-    definedEntries({
-      model: input.model,
-      query: input.query,
-      documents: input.documents,
-      top_n: input.topN,
-      return_documents: input.returnDocuments, // ignored by vLLM (extra="allow"); honoured by compatible servers
-    }),
+  // return_documents is ignored by vLLM (extra="allow") and honoured by compatible servers.
+  buildBody: (input) => documentsBody(input, { echoSwitch: true }),
   toOutput: (body) => ({
     id: body.id,
     model: body.model,
-    usage: { promptTokens: body.usage.prompt_tokens, totalTokens: body.usage.total_tokens },
+    usage: tokenUsage(body.usage),
     results: body.results.map((r) => ({
       index: r.index,
       score: r.relevance_score,
