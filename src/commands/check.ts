@@ -79,17 +79,14 @@ async function runCheck(options: CheckOptions): Promise<number> {
     }
     const { renderCheckConsole } = await import("../report/check-console.js");
     process.stdout.write(renderCheckConsole(report, { verbose: options.verbose ?? false }));
-    const { writeJsonReport, writeReportFile } = await import("../report/write-file.js");
-    if (options.junit) {
-      const { renderJUnit } = await import("../report/junit.js");
-      await writeReportFile(options.junit, renderJUnit(report));
-      log(`wrote ${options.junit}`);
-    }
-    if (options.json) {
-      const { checkJson } = await import("../report/check-json.js");
-      await writeJsonReport(options.json, checkJson(report));
-      log(`wrote ${options.json}`);
-    }
+    const { jsonText, writeRequestedReports } = await import("../report/write-file.js");
+    await writeRequestedReports(
+      [
+        [options.junit, async () => (await import("../report/junit.js")).renderJUnit(report)],
+        [options.json, async () => jsonText((await import("../report/check-json.js")).checkJson(report))],
+      ],
+      log,
+    );
     log(`check finished in ${formatDuration(report.durationMs)}`);
     return report.passed ? EXIT.ok : EXIT.failed;
   } finally {

@@ -88,17 +88,14 @@ async function compare(flags: CompareFlags): Promise<number> {
 
   const { renderCompareConsole } = await import("../report/compare-console.js");
   process.stdout.write(renderCompareConsole(report));
-  if (flags.json) {
-    const { writeJsonReport } = await import("../report/write-file.js");
-    await writeJsonReport(flags.json, report);
-    log(`wrote ${flags.json}`);
-  }
-  if (flags.html) {
-    const { writeReportFile } = await import("../report/write-file.js");
-    const { renderCompareHtml } = await import("../report/compare-html.js");
-    await writeReportFile(flags.html, renderCompareHtml(report));
-    log(`wrote ${flags.html}`);
-  }
+  const { jsonText, writeRequestedReports } = await import("../report/write-file.js");
+  await writeRequestedReports(
+    [
+      [flags.json, () => jsonText(report)],
+      [flags.html, async () => (await import("../report/compare-html.js")).renderCompareHtml(report)],
+    ],
+    log,
+  );
   return compareExitCode(report);
 }
 

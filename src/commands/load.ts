@@ -181,16 +181,13 @@ async function load(flags: LoadFlags): Promise<number> {
   }
 
   process.stdout.write(renderLoadConsole(report));
-  if (flags.json) {
-    const { writeJsonReport } = await import("../report/write-file.js");
-    await writeJsonReport(flags.json, report);
-    log(`wrote ${flags.json}`);
-  }
-  if (flags.html) {
-    const { writeReportFile } = await import("../report/write-file.js");
-    const { renderLoadHtml } = await import("../report/load-html.js");
-    await writeReportFile(flags.html, renderLoadHtml([{ label: report.target, report }]));
-    log(`wrote ${flags.html}`);
-  }
+  const { jsonText, writeRequestedReports } = await import("../report/write-file.js");
+  await writeRequestedReports(
+    [
+      [flags.json, () => jsonText(report)],
+      [flags.html, async () => (await import("../report/load-html.js")).renderLoadHtml([{ label: report.target, report }])],
+    ],
+    log,
+  );
   return report.passed ? EXIT.ok : EXIT.failed;
 }

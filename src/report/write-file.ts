@@ -9,6 +9,18 @@ export async function writeReportFile(path: string, content: string): Promise<vo
 }
 
 /** JSON reports: pretty-printed, newline-terminated. */
-export async function writeJsonReport(path: string, value: unknown): Promise<void> {
-  await writeReportFile(path, `${JSON.stringify(value, null, 2)}\n`);
+export function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** Writes each report the user asked for (`--json FILE`, `--html FILE`, …), saying so on `log`. */
+export async function writeRequestedReports(
+  outputs: ReadonlyArray<readonly [path: string | undefined, render: () => string | Promise<string>]>,
+  log: (line: string) => void,
+): Promise<void> {
+  for (const [path, render] of outputs) {
+    if (!path) continue;
+    await writeReportFile(path, await render());
+    log(`wrote ${path}`);
+  }
 }
