@@ -113,12 +113,16 @@ export class CheckContext {
 
   /** A rerank that must succeed: 2xx with a body matching the dialect's schema. */
   async rerankOk(input: RerankRequestInput, options: { path?: string; label?: string } = {}): Promise<RerankResult & { output: RerankOutput }> {
-    const result = await this.rerank(input, options);
+    return this.requireOk(await this.rerank(input, options), options.label);
+  }
+
+  /** Fails unless a rerank result is 2xx with a body matching the dialect's schema. */
+  requireOk(result: RerankResult, label?: string): RerankResult & { output: RerankOutput } {
     if (result.output) return result as RerankResult & { output: RerankOutput };
     const why = result.violation
       ? result.violation.message
       : `status ${result.exchange.status}${errorSummary(this.dialect, result.exchange)}`;
-    throw new CheckFailure(`${options.label ? `${options.label}: ` : ""}expected 2xx with a ${this.dialect.title} response body; got ${why}`, [result.evidence]);
+    throw new CheckFailure(`${label ? `${label}: ` : ""}expected 2xx with a ${this.dialect.title} response body; got ${why}`, [result.evidence]);
   }
 
   /** Shares one request's result between checks of the same suite file. */

@@ -11,6 +11,13 @@ export function seedAnswer(ctx: CheckContext) {
   return ctx.memo("seed", () => ctx.rerank({ query: seed.query, documents: seed.documents }, { label: "seed request" }));
 }
 
+/** The seed answer's normalised body; its absence is schema.response's failure, not theirs. */
+async function seedOutput(ctx: CheckContext) {
+  const r = await seedAnswer(ctx);
+  if (!r.output) fail(`no valid answer to check (status ${r.exchange.status}; see schema.response)`, [r.evidence]);
+  return { output: r.output, evidence: r.evidence };
+}
+
 export const schemaChecks: CheckDefinition[] = [
   {
     id: "schema.response",
@@ -21,7 +28,7 @@ export const schemaChecks: CheckDefinition[] = [
     skipReason: always,
     async run(ctx) {
       const seed = seedSet();
-      const r = await ctx.rerankOk({ query: seed.query, documents: seed.documents }, { label: "seed request" });
+      const r = ctx.requireOk(await seedAnswer(ctx), "seed request");
       assertPermutationSubset(r.output, seed.documents.length, [r.evidence]);
     },
   },
@@ -48,8 +55,7 @@ export const schemaChecks: CheckDefinition[] = [
     skipReason: always,
     async run(ctx) {
       const seed = seedSet();
-      const r = await seedAnswer(ctx);
-      if (!r.output) fail(`no valid answer to check (status ${r.exchange.status}; see schema.response)`, [r.evidence]);
+      const r = await seedOutput(ctx);
       assertPermutationSubset(r.output, seed.documents.length, [r.evidence]);
     },
   },
@@ -62,8 +68,7 @@ export const schemaChecks: CheckDefinition[] = [
     skipReason: always,
     async run(ctx) {
       const seed = seedSet();
-      const r = await seedAnswer(ctx);
-      if (!r.output) fail(`no valid answer to check (status ${r.exchange.status}; see schema.response)`, [r.evidence]);
+      const r = await seedOutput(ctx);
       assertPermutationSubset(r.output, seed.documents.length, [r.evidence]);
       assertCount(r.output, seed.documents.length, `${seed.documents.length} documents, no top_n`, [r.evidence]);
     },
