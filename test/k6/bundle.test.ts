@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildBundles, fakeVllm, importsOf, loadInBareContext, loadWithStubs, type K6Stub, type StubHttpResponse } from "./helpers/bundle.js";
-import { loadSummaryData } from "./helpers/summary-data.js";
+import { loadSummaryData, machineReadableSummary } from "./helpers/summary-data.js";
 import { findAll, parseXml } from "./helpers/xml.js";
 
 // Builds dist/k6-style bundles with the real build script, then loads them in Node with stub
@@ -13,6 +13,13 @@ const SECRET = "sk-test-secret-key-123";
 let dir: string;
 let bundles: Awaited<ReturnType<typeof buildBundles>>;
 
+/** A targets file with a target for 10 and 50 documents (the default file has no 3). */
+function targetsFile(): string {
+  const file = path.join(dir, "targets-10-50.json");
+  writeFileSync(file, JSON.stringify({ source: "bundle test", achieved_rate_tolerance: 0.1, scenarios: [{ docs: 10, rps: 4, p95_ms: 500 }, { docs: 50, rps: 2, p95_ms: 900 }] }));
+  return file;
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "rerank-k6-"));
   bundles = await buildBundles(path.join(dir, "dist"));
@@ -20,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function stub(env: Record<string, string>, server: K6Stub["server"] = (_u, b) => fakeVllm(b)): K6Stub {
-  return { env, scenario: { name: "", iterationInTest: 0 }, posts: [], checks: [], server };
+  return { env, scenario: { name: "", iterationInTest: 0 }, posts: [], checks: [], samples: [], server };
 }
 
 type Exports = { options: { scenarios: Record<string, Record<string, unknown>>; thresholds: Record<string, string[]> }; default: () => void; handleSummary: (d: unknown) => Record<string, string> };
@@ -46,19 +53,54 @@ describe("k6 bundles", () => {
     }
   });
 
-  it.each(["rerank-load", "rerank-smoke"] as const)("%s runs with ECMAScript built-ins only: no Node or web globals", async (name) => {
-    const s = stub({ DOCS: "10", RATE: "2", DURATION: "2s", RERANK_API_KEY: SECRET });
+  it("the bare context has no BigInt, so a bundle that evaluates one at load fails there", async () => {
+    const file = path.join(dir, "uses-bigint.js");
+    writeFileSync(file, "export const big = BigInt(1);\n");
+    await expect(loadInBareContext(file, stub({}))).rejects.toThrow("BigInt is not defined");
+    await expect(loadInBareContext(file, stub({}), { keepBigInt: true })).resolves.toHaveProperty("big");
+  });
+
+  // Every variable set, so each parser (URL, durations, lists, mix, flags) runs: a parser that
+  // needs a Node or web global (z.url() needs URL) or BigInt (k6 < v0.54) fails here.
+  const fullEnv = () => ({
+    RERANK_URL: "http://rerank.test:9000/",
+    RERANK_DIALECT: "vllm",
+    RERANK_MODEL: "bm25",
+    RERANK_API_KEY: SECRET,
+    RERANK_PATH: "/v1/rerank",
+    RATE: "2.5",
+    DURATION: "2s",
+    TIMEOUT: "1500ms",
+    SEED: "7",
+    MAX_VUS: "8",
+    RUNNERS: "2",
+    SUMMARY_DIR: dir,
+    JUNIT_STDOUT: "true",
+    TARGETS: targetsFile(),
+  });
+  const variants: [keyof typeof bundles, string, Record<string, string>][] = [
+    ["rerank-load", "docs_10", { DOCS: "10", RAMP_UP: "1s" }],
+    ["rerank-load", "mix_2_5rps", { MIX: "10:0.5,50:0.5", RAMP: "2.5,5" }],
+    ["rerank-smoke", "smoke", { DOCS: "10,3" }],
+  ];
+  it.each(variants)("%s (%s) runs with ECMAScript built-ins only: no Node or web globals, no BigInt", async (name, scenario, extra) => {
+    const s = stub({ ...fullEnv(), ...extra });
     const mod = (await loadInBareContext(bundles[name], s)) as unknown as Exports;
-    expect(Object.keys(mod.options.scenarios)).toHaveLength(1);
-    for (let i = 0; i < 3; i++) iterate(mod, s, name === "rerank-load" ? "docs_10" : "smoke", i);
+    expect(Object.keys(mod.options.scenarios)).toContain(scenario);
+    for (let i = 0; i < 3; i++) iterate(mod, s, scenario, i);
     expect(s.posts).toHaveLength(3);
+    expect(s.posts[0]!.url).toBe("http://rerank.test:9000/v1/rerank");
+    expect(s.posts[0]!.params.timeout).toBe(1_500);
     s.checks.length = 0;
-    iterate(mod, s, name === "rerank-load" ? "docs_10" : "smoke", 0);
+    iterate(mod, s, scenario, 0);
     expect(s.checks.length).toBeGreaterThanOrEqual(6);
     expect(s.checks.every((c) => c.ok)).toBe(true);
+    expect(s.samples!.filter((x) => x.metric === "rerank_valid").map((x) => x.value)).toEqual([true, true, true, true]);
     const out = mod.handleSummary(loadSummaryData());
     expect(Object.keys(out)).toHaveLength(4);
-    expect(() => JSON.parse(out[`./${name}-summary.json`]!)).not.toThrow();
+    expect(() => JSON.parse(out[`${dir}/${name}-summary.json`]!)).not.toThrow();
+    expect(out.stdout).toContain("BEGIN rerank-harness junit");
+    expect(() => mod.handleSummary(machineReadableSummary())).not.toThrow();
   });
 
   describe("rerank-load", () => {
@@ -68,12 +110,13 @@ describe("k6 bundles", () => {
       expect(typeof mod.handleSummary).toBe("function");
       expect(Object.keys(mod.options.scenarios)).toEqual(["docs_10", "docs_50"]);
       expect(mod.options.scenarios.docs_10).toMatchObject({ executor: "constant-arrival-rate", rate: 4, timeUnit: "1s", duration: "3s", startTime: "0s" });
-      expect(mod.options.scenarios.docs_50).toMatchObject({ executor: "constant-arrival-rate", startTime: "8s" });
+      // 3 s, then gracefulStop = TIMEOUT (10 s default) + 1 s
+      expect(mod.options.scenarios.docs_50).toMatchObject({ executor: "constant-arrival-rate", startTime: "14s", gracefulStop: "11s" });
       expect(mod.options.thresholds).toMatchObject({
         "http_req_duration{scenario:docs_10}": ["p(95)<=50"],
         "http_req_duration{scenario:docs_50}": ["p(95)<=150"],
         "http_req_failed{scenario:docs_50}": ["rate<0.01"],
-        "checks{scenario:docs_10}": ["rate>=0.99"],
+        "rerank_valid{scenario:docs_10}": ["rate>=0.99"],
         "dropped_iterations{scenario:docs_10}": ["count<=0"],
       });
     });
@@ -127,7 +170,6 @@ describe("k6 bundles", () => {
 
     it("reads TARGETS with open() and refuses a bad environment at init", async () => {
       const file = path.join(dir, "targets.json");
-      const { writeFileSync } = await import("node:fs");
       writeFileSync(file, JSON.stringify({ source: "test", achieved_rate_tolerance: 0.5, scenarios: [{ docs: 7, rps: 10, p95_ms: 900 }] }));
       const mod = await load("rerank-load", stub({ TARGETS: file, DURATION: "2s" }));
       expect(Object.keys(mod.options.scenarios)).toEqual(["docs_7"]);
@@ -142,8 +184,10 @@ describe("k6 bundles", () => {
       expect(Object.keys(out).sort()).toEqual(["out/rerank-load-junit.xml", "out/rerank-load-summary.json", "out/rerank-load-summary.txt", "stdout"]);
       for (const text of Object.values(out)) expect(text).not.toContain(SECRET);
 
-      const text = out.stdout!;
-      expect(out["out/rerank-load-summary.txt"]).toBe(text);
+      const text = out["out/rerank-load-summary.txt"]!;
+      expect(out.stdout!.startsWith(text)).toBe(true);
+      expect(out.stdout).toContain("summary files: out/rerank-load-summary.txt");
+      expect(out.stdout).not.toContain("BEGIN rerank-harness junit");
       expect(text).toContain("rerank-load · vllm · http://127.0.0.1:8000");
       expect(text).toMatch(/✓ http_req_duration\{scenario:docs_10\}\s+p\(95\)<=50\s+p\(95\)=31\.2ms/);
       expect(text).toMatch(/✗ http_req_duration\{scenario:docs_50\}\s+p\(95\)<=150\s+p\(95\)=180\.4ms/);
@@ -154,8 +198,8 @@ describe("k6 bundles", () => {
       expect(json).toMatchObject({ tool: "rerank-harness k6", script: "rerank-load", passed: false, target: { dialect: "vllm" }, targets: { from: "default", tolerance: 0.05 } });
       expect(json.options).toBeUndefined();
       expect(json.scenarios).toMatchObject([
-        { name: "docs_10", docs: 10, rps: 1, requests: 12, achievedRps: 3, p95Ms: 31.2, p95TargetMs: 50, dropped: 0, passed: true },
-        { name: "docs_50", docs: 50, p95Ms: 180.4, p95TargetMs: 150, dropped: 1, passed: false },
+        { name: "docs_10", docs: 10, rps: 1, requests: 12, achievedRps: 3, p95Ms: 31.2, p95TargetMs: 50, dropped: 0, valid_rate: 1, passed: true },
+        { name: "docs_50", docs: 50, p95Ms: 180.4, p95TargetMs: 150, dropped: 1, valid_rate: 10 / 11, passed: false },
       ]);
       expect(json.thresholds).toHaveLength(8);
       expect(json.checks).toContainEqual({ name: "sorted by score", passes: 22, fails: 1 });
@@ -169,11 +213,11 @@ describe("k6 bundles", () => {
       expect(cases).toHaveLength(declared);
       const failed = cases.filter((c) => findAll(c, "failure").length > 0);
       expect(failed.map((c) => c.attrs.name)).toEqual([
-        "checks{scenario:docs_50} rate>=0.99",
         "dropped_iterations{scenario:docs_50} count<=0",
         "http_req_duration{scenario:docs_50} p(95)<=150",
+        "rerank_valid{scenario:docs_50} rate>=0.99",
       ]);
-      expect(findAll(failed[2]!, "failure")[0]!.attrs.message).toBe("p(95)=180.4ms does not satisfy p(95)<=150");
+      expect(findAll(failed[1]!, "failure")[0]!.attrs.message).toBe("p(95)=180.4ms does not satisfy p(95)<=150");
       expect(findAll(xml, "property").map((p) => p.attrs.name)).toContain("check: sorted by score");
     });
   });
@@ -183,7 +227,7 @@ describe("k6 bundles", () => {
       const mod = await load("rerank-smoke", stub({}));
       expect(mod.options.scenarios).toEqual({ smoke: expect.objectContaining({ executor: "constant-arrival-rate", rate: 1, timeUnit: "1s", duration: "5s" }) });
       expect(mod.options.thresholds).toEqual({
-        "checks{scenario:smoke}": ["rate==1"],
+        "rerank_valid{scenario:smoke}": ["rate==1"],
         "http_req_failed{scenario:smoke}": ["rate==0"],
         "dropped_iterations{scenario:smoke}": ["count==0"],
         "http_reqs{scenario:smoke}": ["count>0"],
