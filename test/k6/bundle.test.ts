@@ -168,6 +168,105 @@ describe("k6 bundles", () => {
       }
     });
 
+    it("gates on one validity sample per response, not on k6's per-check rate", async () => {
+      const s = stub({ DOCS: "10", RATE: "4" });
+      const mod = await load("rerank-load", s);
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+      try {
+        iterate(mod, s, "docs_10", 0);
+        s.server = (_u, b) => {
+          const ok = JSON.parse(fakeVllm(b).body!);
+          ok.results.reverse();
+          return { status: 200, body: JSON.stringify(ok) };
+        };
+        const checks = iterate(mod, s, "docs_10", 1);
+        // five of six checks hold: 83% of k6's checks rate, but the response is not valid
+        expect(Object.values(checks).filter(Boolean)).toHaveLength(5);
+      } finally {
+        warn.mockRestore();
+      }
+      expect(s.samples!.map((x) => [x.metric, x.value])).toEqual([
+        ["rerank_valid", true],
+        ["rerank_valid", false],
+      ]);
+      expect(mod.options.thresholds["rerank_valid{scenario:docs_10}"]).toEqual(["rate>=0.99"]);
+      expect(Object.keys(mod.options.thresholds).some((k) => k.startsWith("checks"))).toBe(false);
+    });
+
+    it("sends distinct requests per scenario: docs_50 does not resend docs_10's query and documents", async () => {
+      const s = stub({ DOCS: "10,50", RATE: "4" });
+      const mod = await load("rerank-load", s);
+      for (let i = 0; i < 20; i++) {
+        iterate(mod, s, "docs_10", i);
+        iterate(mod, s, "docs_50", i);
+      }
+      const bodies = s.posts.map((p) => JSON.parse(p.body) as { query: string; documents: string[] });
+      const ten = bodies.filter((b) => b.documents.length === 10);
+      const fifty = bodies.filter((b) => b.documents.length === 50);
+      for (let i = 0; i < 20; i++) expect(fifty[i]!.documents.slice(0, 10)).not.toEqual(ten[i]!.documents);
+      // before: iteration i of every scenario started with the same query; now they match only by
+      // chance (the corpus has 25 queries: about 1 in 25)
+      const sameQuery = ten.filter((b, i) => b.query === fifty[i]!.query).length;
+      expect(sameQuery).toBeLessThan(5);
+      // reproducible: the same scenario and iteration send the same body
+      const again = stub({ DOCS: "10,50", RATE: "4" });
+      const mod2 = await load("rerank-load", again);
+      iterate(mod2, again, "docs_50", 3);
+      expect(again.posts[0]!.body).toBe(s.posts[7]!.body);
+    });
+
+    it("MIX sends the weighted shares from one scenario, tagging each request with its count", async () => {
+      const s = stub({ MIX: "10:0.6,50:0.3,100:0.1", RATE: "20", DURATION: "5s" });
+      const mod = await load("rerank-load", s);
+      expect(Object.keys(mod.options.scenarios)).toEqual(["mix"]);
+      expect(mod.options.thresholds).toMatchObject({ "http_req_duration{scenario:mix,docs:50}": ["p(95)<=150"], "rerank_valid{scenario:mix,docs:100}": ["rate>=0.99"] });
+      const n = 2_000;
+      const counts = new Map<number, number>();
+      for (let i = 0; i < n; i++) {
+        iterate(mod, s, "mix", i);
+        const post = s.posts[i]!;
+        const docs = JSON.parse(post.body).documents.length as number;
+        expect(post.params.tags).toEqual({ name: "/rerank", docs: String(docs) });
+        counts.set(docs, (counts.get(docs) ?? 0) + 1);
+      }
+      // binomial standard error at n = 2000 is ≤ 0.011; 0.045 is 4 of them
+      expect(Math.abs(counts.get(10)! / n - 0.6)).toBeLessThan(0.045);
+      expect(Math.abs(counts.get(50)! / n - 0.3)).toBeLessThan(0.045);
+      expect(Math.abs(counts.get(100)! / n - 0.1)).toBeLessThan(0.045);
+      expect(s.samples!.slice(0, 5).every((x) => x.metric === "rerank_valid" && x.tags?.docs !== undefined)).toBe(true);
+    });
+
+    it("sends TIMEOUT as the request timeout and counts a timed-out request as an invalid response", async () => {
+      const s = stub({ DOCS: "10", RATE: "4", TIMEOUT: "2500ms" });
+      const mod = await load("rerank-load", s);
+      expect(mod.options.scenarios.docs_10).toMatchObject({ gracefulStop: "3500ms" });
+      iterate(mod, s, "docs_10", 0);
+      expect(s.posts[0]!.params.timeout).toBe(2_500);
+      // what k6's http.post returns when the timeout fires (error code 1050)
+      s.server = () => ({ status: 0, body: null, error_code: 1050, error: "request timeout" });
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+      try {
+        expect(iterate(mod, s, "docs_10", 1)).toEqual({ "answered within TIMEOUT": false });
+        s.server = () => ({ status: 0, body: null, error_code: 1211, error: "dial: connection refused" });
+        expect(iterate(mod, s, "docs_10", 2)).toEqual({ "status is 200": false });
+      } finally {
+        warn.mockRestore();
+      }
+      expect(s.samples!.map((x) => x.value)).toEqual([true, false, false]);
+    });
+
+    it("refuses a sub-second DURATION and a missing SUMMARY_DIR at init, where k6 would fail late or lose the files", async () => {
+      await expect(load("rerank-load", stub({ DURATION: "500ms" }))).rejects.toThrow("DURATION: the duration must be at least 1s, but is 500ms");
+      await expect(load("rerank-smoke", stub({ DURATION: "900ms" }))).rejects.toThrow("at least 1s");
+      const missing = path.join(dir, "no-such-folder");
+      await expect(load("rerank-load", stub({ SUMMARY_DIR: missing }))).rejects.toThrow(`SUMMARY_DIR ${missing} does not exist`);
+      await expect(load("rerank-smoke", stub({ SUMMARY_DIR: missing }))).rejects.toThrow("does not exist");
+      await expect(load("rerank-load", stub({ SUMMARY_DIR: targetsFile() }))).rejects.toThrow("is a file, not a folder");
+      await expect(load("rerank-load", stub({ SUMMARY_DIR: dir }))).resolves.toHaveProperty("options");
+      // relative folders are not probed (open() resolves them against the script, k6 writes against the cwd)
+      await expect(load("rerank-load", stub({ SUMMARY_DIR: "out" }))).resolves.toHaveProperty("options");
+    });
+
     it("reads TARGETS with open() and refuses a bad environment at init", async () => {
       const file = path.join(dir, "targets.json");
       writeFileSync(file, JSON.stringify({ source: "test", achieved_rate_tolerance: 0.5, scenarios: [{ docs: 7, rps: 10, p95_ms: 900 }] }));
@@ -219,6 +318,59 @@ describe("k6 bundles", () => {
       ]);
       expect(findAll(failed[1]!, "failure")[0]!.attrs.message).toBe("p(95)=180.4ms does not satisfy p(95)<=150");
       expect(findAll(xml, "property").map((p) => p.attrs.name)).toContain("check: sorted by score");
+    });
+  });
+
+  describe("handleSummary input shapes", () => {
+    it("renders k6's machine-readable summary: judges what its root metrics allow and says what it lacks", async () => {
+      const smoke = await load("rerank-smoke", stub({ RERANK_API_KEY: SECRET }));
+      const out = smoke.handleSummary(machineReadableSummary());
+      const text = out["./rerank-smoke-summary.txt"]!;
+      // one scenario: its sub-metrics equal the root metrics, so every threshold is judged
+      expect(text).toMatch(/✗ rerank_valid\{scenario:smoke\}\s+rate==1\s+rate=80\.00%\s+\(judged from k6's figures\)/);
+      expect(text).toMatch(/✓ http_reqs\{scenario:smoke\}\s+count>0\s+count=5/);
+      expect(text).toContain("FAILED: 1 of 4 thresholds not met");
+      expect(text).toContain("p(99) not in k6's summary");
+      expect(text).toMatch(/smoke\s+3\s+1\s+5\s/);
+      const json = JSON.parse(out["./rerank-smoke-summary.json"]!);
+      expect(json).toMatchObject({ passed: false, summary_format: "machine-readable", k6_version: "2.2.0", durationMs: 5012.3, missing_trend_stats: ["p(99)"] });
+      expect(json.scenarios[0]).toMatchObject({ requests: 5, p50Ms: 11, p95Ms: 25.5, valid_rate: 0.8 });
+      expect(json.checks).toContainEqual({ name: "result count", passes: 4, fails: 1 });
+
+      // several scenarios: k6's machine-readable summary has no per-scenario figures nor verdicts
+      const load2 = await load("rerank-load", stub({ DOCS: "10,50", RATE: "1", DURATION: "2s" }));
+      const out2 = load2.handleSummary(machineReadableSummary());
+      const text2 = out2["./rerank-load-summary.txt"]!;
+      expect(text2).toContain("NOT JUDGED: 8 of 8 thresholds are not in this summary; k6's exit code is the verdict");
+      expect(JSON.parse(out2["./rerank-load-summary.json"]!)).toMatchObject({ passed: null, thresholds_not_reported: 8 });
+      const junit = parseXml(out2["./rerank-load-junit.xml"]!);
+      expect(findAll(junit, "skipped")).toHaveLength(8);
+      expect(findAll(junit, "failure")).toHaveLength(0);
+    });
+
+    it("takes the request count from rerank_valid and names the figures --summary-trend-stats left out", async () => {
+      const mod = await load("rerank-load", stub({ DOCS: "10,50", RATE: "1", DURATION: "4s" }));
+      const data = loadSummaryData();
+      for (const m of Object.values(data.metrics)) {
+        if (m.type === "trend") m.values = { avg: m.values.avg!, "p(95)": m.values["p(95)"]! }; // --summary-trend-stats=avg,p(95)
+      }
+      const out = mod.handleSummary(data);
+      const text = out["./rerank-load-summary.txt"]!;
+      expect(text).toContain("med, p(99) not in k6's summary: add them to --summary-trend-stats");
+      const json = JSON.parse(out["./rerank-load-summary.json"]!);
+      expect(json.scenarios[0]).toMatchObject({ name: "docs_10", requests: 12, p95Ms: 31.2 });
+      expect(json.scenarios[0].p99Ms).toBeUndefined();
+      expect(json.missing_trend_stats).toEqual(["med", "p(99)"]);
+    });
+
+    it("prints the JUnit between markers on stdout with JUNIT_STDOUT, for runners whose files vanish", async () => {
+      const mod = await load("rerank-load", stub({ DOCS: "10,50", RATE: "1", JUNIT_STDOUT: "1", RERANK_API_KEY: SECRET }));
+      const out = mod.handleSummary(loadSummaryData());
+      const m = /----- BEGIN rerank-harness junit rerank-load\n([\s\S]*?)----- END rerank-harness junit rerank-load\n/.exec(out.stdout!);
+      expect(m).not.toBeNull();
+      expect(m![1]).toBe(out["./rerank-load-junit.xml"]);
+      expect(findAll(parseXml(m![1]!), "testcase")).toHaveLength(8);
+      expect(out.stdout).not.toContain(SECRET);
     });
   });
 

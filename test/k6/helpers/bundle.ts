@@ -56,7 +56,7 @@ const STUBS: Record<string, string> = {
   let all = true;
   for (const [name, fn] of Object.entries(sets)) {
     const ok = Boolean(typeof fn === "function" ? fn(val) : fn);
-    globalThis.__k6stub.checks.push({ name, ok, tags });
+    globalThis.__k6stub.checks.push(tags && Object.keys(tags).length ? { name, ok, tags } : { name, ok });
     all = all && ok;
   }
   return all;
@@ -132,7 +132,7 @@ export async function loadInBareContext(bundle: string, stub: K6Stub, { keepBigI
       let all = true;
       for (const [name, fn] of Object.entries(sets)) {
         const ok = Boolean(fn(val));
-        stub.checks.push({ name, ok, ...(tags ? { tags } : {}) });
+        stub.checks.push({ name, ok, ...(tags && Object.keys(tags).length ? { tags } : {}) });
         all &&= ok;
       }
       return all;
