@@ -12,6 +12,11 @@ import { payloadFor } from "./lib/workload.js";
 
 const cfg = parseK6Env(__ENV, SMOKE_DEFAULTS.duration);
 checkSummaryDir(cfg.summaryDir, (path) => open(path), __VU);
+if (__VU === 0) {
+  const loadOnly: Record<string, unknown> = { RAMP: cfg.ramp, RAMP_UP: cfg.rampUp, MIX: cfg.mix };
+  const ignored = Object.keys(loadOnly).filter((name) => loadOnly[name] !== undefined);
+  if (ignored.length > 0) console.warn(`rerank-smoke ignores ${ignored.join(", ")} (rerank-load only)`);
+}
 const dialect = getDialect(cfg.dialect);
 const plan = planSmoke(cfg);
 const docsList = cfg.docs ?? SMOKE_DEFAULTS.docs;

@@ -480,7 +480,7 @@ export const JUNIT_END = "----- END rerank-harness junit";
 
 /**
  * What handleSummary returns: the text on stdout, and text, JSON and JUnit files in `dir`. k6
- * does not create `dir` and only logs a failed write (internal/cmd/run.go:578-597, v2.2.0), so
+ * does not create `dir` and only logs a failed write (internal/cmd/run.go:578-601, v2.2.0), so
  * the text says where the files went; `junitStdout` also prints the JUnit between markers, for
  * runners whose files vanish with them (k6-operator pods).
  */

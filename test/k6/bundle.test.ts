@@ -409,6 +409,16 @@ describe("k6 bundles", () => {
       warn.mockRestore();
     });
 
+    it("says at init that it ignores the load-only RAMP, RAMP_UP and MIX", async () => {
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+      try {
+        await load("rerank-smoke", stub({ MIX: "10:1", RAMP_UP: "2s" }));
+        expect(warn).toHaveBeenCalledWith("rerank-smoke ignores RAMP_UP, MIX (rerank-load only)");
+      } finally {
+        warn.mockRestore();
+      }
+    });
+
     it("speaks the chosen dialect: TEI gets texts and return_text, and no top_n", async () => {
       const tei = (_u: string, b: Record<string, unknown>): StubHttpResponse => {
         const texts = b.texts as string[];
