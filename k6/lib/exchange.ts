@@ -9,7 +9,10 @@ import type { K6Config } from "./config.js";
 export interface HttpCall {
   url: string;
   body: string;
-  /** `timeout` in ms: k6's default is 60 s (js/modules/k6/http/request.go:167, v2.2.0), far past gracefulStop. */
+  /**
+   * `timeout` in ms (k6 reads a number as milliseconds: lib/types/types.go GetDurationValue). k6's
+   * default is 60 s (js/modules/k6/http/request.go:167, v2.2.0), far past gracefulStop.
+   */
   params: { headers: Record<string, string>; tags: Record<string, string>; timeout: number };
 }
 

@@ -1,4 +1,4 @@
-import { VALID_METRIC, type PlannedScenario } from "./plan.js";
+import { REPORT_ONLY_THRESHOLD, VALID_METRIC, type PlannedScenario } from "./plan.js";
 
 // handleSummary's output: a text summary for the console, a JSON report and JUnit XML (one
 // testcase per threshold), so a k6 run gates CI the way `rerank-harness check` does.
@@ -82,7 +82,9 @@ export interface MixCountResult {
   docs: number;
   weight: number;
   requests?: number;
+  p50_ms?: number;
   p95_ms?: number;
+  p99_ms?: number;
   p95_target_ms?: number;
   valid_rate?: number;
 }
@@ -187,6 +189,7 @@ export function thresholdResults(n: NormalisedSummary, meta: SummaryMeta): Thres
   if (n.format === "legacy") {
     for (const [metric, m] of Object.entries(n.metrics)) {
       for (const [threshold, { ok }] of Object.entries(m.thresholds ?? {})) {
+        if (threshold === REPORT_ONLY_THRESHOLD) continue;
         const { observed, aggregation } = evaluateThreshold(threshold, m.values);
         out.push({ metric, threshold, ok, ...(aggregation ? { aggregation } : {}), ...(observed !== undefined ? { observed } : {}), judged_by: "k6" });
       }
@@ -194,6 +197,7 @@ export function thresholdResults(n: NormalisedSummary, meta: SummaryMeta): Thres
   } else {
     for (const [metric, list] of Object.entries(meta.thresholds ?? {})) {
       for (const threshold of list) {
+        if (threshold === REPORT_ONLY_THRESHOLD) continue;
         const r = evaluateThreshold(threshold, figuresFor(metric, n, meta));
         out.push({ metric, threshold, ...r, ...(r.ok !== undefined ? { judged_by: "here" as const } : {}) });
       }
@@ -246,12 +250,14 @@ export function scenarioResults(n: NormalisedSummary, meta: SummaryMeta, thresho
       const key = `{scenario:${s.name},docs:${m.docs}}`;
       const lat = n.metrics[`http_req_duration${key}`]?.values;
       const v = n.metrics[`${VALID_METRIC}${key}`]?.values;
-      const count = rateTotal(v);
+      const count = lat?.count ?? rateTotal(v);
       return {
         docs: m.docs,
         weight: m.weight,
         ...(count !== undefined ? { requests: count } : {}),
+        ...(lat?.med !== undefined ? { p50_ms: lat.med } : {}),
         ...(lat?.["p(95)"] !== undefined ? { p95_ms: lat["p(95)"] } : {}),
+        ...(lat?.["p(99)"] !== undefined ? { p99_ms: lat["p(99)"] } : {}),
         ...(m.p95Ms !== undefined ? { p95_target_ms: m.p95Ms } : {}),
         ...(v?.rate !== undefined ? { valid_rate: v.rate } : {}),
       };
@@ -390,10 +396,10 @@ function renderText(meta: SummaryMeta, n: NormalisedSummary, scenarios: Scenario
         `${(m.weight * 100).toFixed(0)}%`,
         m.requests === undefined ? "-" : String(m.requests),
         "",
-        "",
+        fmtMs(m.p50_ms),
         fmtMs(m.p95_ms),
         m.p95_target_ms === undefined ? "-" : `≤${m.p95_target_ms}ms`,
-        "",
+        fmtMs(m.p99_ms),
         "",
         "",
         pct(m.valid_rate),
@@ -404,7 +410,12 @@ function renderText(meta: SummaryMeta, n: NormalisedSummary, scenarios: Scenario
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [header, ...rows]) lines.push("  " + r.map((c, i) => pad(c, widths[i]!)).join("  ").trimEnd());
   if (missing.length > 0) {
-    lines.push(`  (${missing.join(", ")} not in k6's summary: add ${missing.length > 1 ? "them" : "it"} to --summary-trend-stats, or leave that flag out)`);
+    // The machine-readable schema has a fixed set of trend values; the legacy one follows --summary-trend-stats.
+    lines.push(
+      n.format === "machine-readable"
+        ? `  (${missing.join(", ")} not in k6's summary: its machine-readable format has avg, min, med, max, p(90) and p(95) only)`
+        : `  (${missing.join(", ")} not in k6's summary: add ${missing.length > 1 ? "them" : "it"} to --summary-trend-stats, or leave that flag out)`,
+    );
   }
 
   lines.push("", "thresholds");

@@ -330,7 +330,7 @@ describe("k6 bundles", () => {
       expect(text).toMatch(/✗ rerank_valid\{scenario:smoke\}\s+rate==1\s+rate=80\.00%\s+\(judged from k6's figures\)/);
       expect(text).toMatch(/✓ http_reqs\{scenario:smoke\}\s+count>0\s+count=5/);
       expect(text).toContain("FAILED: 1 of 4 thresholds not met");
-      expect(text).toContain("p(99) not in k6's summary");
+      expect(text).toContain("p(99) not in k6's summary: its machine-readable format has avg, min, med, max, p(90) and p(95) only");
       expect(text).toMatch(/smoke\s+3\s+1\s+5\s/);
       const json = JSON.parse(out["./rerank-smoke-summary.json"]!);
       expect(json).toMatchObject({ passed: false, summary_format: "machine-readable", k6_version: "2.2.0", durationMs: 5012.3, missing_trend_stats: ["p(99)"] });
@@ -346,6 +346,42 @@ describe("k6 bundles", () => {
       const junit = parseXml(out2["./rerank-load-junit.xml"]!);
       expect(findAll(junit, "skipped")).toHaveLength(8);
       expect(findAll(junit, "failure")).toHaveLength(0);
+    });
+
+    it("reports a mix overall and per count, leaving the report-only latency threshold out of the verdicts", async () => {
+      const mod = await load("rerank-load", stub({ MIX: "10:0.75,100:0.25", RATE: "4", DURATION: "10s" }));
+      const trend = (p95: number, count: number, th: string) => ({ type: "trend" as const, contains: "time" as const, values: { avg: p95 / 2, min: 1, med: p95 / 2, max: p95 * 2, "p(90)": p95 * 0.9, "p(95)": p95, "p(99)": p95 * 1.5, count }, thresholds: { [th]: { ok: true } } });
+      const rate = (r: number, n: number, th: string, ok = true) => ({ type: "rate" as const, contains: "default" as const, values: { rate: r, passes: Math.round(r * n), fails: n - Math.round(r * n) }, thresholds: { [th]: { ok } } });
+      const data = {
+        metrics: {
+          "http_req_duration{scenario:mix}": trend(100, 40, "max>=0"),
+          "http_req_duration{scenario:mix,docs:10}": trend(30, 31, "p(95)<=50"),
+          "http_req_duration{scenario:mix,docs:100}": trend(240, 9, "p(95)<=250"),
+          "rerank_valid{scenario:mix}": rate(39 / 40, 40, "rate>=0.99", false),
+          "rerank_valid{scenario:mix,docs:10}": rate(1, 31, "rate>=0.99"),
+          "rerank_valid{scenario:mix,docs:100}": rate(8 / 9, 9, "rate>=0.99", false),
+          "http_req_failed{scenario:mix}": rate(0, 40, "rate<0.01"),
+          "dropped_iterations{scenario:mix}": { type: "counter" as const, values: { count: 0, rate: 0 }, thresholds: { "count<=2": { ok: true } } },
+        },
+        state: { testRunDurationMs: 21_000 },
+      };
+      const out = mod.handleSummary(data);
+      const json = JSON.parse(out["./rerank-load-summary.json"]!);
+      expect(json.scenarios[0]).toMatchObject({
+        name: "mix",
+        requests: 40,
+        p95Ms: 100,
+        valid_rate: 39 / 40,
+        passed: false,
+        mix: [
+          { docs: 10, weight: 0.75, requests: 31, p95_ms: 30, p95_target_ms: 50, valid_rate: 1 },
+          { docs: 100, weight: 0.25, requests: 9, p95_ms: 240, p95_target_ms: 250, valid_rate: 8 / 9 },
+        ],
+      });
+      expect(json.thresholds.map((t: { threshold: string }) => t.threshold)).not.toContain("max>=0");
+      expect(findAll(parseXml(out["./rerank-load-junit.xml"]!), "testcase")).toHaveLength(7);
+      expect(out.stdout).toMatch(/\n {4}100 docs\s+100\s+25%\s+9\s+120\.0ms\s+240\.0ms\s+≤250ms\s+360\.0ms\s+88\.89%/);
+      expect(out.stdout).toContain("FAILED: 2 of 7 thresholds not met");
     });
 
     it("takes the request count from rerank_valid and names the figures --summary-trend-stats left out", async () => {
