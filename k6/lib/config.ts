@@ -97,6 +97,8 @@ export const K6Env = z.object({
   JUNIT_STDOUT: Flag.default(false),
 })
   .refine((e) => !(e.MIX && e.DOCS), { message: "give DOCS or MIX, not both", path: ["MIX"] })
+  // As `load --rate` and `--ramp`: alternatives, not a silent override.
+  .refine((e) => !(e.RAMP && e.RATE !== undefined), { message: "give RATE or RAMP (its steps are the rates), not both", path: ["RAMP"] })
   .refine((e) => !(e.RAMP && e.RAMP_UP), { message: "give RAMP (steps of rates) or RAMP_UP (a ramp from 0), not both", path: ["RAMP_UP"] });
 
 export interface K6Config {
@@ -134,7 +136,7 @@ export function parseK6Env(env: Record<string, string | undefined>, defaultDurat
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
   const parsed = K6Env.safeParse(present);
   if (!parsed.success) {
-    // Issues name the variable and the rule, never the value (RERANK_API_KEY stays unprinted).
+    // Issues name the variable and the rule; no rule echoes RERANK_API_KEY's value.
     const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
     throw new K6ConfigError(`bad k6 environment: ${lines.join("; ")}`);
   }
@@ -156,7 +158,7 @@ export function parseK6Env(env: Record<string, string | undefined>, defaultDurat
     seed: e.SEED,
     maxVus: e.MAX_VUS,
     runners: e.RUNNERS,
-    summaryDir: e.SUMMARY_DIR.replace(/\/+$/, "") || ".",
+    summaryDir: e.SUMMARY_DIR.replace(/(.)\/+$/, "$1"),
     junitStdout: e.JUNIT_STDOUT,
   };
 }

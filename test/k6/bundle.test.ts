@@ -80,7 +80,7 @@ describe("k6 bundles", () => {
   });
   const variants: [keyof typeof bundles, string, Record<string, string>][] = [
     ["rerank-load", "docs_10", { DOCS: "10", RAMP_UP: "1s" }],
-    ["rerank-load", "mix_2_5rps", { MIX: "10:0.5,50:0.5", RAMP: "2.5,5" }],
+    ["rerank-load", "mix_2_5rps", { MIX: "10:0.5,50:0.5", RAMP: "2.5,5", RATE: "" }],
     ["rerank-smoke", "smoke", { DOCS: "10,3" }],
   ];
   it.each(variants)("%s (%s) runs with ECMAScript built-ins only: no Node or web globals, no BigInt", async (name, scenario, extra) => {

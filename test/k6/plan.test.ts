@@ -70,6 +70,7 @@ describe("parseK6Env", () => {
     [{ MIX: "10:0.5,10:0.5" }, "MIX"],
     [{ MIX: "10:0.5", DOCS: "10" }, "MIX"],
     [{ RAMP: "50", RAMP_UP: "5s" }, "RAMP_UP"],
+    [{ RAMP: "50", RATE: "5" }, "RAMP"],
     [{ JUNIT_STDOUT: "maybe" }, "JUNIT_STDOUT"],
   ])("refuses %o, naming the variable", (env, name) => {
     expect(() => cfg(env)).toThrow(K6ConfigError);
