@@ -519,15 +519,25 @@ export class SummaryDirError extends Error {
  * with directories" (internal/js/initcontext.go:49-53, v2.2.0) and any other error means the
  * path is not there. Only absolute paths are probed (open() resolves relative ones against the
  * script, handleSummary against the working directory), and only in the first init (`__VU` 0):
- * later VUs may open only files the first one opened.
+ * later VUs may open only files the first one opened. Run from an archive (`k6 inspect` in
+ * k6-operator's initializer, `k6 cloud` runners), open() sees only the archived files
+ * (lib/archive.go: a MemMapFs), while handleSummary still writes to the machine: there the
+ * probe would be wrong, so it runs only where open() finds /dev, i.e. the machine's own files.
  */
 export function checkSummaryDir(dir: string, open: (path: string) => string, vu: number): void {
   if (vu !== 0 || !dir.startsWith("/")) return;
-  try {
-    open(dir);
-  } catch (err) {
-    if (/can't be used with directories/.test(String((err as Error)?.message ?? err))) return;
+  const isDir = (path: string): boolean | undefined => {
+    try {
+      open(path);
+      return false;
+    } catch (err) {
+      return /can't be used with directories/.test(String((err as Error)?.message ?? err)) ? true : undefined;
+    }
+  };
+  if (isDir("/dev") !== true) return;
+  const found = isDir(dir);
+  if (found === undefined) {
     throw new SummaryDirError(`SUMMARY_DIR ${dir} does not exist: k6 does not create it and would lose the summary files; create it first (or set SUMMARY_DIR to an existing folder)`);
   }
-  throw new SummaryDirError(`SUMMARY_DIR ${dir} is a file, not a folder`);
+  if (found === false) throw new SummaryDirError(`SUMMARY_DIR ${dir} is a file, not a folder`);
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildBundles, fakeVllm, importsOf, loadInBareContext, loadWithStubs, type K6Stub, type StubHttpResponse } from "./helpers/bundle.js";
+import { buildBundles, fakeVllm, importsOf, k6Open, loadInBareContext, loadWithStubs, type K6Stub, type StubHttpResponse } from "./helpers/bundle.js";
 import { loadSummaryData, machineReadableSummary } from "./helpers/summary-data.js";
 import { findAll, parseXml } from "./helpers/xml.js";
 
@@ -265,6 +265,18 @@ describe("k6 bundles", () => {
       await expect(load("rerank-load", stub({ SUMMARY_DIR: dir }))).resolves.toHaveProperty("options");
       // relative folders are not probed (open() resolves them against the script, k6 writes against the cwd)
       await expect(load("rerank-load", stub({ SUMMARY_DIR: "out" }))).resolves.toHaveProperty("options");
+    });
+
+    it("does not probe SUMMARY_DIR when open() sees an archive's files, not the machine's (k6 inspect, cloud)", async () => {
+      const { checkSummaryDir } = await import("../../k6/lib/summary.js");
+      const archived = new Map([["/test/rerank-load.js", "…"]]);
+      const archiveOpen = (p: string) => {
+        if (!archived.has(p)) throw new Error(`open ${p}: file does not exist`);
+        return archived.get(p)!;
+      };
+      expect(() => checkSummaryDir("/tmp", archiveOpen, 0)).not.toThrow();
+      expect(() => checkSummaryDir(path.join(dir, "no-such-folder"), k6Open, 0)).toThrow("does not exist");
+      expect(() => checkSummaryDir(path.join(dir, "no-such-folder"), k6Open, 1)).not.toThrow();
     });
 
     it("reads TARGETS with open() and refuses a bad environment at init", async () => {
