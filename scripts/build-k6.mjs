@@ -2,7 +2,7 @@
 // dist/k6/*.js. k6 does not resolve node_modules, so zod and our modules are inlined; only
 // k6's own modules stay as imports. Run: `npm run build:k6`.
 import { build } from "esbuild";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -27,6 +27,31 @@ const englishOnlyZodLocales = {
       resolveDir: path.dirname(args.path),
       loader: "js",
     }));
+  },
+};
+
+/**
+ * zod evaluates `BigInt(...)` constants (its int64/uint64 ranges) when the bundle loads. k6 before
+ * v0.54 has no BigInt (its release notes: "Support for BigInt" came with the Sobek update), so
+ * the bundle would die at load with `ReferenceError: BigInt is not defined`. The ranges become
+ * getters, read only by z.int64()/z.uint64(), which the scripts never use. The build fails if
+ * zod's source no longer has the expected shape, rather than silently bundling BigInt again.
+ */
+const BIGINT_RANGES = /export const BIGINT_FORMAT_RANGES = \{\s*int64: \[([^\]]*)\],\s*uint64: \[([^\]]*)\],?\s*\};/;
+const lazyZodBigInt = {
+  name: "zod-lazy-bigint",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]core[\\/]util\.js$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      if (!BIGINT_RANGES.test(source)) {
+        return { errors: [{ text: `${args.path}: BIGINT_FORMAT_RANGES not found in the expected form; update scripts/build-k6.mjs (k6 < v0.54 has no BigInt)` }] };
+      }
+      const contents = source.replace(
+        BIGINT_RANGES,
+        (_, int64, uint64) => `export const BIGINT_FORMAT_RANGES = {\n    get int64() { return [${int64}]; },\n    get uint64() { return [${uint64}]; },\n};`,
+      );
+      return { contents, loader: "js", resolveDir: path.dirname(args.path) };
+    });
   },
 };
 
@@ -57,7 +82,7 @@ export async function buildK6({ outdir = path.join(ROOT, "dist/k6"), entries = K
     treeShaking: true,
     legalComments: "inline",
     metafile: true,
-    plugins: [englishOnlyZodLocales],
+    plugins: [englishOnlyZodLocales, lazyZodBigInt],
     // Whitespace and syntax only: names stay readable in k6's stack traces.
     minifyWhitespace: true,
     minifySyntax: true,
@@ -71,6 +96,11 @@ export async function buildK6({ outdir = path.join(ROOT, "dist/k6"), entries = K
     }
   }
   if (stray.length > 0) throw new K6BuildError(`k6 bundles may import only k6 modules; found:\n  ${stray.join("\n  ")}`);
+  // The build also needs to have taken zod's util.js through the plugin (a renamed file would not).
+  const inputs = Object.keys(result.metafile.inputs);
+  if (inputs.some((i) => /zod/.test(i)) && !inputs.some((i) => /zod[\\/]v4[\\/]core[\\/]util\.js$/.test(i))) {
+    throw new K6BuildError("zod is bundled but not from v4/core/util.js: the BigInt guard in scripts/build-k6.mjs no longer applies");
+  }
   return entries.map((e) => path.join(outdir, `${e}.js`));
 }
 

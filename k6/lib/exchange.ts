@@ -9,18 +9,32 @@ import type { K6Config } from "./config.js";
 export interface HttpCall {
   url: string;
   body: string;
-  params: { headers: Record<string, string>; tags: Record<string, string> };
+  /**
+   * `timeout` in ms (k6 reads a number as milliseconds: lib/types/types.go GetDurationValue). k6's
+   * default is 60 s (js/modules/k6/http/request.go:167, v2.2.0), far past gracefulStop.
+   */
+  params: { headers: Record<string, string>; tags: Record<string, string>; timeout: number };
 }
 
-export function buildCall(dialect: Dialect, cfg: K6Config, input: RerankInput): HttpCall {
+/** `extraTags` (a mix's `docs`) go on every sample of the request, so thresholds can select them. */
+export function buildCall(dialect: Dialect, cfg: K6Config, input: RerankInput, extraTags: Record<string, string> = {}): HttpCall {
   const { path, body } = dialect.buildRequest({ ...input, ...(cfg.model ? { model: cfg.model } : {}) }, cfg.path);
   const headers: Record<string, string> = { "Content-Type": "application/json", Accept: "application/json" };
   if (cfg.apiKey) headers.Authorization = `Bearer ${cfg.apiKey}`;
   // `name` groups every request under the path, not one URL per request.
-  return { url: cfg.url + path, body: JSON.stringify(body), params: { headers, tags: { name: path } } };
+  return { url: cfg.url + path, body: JSON.stringify(body), params: { headers, tags: { name: path, ...extraTags }, timeout: cfg.timeout.ms } };
 }
 
 export const STATUS_CHECK = "status is 200";
+export const TIMEOUT_CHECK = "answered within TIMEOUT";
+/** k6's error code for a request that hit its timeout (lib/netext/httpext/error_codes.go:32, v2.2.0). */
+export const K6_REQUEST_TIMEOUT = 1050;
+
+/** What k6 reports of a failed transport: `res.error_code` and `res.error`. */
+export interface TransportError {
+  code?: number;
+  message?: string;
+}
 export const CONTRACT_CHECK = "body matches the dialect's contract";
 
 export interface CheckOutcome {
@@ -33,7 +47,10 @@ export interface CheckOutcome {
  * Status first, then the dialect's response schema, then the per-response checks. A failure
  * stops the later checks, so one bad answer counts once, not once per check.
  */
-export function evaluate(dialect: Dialect, status: number, body: string | null, exp: ResponseExpectation): CheckOutcome[] {
+export function evaluate(dialect: Dialect, status: number, body: string | null, exp: ResponseExpectation, transport: TransportError = {}): CheckOutcome[] {
+  // A timeout is its own failure, named as such; it still fails the response (rerank_valid).
+  if (transport.code === K6_REQUEST_TIMEOUT) return [{ name: TIMEOUT_CHECK, ok: false, detail: transport.message ?? "request timeout" }];
+  if (status === 0) return [{ name: STATUS_CHECK, ok: false, detail: `no response${transport.message ? `: ${transport.message}` : ""}` }];
   if (status !== 200) return [{ name: STATUS_CHECK, ok: false, detail: `status ${status}${body ? `: ${body.slice(0, 200)}` : ""}` }];
   const outcomes: CheckOutcome[] = [{ name: STATUS_CHECK, ok: true }];
   let output;

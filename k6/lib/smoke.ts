@@ -3,7 +3,7 @@ import type { RerankInput } from "../../src/contract/common.js";
 import type { Dialect } from "../../src/contract/dialect.js";
 import { msToK6, toArrivalRate } from "./arrival.js";
 import type { K6Config } from "./config.js";
-import { SUMMARY_TREND_STATS, type PlannedScenario } from "./plan.js";
+import { GRACEFUL_STOP_MARGIN_MS, SUMMARY_TREND_STATS, VALID_METRIC, type PlannedScenario } from "./plan.js";
 
 // The smoke script's plan: a few iterations at a gentle rate, each one a basic contract check,
 // and thresholds that allow no failure at all.
@@ -20,6 +20,7 @@ export function planSmoke(cfg: K6Config): PlannedScenario {
     durationMs: cfg.duration.ms,
     rampMs: 0,
     startMs: 0,
+    gracefulStopMs: cfg.timeout.ms + GRACEFUL_STOP_MARGIN_MS,
     expectedIterations: Math.floor((rps * cfg.duration.ms) / 1000),
     runners: cfg.runners,
     maxDropped: 0,
@@ -36,12 +37,13 @@ export function smokeOptions(p: PlannedScenario): Options {
         executor: "constant-arrival-rate",
         ...toArrivalRate(p.rps),
         duration: msToK6(p.durationMs),
+        gracefulStop: msToK6(p.gracefulStopMs),
         preAllocatedVUs: p.preAllocatedVUs,
         maxVUs: p.maxVUs,
       },
     },
     thresholds: {
-      [`checks${tag}`]: ["rate==1"],
+      [`${VALID_METRIC}${tag}`]: ["rate==1"],
       [`http_req_failed${tag}`]: ["rate==0"],
       [`dropped_iterations${tag}`]: ["count==0"],
       // A run that sent nothing must not pass.

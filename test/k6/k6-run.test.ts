@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -29,6 +29,13 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** k6 does not create SUMMARY_DIR (the scripts refuse a missing one at init): make it first. */
+function outDir(name: string): string {
+  const out = path.join(dir, name);
+  mkdirSync(out, { recursive: true });
+  return out;
+}
+
 function k6Run(bundle: string, env: Record<string, string>) {
   const args = ["run", "--quiet", ...Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]), bundle];
   const r = spawnSync("k6", args, { encoding: "utf8", timeout: 90_000, env: { ...process.env, K6_NO_USAGE_REPORT: "true" } });
@@ -43,7 +50,7 @@ function targetsFile(name: string, p95: number): string {
 
 describe("k6 run against the embedded reference", () => {
   it.skipIf(!hasK6)("rerank-smoke passes, writing the summary files, without printing the key", () => {
-    const out = path.join(dir, "smoke");
+    const out = outDir("smoke");
     const r = k6Run(bundles["rerank-smoke"], { RERANK_URL: server!.url, RERANK_API_KEY: KEY, RERANK_MODEL: server!.modelName, DURATION: "2s", RATE: "5", SUMMARY_DIR: out });
     expect(r.status, r.output).toBe(0);
     expect(r.output).not.toContain(KEY);
@@ -55,7 +62,7 @@ describe("k6 run against the embedded reference", () => {
   }, 120_000);
 
   it.skipIf(!hasK6)("rerank-load meets generous targets and exits 0", () => {
-    const out = path.join(dir, "load-pass");
+    const out = outDir("load-pass");
     const r = k6Run(bundles["rerank-load"], { RERANK_URL: server!.url, RERANK_API_KEY: KEY, TARGETS: targetsFile("pass.json", 5_000), DURATION: "2s", SUMMARY_DIR: out });
     expect(r.status, r.output).toBe(0);
     const json = JSON.parse(readFileSync(path.join(out, "rerank-load-summary.json"), "utf8"));
@@ -63,7 +70,7 @@ describe("k6 run against the embedded reference", () => {
   }, 120_000);
 
   it.skipIf(!hasK6)("rerank-load exits 99 when the p95 target is missed, and JUnit says which", () => {
-    const out = path.join(dir, "load-fail");
+    const out = outDir("load-fail");
     const r = k6Run(bundles["rerank-load"], { RERANK_URL: server!.url, RERANK_API_KEY: KEY, TARGETS: targetsFile("fail.json", 0.001), DURATION: "2s", SUMMARY_DIR: out });
     expect(r.status, r.output).toBe(99);
     const junit = parseXml(readFileSync(path.join(out, "rerank-load-junit.xml"), "utf8"));

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -24,22 +24,39 @@ export async function importsOf(bundle: string): Promise<string[]> {
 export interface StubHttpResponse {
   status: number;
   body: string | null;
+  /** k6's `res.error_code` / `res.error` for a failed transport (1050: timeout). */
+  error_code?: number;
+  error?: string;
 }
 
 export interface K6Stub {
   env: Record<string, string>;
   scenario: { name: string; iterationInTest: number };
-  posts: { url: string; body: string; params: { headers: Record<string, string>; tags: Record<string, string> } }[];
-  checks: { name: string; ok: boolean }[];
+  posts: { url: string; body: string; params: { headers: Record<string, string>; tags: Record<string, string>; timeout?: number } }[];
+  checks: { name: string; ok: boolean; tags?: Record<string, string> }[];
+  /** Samples added to custom metrics (k6/metrics), by metric name. */
+  samples?: { metric: string; value: number | boolean; tags?: Record<string, string> }[];
   server: (url: string, body: Record<string, unknown>, headers: Record<string, string>) => StubHttpResponse;
 }
 
+/** k6's open(): a directory is refused with k6's own words (internal/js/initcontext.go, v2.2.0). */
+export function k6Open(p: string): string {
+  let isDir = false;
+  try {
+    isDir = statSync(p).isDirectory();
+  } catch (err) {
+    throw new Error(`open ${p}: no such file or directory (${(err as NodeJS.ErrnoException).code})`);
+  }
+  if (isDir) throw new Error(`open() can't be used with directories, path: "${p}"`);
+  return readFileSync(p, "utf8");
+}
+
 const STUBS: Record<string, string> = {
-  "k6.mjs": `export function check(val, sets) {
+  "k6.mjs": `export function check(val, sets, tags) {
   let all = true;
   for (const [name, fn] of Object.entries(sets)) {
     const ok = Boolean(typeof fn === "function" ? fn(val) : fn);
-    globalThis.__k6stub.checks.push({ name, ok });
+    globalThis.__k6stub.checks.push(tags && Object.keys(tags).length ? { name, ok, tags } : { name, ok });
     all = all && ok;
   }
   return all;
@@ -51,6 +68,10 @@ const STUBS: Record<string, string> = {
   },
 };`,
   "k6-execution.mjs": `export default { get scenario() { return globalThis.__k6stub.scenario; } };`,
+  "k6-metrics.mjs": `export class Rate {
+  constructor(name) { this.name = name; }
+  add(value, tags) { (globalThis.__k6stub.samples ??= []).push({ metric: this.name, value, tags }); }
+}`,
 };
 
 let generation = 0;
@@ -73,7 +94,8 @@ export async function loadWithStubs(bundle: string, dir: string, stub: K6Stub): 
   const g = globalThis as Record<string, unknown>;
   g.__k6stub = stub;
   g.__ENV = stub.env;
-  g.open = (p: string) => readFileSync(p, "utf8");
+  g.__VU = 0;
+  g.open = k6Open;
   return nativeImport(pathToFileURL(file).href);
 }
 
@@ -99,17 +121,18 @@ export function curlPost(url: string, body: Record<string, unknown>, headers: Re
 /**
  * Runs a bundle in a fresh V8 context that has only the ECMAScript built-ins (no URL,
  * TextEncoder, timers, Buffer or process), which is closer to what k6's engine offers than
- * Node is. k6's modules become the same stand-ins as above.
+ * Node is. k6's modules become the same stand-ins as above. Without `keepBigInt` the context
+ * also loses BigInt, as in k6 before v0.54 (Sobek brought it, k6 "release notes/v0.54.0.md").
  */
-export async function loadInBareContext(bundle: string, stub: K6Stub): Promise<Record<string, unknown>> {
+export async function loadInBareContext(bundle: string, stub: K6Stub, { keepBigInt = false } = {}): Promise<Record<string, unknown>> {
   const { runInNewContext } = await import("node:vm");
   const cjs = await build({ entryPoints: [bundle], bundle: true, write: false, format: "cjs", platform: "neutral", external: ["k6", "k6/*"], logLevel: "silent" });
   const k6 = {
-    check(val: unknown, sets: Record<string, (v: unknown) => boolean>) {
+    check(val: unknown, sets: Record<string, (v: unknown) => boolean>, tags?: Record<string, string>) {
       let all = true;
       for (const [name, fn] of Object.entries(sets)) {
         const ok = Boolean(fn(val));
-        stub.checks.push({ name, ok });
+        stub.checks.push({ name, ok, ...(tags && Object.keys(tags).length ? { tags } : {}) });
         all &&= ok;
       }
       return all;
@@ -119,6 +142,15 @@ export async function loadInBareContext(bundle: string, stub: K6Stub): Promise<R
     k6,
     "k6/http": { __esModule: true, default: { post: (url: string, body: string, params: K6Stub["posts"][number]["params"]) => (stub.posts.push({ url, body, params }), stub.server(url, JSON.parse(body), params.headers)) } },
     "k6/execution": { __esModule: true, default: { get scenario() { return stub.scenario; } } },
+    "k6/metrics": {
+      __esModule: true,
+      Rate: class {
+        constructor(readonly name: string) {}
+        add(value: number | boolean, tags?: Record<string, string>) {
+          (stub.samples ??= []).push({ metric: this.name, value, ...(tags ? { tags } : {}) });
+        }
+      },
+    },
   };
   const module = { exports: {} as Record<string, unknown> };
   const sandbox = {
@@ -129,9 +161,11 @@ export async function loadInBareContext(bundle: string, stub: K6Stub): Promise<R
       return modules[name];
     },
     __ENV: stub.env,
-    open: (p: string) => readFileSync(p, "utf8"),
+    __VU: 0,
+    open: k6Open,
     console: { log() {}, info() {}, warn() {}, error() {}, debug() {} },
   };
-  runInNewContext(cjs.outputFiles[0]!.text, sandbox, { filename: path.basename(bundle) });
+  const prelude = keepBigInt ? "" : "delete globalThis.BigInt;\n";
+  runInNewContext(prelude + cjs.outputFiles[0]!.text, sandbox, { filename: path.basename(bundle) });
   return module.exports;
 }

@@ -1,4 +1,4 @@
-import type { K6SummaryData } from "../../../k6/lib/summary.js";
+import type { K6MachineReadableSummary, K6SummaryData } from "../../../k6/lib/summary.js";
 
 // A k6 end-of-test summary object as handleSummary receives it, for a two-scenario load run
 // (docs_10 passing, docs_50 missing its p95 target). Field layout as k6 writes it.
@@ -42,12 +42,41 @@ export function loadSummaryData(): K6SummaryData {
       "http_req_duration{scenario:docs_50}": trend(180.4, 11, ["p(95)<=150", false]),
       "http_req_failed{scenario:docs_10}": rate(0, 12, ["rate<0.01", true]),
       "http_req_failed{scenario:docs_50}": rate(0, 11, ["rate<0.01", true]),
-      "checks{scenario:docs_10}": rate(1, 48, ["rate>=0.99", true]),
-      "checks{scenario:docs_50}": rate(43 / 44, 44, ["rate>=0.99", false]),
+      "rerank_valid{scenario:docs_10}": rate(1, 12, ["rate>=0.99", true]),
+      "rerank_valid{scenario:docs_50}": rate(10 / 11, 11, ["rate>=0.99", false]),
       "dropped_iterations{scenario:docs_10}": counter(0, ["count<=0", true]),
       "dropped_iterations{scenario:docs_50}": counter(1, ["count<=0", false]),
       http_reqs: { type: "counter", contains: "default", values: { count: 23, rate: 1.77 } },
       vus: { type: "gauge", contains: "default", values: { value: 1, min: 1, max: 2 } },
     },
+  };
+}
+
+/**
+ * The same kind of run as k6 hands it to handleSummary with K6_NEW_MACHINE_READABLE_SUMMARY=true:
+ * schema 1.0.0 (k6 v2.2.0 internal/lib/summary/machine_readable.go): root metrics only, trends
+ * without p(99) or count, rates as matches/total, no thresholds. One scenario (smoke).
+ */
+export function machineReadableSummary(): K6MachineReadableSummary {
+  return {
+    version: "1.0.0",
+    config: { duration: 5.0123, execution: "local", script: "rerank-smoke.js" },
+    metadata: { k6Version: "2.2.0", generatedAt: "2026-08-21T10:00:00Z" },
+    results: {
+      checks: {
+        metrics: [],
+        results: [
+          { name: "status is 200", passes: 5, fails: 0 },
+          { name: "result count", passes: 4, fails: 1 },
+        ],
+      },
+      metrics: [
+        { name: "http_req_duration", type: "trend", contains: "time", values: { avg: 12, max: 30, med: 11, min: 5, "p(90)": 20, "p(95)": 25.5 } },
+        { name: "http_req_failed", type: "rate", contains: "default", values: { matches: 0, total: 5, rate: 0 } },
+        { name: "rerank_valid", type: "rate", contains: "default", values: { matches: 4, total: 5, rate: 0.8 } },
+        { name: "http_reqs", type: "counter", contains: "default", values: { count: 5 } },
+        { name: "dropped_iterations", type: "counter", contains: "default", values: { count: 0 } },
+      ],
+    } as K6MachineReadableSummary["results"],
   };
 }
