@@ -87,7 +87,7 @@ describe("compare --dataset", () => {
         "compare", ...targets(), "--dataset", beir, "--candidates", "100", "--skip-checks",
         "--docs", "10", "--rate", "20", "--duration", "1s", "--warmup", "0",
         "--price", "good=2.5/hour", "--price", "inverted=2/1k-searches", "--price", "nobody=1/request",
-        "--json", json, "--no-progress",
+        "--json", json, "--html", join(dir, "beir.html"), "--no-progress",
       ],
       { timeoutMs: 80_000 },
     );
@@ -112,6 +112,11 @@ describe("compare --dataset", () => {
     expect(run.stdout).toMatch(/cost per 1k queries, 10 docs\s+\S+ \*\s+2\.00\s+–/);
     expect(run.stdout).toContain("--price nobody: no target has this label");
     writeFileSync(join(dir, "beir-console.txt"), run.stdout);
+    const html = readFileSync(join(dir, "beir.html"), "utf8");
+    expect(html).toContain('id="compare-quality"');
+    expect(html).toContain(`<td class="num">${report.targets[1]!.quality!.ndcg_at_10!.toFixed(4)}</td>`);
+    expect(html).toMatch(/<td>good<\/td><td>inverted<\/td><td class="num">−0\.\d{4}<\/td><td class="num">[^<]+<\/td><td class="num">40<\/td><td class="fail">significant \(p &lt; 0\.05\)/);
+    expect(html).toMatch(/id="compare-cost".*<td>inverted<\/td><td>2\/1k-searches<\/td><td class="num">2\.00<\/td>/s);
   }, 90_000);
 
   it("a bad file is a one-line usage error naming the file and line (exit 2), before any target starts", async () => {
