@@ -46,9 +46,3 @@ export function pairedRandomizationTest(
   }
   return { delta: observed, p_value: (atLeast + 1) / (permutations + 1), queries: n, permutations };
 }
-
-/** "significant (p = 0.0001 < 0.05)" / "not significant (p = 0.42)". */
-export function describeTest(t: Pick<PairedTest, "p_value">, level = SIGNIFICANCE_LEVEL): string {
-  const p = t.p_value < 0.0001 ? t.p_value.toExponential(1) : t.p_value.toFixed(4);
-  return t.p_value < level ? `significant (p = ${p} < ${level})` : `not significant (p = ${p} ≥ ${level})`;
-}
