@@ -19,12 +19,16 @@ export async function defineAreaSuite(area: Api.CheckArea): Promise<void> {
   });
   describe(area, () => {
     for (const check of checks) {
-      test.concurrent(check.id, async ({ task, skip }) => {
-        const outcome = await api.executeCheck(check, ctx!);
-        task.meta.outcome = outcome;
-        if (outcome.status === "skip") skip(outcome.message);
-        if (outcome.status === "fail") throw new Error(api.formatFailure(outcome));
-      });
+      test.concurrent(
+        check.id,
+        async ({ task, skip }) => {
+          const outcome = await api.executeCheck(check, ctx!);
+          task.meta.outcome = outcome;
+          if (outcome.status === "skip") skip(outcome.message);
+          if (outcome.status === "fail") throw new Error(api.formatFailure(outcome));
+        },
+        check.budgetMs?.(target),
+      );
     }
     if (checks.length === 0) test.skip(`${area}: no check selected`, () => {});
   });

@@ -28,6 +28,20 @@ export interface SuiteTarget {
   only?: string[];
   /** Overrides the dialect's documented score kind (e.g. "any" for a bi-encoder behind vLLM). */
   scoreKind?: ScoreKind;
+  /** check --dataset: the labelled data the relevance.dataset check evaluates. */
+  dataset?: SuiteDataset;
+}
+
+/** What relevance.dataset is told: the data set (already validated by the command) and its threshold. */
+export interface SuiteDataset {
+  path: string;
+  /** BEIR: first-stage candidates per query. */
+  candidates: number;
+  seed: number;
+  /** Queries it holds (sizes the check's time budget). */
+  queries: number;
+  /** Fail below this NDCG@10; absent: report the figures only. */
+  minNdcg?: number;
 }
 
 /** After this many timeouts the target is treated as gone: later requests fail at once. */

@@ -25,8 +25,8 @@ export async function executeCheck(check: CheckDefinition, ctx: CheckContext): P
   const notApplicable = check.skipReason(ctx.dialect);
   if (notApplicable) return done({ status: "skip", message: notApplicable });
   try {
-    await check.run(ctx);
-    return done({ status: "pass" });
+    const note = await check.run(ctx);
+    return done({ status: "pass", ...(typeof note === "string" ? { message: note } : {}) });
   } catch (err) {
     const strict = ctx.target.strict;
     if (err instanceof CheckSkip) return done({ status: "skip", message: err.message });

@@ -7,7 +7,7 @@ import type { Dialect, ScoreKind } from "../contract/dialect.js";
 import type { StartedTarget } from "../targets/target.js";
 import { CATALOGUE, matchesOnly, resolveSource, unknownPrefixes } from "./catalogue/index.js";
 import { OutcomeCollector } from "./collector.js";
-import type { SuiteTarget } from "./context.js";
+import type { SuiteDataset, SuiteTarget } from "./context.js";
 import type {} from "./provided.js";
 import { packageFile, packageRoot } from "./package-root.js";
 import { preflight } from "./preflight.js";
@@ -29,6 +29,8 @@ export interface ConformanceOptions {
   scoreKind?: ScoreKind;
   /** Per-request timeout. */
   timeoutMs: number;
+  /** check --dataset: evaluated by the relevance.dataset check. */
+  dataset?: SuiteDataset;
   log?: (line: string) => void;
 }
 
@@ -116,6 +118,7 @@ export class ConformanceSession {
       seed: options.seed ?? DEFAULT_SEED,
       ...(only && only.length > 0 ? { only } : {}),
       ...(options.scoreKind ? { scoreKind: options.scoreKind } : {}),
+      ...(options.dataset ? { dataset: options.dataset } : {}),
     };
     const collector = await this.runSuites(suiteTarget, target.dialect, options.timeoutMs, log);
 
@@ -175,7 +178,7 @@ export class ConformanceSession {
     const specs = await vitest.globTestSpecifications(areas.map((a) => `suites/${a}.conformance.ts`));
 
     // A whole run never outlives this, whatever the target does.
-    const deadlineMs = Math.max(120_000, 20 * timeoutMs);
+    const deadlineMs = Math.max(120_000, 20 * timeoutMs) + (target.dataset ? target.dataset.queries * timeoutMs : 0);
     const deadline = setTimeout(() => {
       log(`the suites ran past ${deadlineMs} ms: cancelling`);
       void vitest.cancelCurrentRun("keyboard-input");

@@ -1,5 +1,5 @@
 import type { Dialect } from "../contract/dialect.js";
-import type { CheckContext } from "./context.js";
+import type { CheckContext, SuiteTarget } from "./context.js";
 
 export type CheckLevel = "MUST" | "SHOULD";
 export type CheckStatus = "pass" | "fail" | "warn" | "skip";
@@ -47,7 +47,10 @@ export interface CheckDefinition {
   source: string | ((dialect: Dialect) => string);
   /** null when the check applies to the dialect; otherwise why it does not (the check is skipped). */
   skipReason(dialect: Dialect): string | null;
-  run(ctx: CheckContext): Promise<void>;
+  /** Resolves when the check holds; a string it resolves to is kept as the passing outcome's message (e.g. a measured figure). */
+  run(ctx: CheckContext): Promise<void | string>;
+  /** How long the check may take when that depends on the target's settings (default: the suite's test timeout). */
+  budgetMs?(target: SuiteTarget): number | undefined;
 }
 
 /** Thrown by a check whose assertion does not hold: a failure (MUST) or a warning (SHOULD). */

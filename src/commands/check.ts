@@ -5,6 +5,7 @@ import { targetContextFrom } from "../cli/target-context.js";
 import { SCORE_KINDS, type ScoreKind } from "../contract/dialect.js";
 import { action, EXIT, UsageError } from "../cli/errors.js";
 import { formatDuration } from "../cli/duration.js";
+import { addDatasetOptions, addMinNdcgOption } from "../quality/cli.js";
 
 interface CheckOptions extends CommonOptions, ContainerOptions {
   scoreKind?: ScoreKind;
@@ -16,6 +17,9 @@ interface CheckOptions extends CommonOptions, ContainerOptions {
   junit?: string;
   json?: string;
   verbose?: boolean;
+  dataset?: string;
+  candidates: number;
+  minNdcg?: number;
 }
 
 
@@ -36,7 +40,7 @@ export function define(program: Command): void {
         SCORE_KINDS,
       ),
     );
-  addContainerOptions(addCommonOptions(cmd)).action(action(runCheck));
+  addMinNdcgOption(addDatasetOptions(addContainerOptions(addCommonOptions(cmd)))).action(action(runCheck));
 }
 
 async function runCheck(options: CheckOptions): Promise<number> {
@@ -49,6 +53,11 @@ async function runCheck(options: CheckOptions): Promise<number> {
   const { unknownPrefixes } = await import("../checks/catalogue/index.js");
   const unknown = unknownPrefixes(options.only ?? []);
   if (unknown.length > 0) throw new UsageError(`--only ${unknown.join(",")} selects no check (see check --list)`);
+
+  if (options.minNdcg !== undefined && !options.dataset) throw new UsageError("--min-ndcg needs --dataset");
+  // Read and validate the data set before the target starts; the relevance.dataset check evaluates it.
+  const { datasetFrom } = await import("../quality/cli.js");
+  const dataset = await datasetFrom(options, options.seed);
 
   const { startTarget, targetSpecsFromOptions } = await import("../targets/start.js");
   const specs = await targetSpecsFromOptions(options);
@@ -67,6 +76,9 @@ async function runCheck(options: CheckOptions): Promise<number> {
         seed: options.seed,
         ...(options.only ? { only: options.only } : {}),
         ...(options.scoreKind ? { scoreKind: options.scoreKind } : {}),
+        ...(dataset
+          ? { dataset: { path: dataset.path, candidates: options.candidates, seed: options.seed, queries: dataset.queries, ...(options.minNdcg !== undefined ? { minNdcg: options.minNdcg } : {}) } }
+          : {}),
         timeoutMs: options.timeout,
         log,
       });

@@ -3,8 +3,12 @@ import { addContainerOptions, maybeDryRun, type ContainerOptions } from "../cli/
 import { addCommonOptions, durationArg, idListArg, intArg, intListArg, numberArg, type CommonOptions } from "../cli/options.js";
 import { targetContextFrom } from "../cli/target-context.js";
 import { action, EXIT, UsageError } from "../cli/errors.js";
+import type { QualityCompareOptions } from "../quality/compare.js";
+import type { Price } from "../quality/cost.js";
+import type { Dataset } from "../quality/dataset.js";
+import { addDatasetOptions, addPriceOption, type QualityFlags } from "../quality/cli.js";
 
-interface CompareFlags extends CommonOptions, ContainerOptions {
+interface CompareFlags extends CommonOptions, ContainerOptions, QualityFlags {
   docs?: number[];
   rate: number;
   duration: number;
@@ -30,7 +34,7 @@ export function define(program: Command): void {
   const cmd = program
     .command("compare")
     .description("the same checks, seeded load and ranking-agreement requests against two or more --targets, side by side");
-  addContainerOptions(addCommonOptions(cmd, { repeatableTarget: true }))
+  addPriceOption(addDatasetOptions(addContainerOptions(addCommonOptions(cmd, { repeatableTarget: true }))))
     .option("--docs <list>", "documents per request, one load scenario each (default: the targets file's, 10,50,100)", intListArg)
     .option("--rate <rps>", "open-loop rate for every scenario and target", numberArg(0.001), COMPARE_DEFAULTS.rate)
     .addOption(new Option("--duration <duration>", "measured time per scenario").argParser(durationArg).default(COMPARE_DEFAULTS.durationMs, "5s"))
@@ -51,6 +55,8 @@ export function define(program: Command): void {
       "\nTargets run one after another (started, checked, loaded, ranked, stopped); the first is the baseline for\n" +
         "ranking agreement on fixtures/relevance.json: top-1 agreement, Kendall tau-b, and mean |Δscore| when both\n" +
         "serve the same model. Vendor endpoints bill per request: keep --rate/--duration small or use --skip-load.\n" +
+        "--dataset adds NDCG@10, MAP, MRR@10 and recall@10 per target and a paired randomization test of each target\n" +
+        "against the baseline; --price adds the cost per 1,000 queries at each documents count.\n" +
         "Example: rerank-harness compare --target container:vllm --target cohere --html compare.html\n" +
         "Exit 0 all passed, 1 a MUST check or load threshold failed, 2 usage error or a target could not start.",
     )
@@ -66,6 +72,9 @@ async function compare(flags: CompareFlags): Promise<number> {
   if (specs.length < 2) throw new UsageError(`compare needs two or more targets (got ${specs.length}): repeat --target or list them in --config`);
 
   const loadOptions = await loadOptionsFrom(flags);
+  const { datasetFrom, pricesFrom } = await import("../quality/cli.js");
+  const prices = pricesFrom(flags);
+  const dataset = await datasetFrom(flags, flags.seed);
   if (flags.only) {
     const { unknownPrefixes } = await import("../checks/catalogue/index.js");
     const unknown = unknownPrefixes(flags.only);
@@ -83,6 +92,7 @@ async function compare(flags: CompareFlags): Promise<number> {
     checks: { strict: flags.strict ?? false, fuzz: flags.fuzz, ...(flags.only ? { only: flags.only } : {}) },
     load: loadOptions,
     ...(printer ? { onLoadProgress: (p) => printer.update(p) } : {}),
+    ...(dataset || prices.length ? { quality: await qualityOptions(flags, dataset, prices) } : {}),
   });
   printer?.done();
 
@@ -97,6 +107,16 @@ async function compare(flags: CompareFlags): Promise<number> {
     log,
   );
   return compareExitCode(report);
+}
+
+async function qualityOptions(flags: CompareFlags, dataset: Dataset | undefined, prices: Price[]): Promise<QualityCompareOptions> {
+  const { createQualityProgress } = await import("../quality/progress.js");
+  return {
+    ...(dataset ? { dataset } : {}),
+    prices,
+    costDocs: flags.docs ?? (dataset?.candidates ? [dataset.candidates] : [10, 50, 100]),
+    ...(flags.progress ? { progress: (label: string, total: number) => createQualityProgress(label, total) } : {}),
+  };
 }
 
 /** The shared workload, validated before any target starts (a container may take minutes). */

@@ -1,6 +1,9 @@
 import type { ConformanceReport } from "../checks/run.js";
 import type { LoadReport } from "../load/report.js";
 import type { LabelAgreement, PairAgreement } from "./agreement.js";
+import type { CostRow } from "../quality/cost.js";
+import type { QualityResult } from "../quality/evaluate.js";
+import type { DatasetSettings, QualityTest } from "../quality/compare.js";
 
 /** One target's part of a comparison (the `--json` file's `targets[]`). */
 export interface CompareTargetResult {
@@ -17,6 +20,8 @@ export interface CompareTargetResult {
   labels?: LabelAgreement;
   /** Sets that could not be scored, "id: reason". */
   agreement_failures?: string[];
+  /** NDCG@10, MAP, MRR@10, recall@10 on --dataset (absent without it). */
+  quality?: QualityResult;
   /** Set when the target could not start (exit 2). */
   error?: string;
   logFile?: string;
@@ -34,10 +39,20 @@ export interface CompareReport {
     skip_load: boolean;
     same_model: boolean;
     relevance_sets: number;
+    /** --dataset: what was evaluated. */
+    dataset?: DatasetSettings;
+    /** --price, as given. */
+    prices?: string[];
   };
   targets: CompareTargetResult[];
   /** Every later target against the first (the baseline). */
   agreement: PairAgreement[];
+  /** --dataset: the baseline against each other target on per-query NDCG@10. */
+  quality_tests?: QualityTest[];
+  /** --price: cost per 1,000 queries per target and documents count. */
+  cost?: CostRow[];
+  /** --price labels that matched no target. */
+  unmatched_prices?: string[];
   /** No MUST check failed, no load threshold failed, every target started. */
   passed: boolean;
 }

@@ -5,6 +5,7 @@ import { DEFAULT_DURATION_MS, type LoadOptions } from "../load/options.js";
 import { labelAgreement, pairAgreement } from "./agreement.js";
 import { collectScores, type CollectedScores, type LabelledSet } from "./collect.js";
 import type { CompareReport, CompareTargetResult } from "./report.js";
+import type { QualityCompareOptions } from "../quality/compare.js";
 
 export interface CompareOptions {
   /** The labelled sets ranked on every target (default: fixtures/relevance.json). */
@@ -18,6 +19,8 @@ export interface CompareOptions {
   load?: Omit<LoadOptions, "onProgress" | "onScenario" | "timeoutMs"> & { seed?: number; durationMs?: number };
   /** Forwarded to the load generator per target (e.g. a progress line). */
   onLoadProgress?: LoadOptions["onProgress"];
+  /** --dataset (NDCG@10… per target, paired tests) and --price (cost per 1,000 queries). */
+  quality?: QualityCompareOptions;
 }
 
 /**
@@ -78,6 +81,11 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
       scores[i] = collected;
       result.labels = labelAgreement(collected.sets, sets.map((s) => [s.relevant]));
       if (collected.failures.length > 0) result.agreement_failures = collected.failures;
+      if (options.quality?.dataset) {
+        const { qualityForTarget } = await import("../quality/compare.js");
+        ctx.log(`${target.label}: ${options.quality.dataset.queries} queries of ${options.quality.dataset.path}`);
+        result.quality = await qualityForTarget(target, options.quality.dataset, { timeoutMs: ctx.timeoutMs, ...(options.quality.progress ? { progress: options.quality.progress } : {}) });
+      }
     } catch (err) {
       if (!(err instanceof TargetStartError)) throw err;
       result.error = err.message;
@@ -102,6 +110,8 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
     }
   }
 
+  const quality = options.quality ? await qualityAnnex(results, options.quality) : { settings: {}, sections: {} };
+
   const passed = results.every((r) => r.error === undefined && (r.conformance?.passed ?? true) && (r.load?.passed ?? true));
   return {
     startedAt,
@@ -115,10 +125,28 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
       skip_load: options.skipLoad ?? false,
       same_model: options.sameModel ?? false,
       relevance_sets: sets.length,
+      ...quality.settings,
     },
     targets: results,
     agreement,
+    ...quality.sections,
     passed,
+  };
+}
+
+/** The report's --dataset and --price parts, computed over all targets. */
+async function qualityAnnex(results: CompareTargetResult[], options: QualityCompareOptions) {
+  const { costForTargets, datasetSettings, qualityTests } = await import("../quality/compare.js");
+  const { cost, unmatched } = costForTargets(results, options);
+  return {
+    settings: {
+      ...(options.dataset ? { dataset: datasetSettings(options.dataset) } : {}),
+      ...(options.prices?.length ? { prices: options.prices.map((p) => `${p.target}=${p.given}`) } : {}),
+    },
+    sections: {
+      ...(options.dataset ? { quality_tests: qualityTests(results, options) } : {}),
+      ...(options.prices?.length ? { cost, ...(unmatched.length ? { unmatched_prices: unmatched } : {}) } : {}),
+    },
   };
 }
 

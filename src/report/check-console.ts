@@ -17,7 +17,7 @@ export function renderCheckConsole(report: ConformanceReport, { verbose = false 
     const counts = tally(inArea);
     out.push(`${area} (${counts})`);
     for (const o of inArea) {
-      const note = o.status === "pass" ? "" : o.message ? `  ${firstLine(o.message, 110)}` : "";
+      const note = o.message ? `  ${firstLine(o.message, 110)}` : "";
       out.push(`  ${MARK[o.status]}  ${o.id.padEnd(width)}  ${o.level.padEnd(6)}${note}`.trimEnd());
       if (verbose && o.status === "pass") out.push(`        ${o.statement}`);
     }

@@ -1,4 +1,5 @@
 import type { CompareReport, CompareTargetResult } from "../compare/report.js";
+import { qualityNotes, qualityRows } from "./quality-console.js";
 
 // The side-by-side table `rerank-harness compare` prints: one column per target.
 
@@ -47,6 +48,7 @@ export function compareRows(report: CompareReport): string[][] {
     if (!a) return dash;
     return "mean_abs_delta_score" in a ? fixed(a.mean_abs_delta_score, 4) : "n/a (other model)";
   });
+  rows.push(...qualityRows(report));
   return rows;
 }
 
@@ -86,6 +88,7 @@ export function renderCompareConsole(report: CompareReport): string {
     lines.push("", "checks that differ:");
     for (const d of differing) lines.push(`  ${d.id} (${d.level}): ${Object.entries(d.statuses).map(([k, v]) => `${k}=${v}`).join(", ")}`);
   }
+  lines.push(...qualityNotes(report));
   const loadNotes = report.targets.flatMap((t) => (t.load?.scenarios ?? []).flatMap((s) => s.failures.map((f) => `  ${t.label} ${s.name}: ${f}`)));
   if (loadNotes.length > 0) lines.push("", "load thresholds missed:", ...loadNotes);
   for (const t of report.targets) {

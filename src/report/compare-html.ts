@@ -2,6 +2,7 @@ import type { CompareReport } from "../compare/report.js";
 import { differingChecks } from "./compare-console.js";
 import { escapeHtml } from "./html/escape.js";
 import { renderLoadHtml } from "./load-html.js";
+import { qualitySections } from "./quality-html.js";
 
 // The comparison page: the load charts of every target side by side (renderLoadHtml), then the
 // conformance matrix and the ranking agreement tables.
@@ -14,7 +15,7 @@ export function renderCompareHtml(report: CompareReport, options: { title?: stri
   const title = options.title ?? `Comparison: ${report.targets.map((t) => t.label).join(" vs ")}`;
   return renderLoadHtml(runs, {
     title,
-    extraSectionsHtml: [targetsSection(report), conformanceSection(report), agreementSection(report)].filter((s) => s !== ""),
+    extraSectionsHtml: [targetsSection(report), conformanceSection(report), agreementSection(report), ...qualitySections(report)].filter((s) => s !== ""),
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Dialect } from "../../contract/dialect.js";
 import { CHECK_AREAS, type CheckArea, type CheckDefinition } from "../types.js";
 import { authChecks } from "./auth.js";
+import { datasetChecks } from "./dataset.js";
 import { documentChecks } from "./documents.js";
 import { errorChecks } from "./errors.js";
 import { fuzzChecks } from "./fuzz.js";
@@ -21,6 +22,7 @@ export const CATALOGUE: readonly CheckDefinition[] = [
   ...documentChecks,
   ...scoreChecks,
   ...relevanceChecks,
+  ...datasetChecks,
   ...invarianceChecks,
   ...inputChecks,
   ...pathChecks,
