@@ -78,11 +78,14 @@ export async function searchCapacity(o: SearchOptions): Promise<SearchResult> {
       }
       rate = Math.min(rate * o.growth, o.maxRate);
     } else if (pass === undefined) {
-      rate = rate / o.growth;
-      if (rate < floor * (1 - 1e-9)) {
+      if (rate <= floor * (1 + 1e-9)) {
         stopped = "no_passing_rate";
         break;
       }
+      // Overloaded, the server still completed `achieved` req/s: no need to halve past it (each
+      // overloaded step costs a drain of its backlog), but never below the floor.
+      const achieved = step.achieved_rps > 0 ? step.achieved_rps : Infinity;
+      rate = Math.max(floor, Math.min(rate / o.growth, achieved));
     } else {
       if (fail / pass - 1 <= o.resolution) {
         stopped = "resolution";

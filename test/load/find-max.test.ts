@@ -43,13 +43,18 @@ describe("the capacity search", () => {
   });
 
   it("goes down from a failing start, and gives up when nothing passes", async () => {
-    const down = await searchCapacity({ ...base, startRate: 100, runStep: modelStep(30) });
+    const down = await searchCapacity({ ...base, startRate: 100, runStep: modelStep(30, { achieved_rps: 0 }) });
     expect(down.steps.slice(0, 3).map((s) => s.offered_rps)).toEqual([100, 50, 25]);
     expect(down.max_rps! / 30).toBeGreaterThan(0.95);
+    // An overloaded step's achieved rate (the model's: min(rate, capacity)) is the next step down.
+    const jump = await searchCapacity({ ...base, startRate: 200, runStep: modelStep(23) });
+    expect(jump.steps.slice(0, 2).map((s) => s.offered_rps)).toEqual([200, 23]);
+    expect(jump.max_rps! / 23).toBeGreaterThan(0.95);
     const none = await searchCapacity({ ...base, startRate: 100, runStep: modelStep(1) });
     expect(none.stopped_by).toBe("no_passing_rate");
     expect(none.max_rps).toBeNull();
-    expect(none.steps.map((s) => s.offered_rps)).toEqual([100, 50, 25, 12.5, 6.25]);
+    // It achieved 1 req/s: straight to the floor, 100 / 2⁴, which fails too.
+    expect(none.steps.map((s) => s.offered_rps)).toEqual([100, 6.25]);
   });
 
   it("stops at --max-rate, when the budget cannot fit a step, and when the server is gone", async () => {
