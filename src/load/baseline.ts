@@ -171,10 +171,13 @@ export function compareWithBaseline(now: LoadReport, base: LoadReport, options: 
 const UNIT: Record<BaselineMetric["metric"], string> = { p50_ms: "ms", p95_ms: "ms", p99_ms: "ms", achieved_rps: "req/s", max_rps: "req/s" };
 const LABEL: Record<BaselineMetric["metric"], string> = { p50_ms: "p50", p95_ms: "p95", p99_ms: "p99", achieved_rps: "achieved", max_rps: "capacity" };
 
+const short = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+
 /** "p95 10.2 ms → 20.4 ms (+100.0%)" */
 export function describeChange(m: BaselineMetric): string {
   const sign = m.change_pct !== null && m.change_pct > 0 ? "+" : "";
-  return `${LABEL[m.metric]} ${m.baseline} ${UNIT[m.metric]} → ${m.current} ${UNIT[m.metric]} (${m.change_pct === null ? "n/a" : `${sign}${m.change_pct}%`})`;
+  const change = m.change_pct === null ? "n/a" : `${sign}${m.change_pct.toFixed(1)}%`;
+  return `${LABEL[m.metric]} ${short(m.baseline)} ${UNIT[m.metric]} → ${short(m.current)} ${UNIT[m.metric]} (${change})`;
 }
 
 export function metricLabel(m: BaselineMetric["metric"]): string {
