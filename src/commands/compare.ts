@@ -24,6 +24,9 @@ interface CompareFlags extends CommonOptions, ContainerOptions, QualityFlags {
   json?: string;
   html?: string;
   progress: boolean;
+  findMax?: boolean;
+  maxRate?: number;
+  findMaxBudget: number;
 }
 
 /** Compare is usually pointed at paid endpoints too: a modest rate and a short window by default. */
@@ -49,6 +52,9 @@ export function define(program: Command): void {
     .option("--only <ids>", "run only checks whose id starts with one of these (comma-separated)", idListArg)
     .option("--json <file>", "write the comparison as JSON")
     .option("--html <file>", "write one self-contained HTML page: load charts side by side, conformance matrix, agreement")
+    .option("--find-max", "load: search each target's highest passing open-loop rate per scenario (from --rate up), side by side")
+    .option("--max-rate <rps>", "find-max: never offer more than this (mind vendor bills)", numberArg(0.001))
+    .addOption(new Option("--find-max-budget <duration>", "find-max: total search time per target").argParser(durationArg).default(10 * 60_000, "10m"))
     .option("--no-progress", "no live load progress on stderr")
     .addHelpText(
       "after",
@@ -71,6 +77,7 @@ async function compare(flags: CompareFlags): Promise<number> {
   if (await maybeDryRun(specs, ctx, flags)) return EXIT.ok;
   if (specs.length < 2) throw new UsageError(`compare needs two or more targets (got ${specs.length}): repeat --target or list them in --config`);
 
+  if (flags.maxRate !== undefined && !flags.findMax) throw new UsageError("--max-rate goes with --find-max");
   const loadOptions = await loadOptionsFrom(flags);
   const { datasetFrom, pricesFrom } = await import("../quality/cli.js");
   const prices = pricesFrom(flags);
@@ -140,6 +147,7 @@ async function loadOptionsFrom(flags: CompareFlags) {
       durationMs: flags.duration,
       warmupMs: flags.warmup,
       seed: flags.seed,
+      ...(flags.findMax ? { findMax: { budgetMs: flags.findMaxBudget, ...(flags.maxRate !== undefined ? { maxRate: flags.maxRate } : {}) } } : {}),
       ...(targets ? { targets, targetsSource: flags.targets } : {}),
     };
     if (!flags.skipLoad) {

@@ -3,6 +3,7 @@ import { addCommonOptions, durationArg, intArg, intListArg, numberArg, type Comm
 import { action, EXIT, UsageError } from "../cli/errors.js";
 import { addContainerOptions, maybeDryRun, type ContainerOptions } from "../cli/container-options.js";
 import { targetContextFrom } from "../cli/target-context.js";
+import { MixError, parseMix, type MixComponent } from "../load/mix.js";
 
 interface LoadFlags extends CommonOptions, ContainerOptions {
   docs?: number[];
@@ -23,6 +24,13 @@ interface LoadFlags extends CommonOptions, ContainerOptions {
   json?: string;
   html?: string;
   progress: boolean;
+  arrival: "uniform" | "poisson";
+  mix?: MixComponent[];
+  findMax?: boolean;
+  maxRate?: number;
+  findMaxBudget: number;
+  baseline?: string;
+  maxRegression: number;
 }
 
 /** Comma-separated positive numbers, e.g. `--ramp 50,100,200`. */
@@ -43,6 +51,16 @@ function lengthArg(value: string): { mean: number; spread: number } {
 
 function workersArg(value: string): number | "auto" {
   return value === "auto" ? "auto" : intArg(1)(value);
+}
+
+/** `--mix 10:0.6,50:0.3,100:0.1`: documents counts with weights. */
+function mixArg(value: string): MixComponent[] {
+  try {
+    return parseMix(value);
+  } catch (err) {
+    if (err instanceof MixError) throw new InvalidArgumentError(err.message);
+    throw err;
+  }
 }
 
 function fractionArg(value: string): number {
@@ -73,17 +91,31 @@ export function define(program: Command): void {
     .option("--path <path>", "rerank path (default: the dialect's canonical one)")
     .option("--json <file>", "write the full report as JSON (histograms included, HdrHistogram base64)")
     .option("--html <file>", "write a self-contained HTML report with charts")
+    .addOption(new Option("--arrival <kind>", "open-loop schedule: uniform gaps, or poisson (exponential gaps, seeded by --seed)").choices(["uniform", "poisson"]).default("uniform"))
+    .option("--mix <D:W,...>", "one scenario mixing documents counts with weights, e.g. 10:0.6,50:0.3,100:0.1 (instead of --docs)", mixArg)
+    .option("--find-max", "search each scenario's highest open-loop rate that still passes its targets (starts at --rate or the target rate)")
+    .option("--max-rate <rps>", "find-max: never offer more than this", numberArg(0.001))
+    .addOption(new Option("--find-max-budget <duration>", "find-max: total time for every search together").argParser(durationArg).default(10 * 60_000, "10m"))
+    .option("--baseline <file>", "an earlier --json report: fail (exit 1) when a scenario regressed against it")
+    .option("--max-regression <pct>", "with --baseline: a worse p50/p95/p99/achieved rate beyond this many percent (and beyond the noise) regresses", numberArg(0), 10)
     .option("--no-progress", "no live progress on stderr")
     .addHelpText(
       "after",
       "\nLatency is measured from each request's intended send time (no coordinated omission) and recorded in\n" +
         "HdrHistogram. Each scenario passes when p95 ≤ target, achieved rate ≥ (1 − tolerance) × offered, and\n" +
-        "errors + drops ≤ --max-error-rate. Exit 0 all passed, 1 a scenario failed, 2 usage or start error.",
+        "errors + drops ≤ --max-error-rate. Exit 0 all passed, 1 a scenario failed, 2 usage or start error.\n" +
+        "--find-max grows the rate ×2 per step until a step fails, then bisects to within 5%; each step is a\n" +
+        "--warmup, then up to --duration measured (1000 requests where that allows). Exit 1 when no rate passed.\n" +
+        "--baseline: exit 1 when p50/p95/p99 rose, or the achieved rate fell, by more than --max-regression\n" +
+        "and beyond the noise (95% intervals from the recorded histograms).",
     );
   for (const flag of ["--rate", "--ramp", "--concurrency"]) {
     const opt = cmd.options.find((o) => o.long === flag)!;
     opt.conflicts(["rate", "ramp", "concurrency"].filter((n) => `--${n}` !== flag));
   }
+  cmd.options.find((o) => o.long === "--mix")!.conflicts(["docs"]);
+  cmd.options.find((o) => o.long === "--find-max")!.conflicts(["ramp", "concurrency"]);
+  cmd.options.find((o) => o.long === "--arrival")!.conflicts(["concurrency"]);
   cmd.action(action(load));
 }
 
@@ -106,6 +138,18 @@ async function load(flags: LoadFlags): Promise<number> {
 
   let targets;
   let corpus;
+  let baseline;
+  const mix = flags.mix;
+  if (flags.baseline) {
+    const { parseBaselineReport, BaselineFileError } = await import("../load/baseline.js");
+    try {
+      baseline = parseBaselineReport(await readInput("--baseline", flags.baseline), flags.baseline);
+    } catch (err) {
+      if (err instanceof BaselineFileError) throw new UsageError(err.message);
+      throw err;
+    }
+  }
+  if ((flags.maxRate !== undefined || flags.findMaxBudget !== 10 * 60_000) && !flags.findMax) throw new UsageError("--max-rate and --find-max-budget go with --find-max");
   try {
     if (flags.targets) {
       const text = await readInput("--targets", flags.targets);
@@ -138,6 +182,9 @@ async function load(flags: LoadFlags): Promise<number> {
     seed: flags.seed,
     path: flags.path,
     maxErrorRate: flags.maxErrorRate,
+    arrival: flags.arrival,
+    ...(mix ? { mix } : {}),
+    ...(flags.findMax ? { findMax: { budgetMs: flags.findMaxBudget, ...(flags.maxRate !== undefined ? { maxRate: flags.maxRate } : {}) } } : {}),
     ...(targets ? { targets, targetsSource: flags.targets } : {}),
     ...(corpus ? { corpus, corpusName: flags.corpus } : {}),
   };
@@ -164,6 +211,7 @@ async function load(flags: LoadFlags): Promise<number> {
   const { renderLoadConsole } = await import("../report/load-console.js");
   const { createProgressPrinter } = await import("../report/load-progress.js");
   const printer = flags.progress ? createProgressPrinter() : undefined;
+  const { formatStep } = await import("../report/load-console.js");
   let report;
   try {
     // One small request first: an unreachable or wrong target is exit 2 now, not a run of errors.
@@ -174,10 +222,21 @@ async function load(flags: LoadFlags): Promise<number> {
       isolate,
       onProgress: printer ? (p) => printer.update(p) : undefined,
       onScenario: printer ? () => printer.done() : undefined,
+      // Find-max: one line per step whatever --no-progress says (a search is long; this is its log).
+      onStep: (scenario, step, bracket) => {
+        printer?.done();
+        log(formatStep(scenario, step, bracket));
+      },
     });
   } finally {
     printer?.done();
     await target.stop();
+  }
+
+  if (baseline) {
+    const { compareWithBaseline } = await import("../load/baseline.js");
+    report.baseline = compareWithBaseline(report, baseline, { file: flags.baseline!, maxRegressionPct: flags.maxRegression });
+    if (report.baseline.regressed) report.passed = false;
   }
 
   process.stdout.write(renderLoadConsole(report));

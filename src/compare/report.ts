@@ -1,5 +1,5 @@
 import type { ConformanceReport } from "../checks/run.js";
-import type { LoadReport } from "../load/report.js";
+import type { Capacity, LoadReport } from "../load/report.js";
 import type { LabelAgreement, PairAgreement } from "./agreement.js";
 import type { CostRow } from "../quality/cost.js";
 import type { QualityResult } from "../quality/evaluate.js";
@@ -16,6 +16,8 @@ export interface CompareTargetResult {
   /** Absent with --skip-checks or when the target could not start. */
   conformance?: ConformanceReport;
   load?: LoadReport;
+  /** --find-max: this target's capacity per scenario (documents count or mix); the steps are in load.capacity. */
+  capacity?: CompareCapacity[];
   /** Ranking against fixtures/relevance.json labels. */
   labels?: LabelAgreement;
   /** Sets that could not be scored, "id: reason". */
@@ -25,6 +27,22 @@ export interface CompareTargetResult {
   /** Set when the target could not start (exit 2). */
   error?: string;
   logFile?: string;
+}
+
+/** One scenario's capacity on one target: max_rps null when no rate passed. */
+export type CompareCapacity = Pick<Capacity, "scenario" | "docs" | "mix" | "max_rps" | "failed_rps" | "target_p95_ms" | "stopped_by">;
+
+/** A capacity entry without its steps. */
+export function capacitySummary(c: Capacity): CompareCapacity {
+  return {
+    scenario: c.scenario,
+    docs: c.docs,
+    ...(c.mix !== undefined ? { mix: c.mix } : {}),
+    max_rps: c.max_rps,
+    failed_rps: c.failed_rps,
+    target_p95_ms: c.target_p95_ms,
+    stopped_by: c.stopped_by,
+  };
 }
 
 export interface CompareReport {
@@ -37,6 +55,8 @@ export interface CompareReport {
     duration_ms: number;
     skip_checks: boolean;
     skip_load: boolean;
+    /** Load ran as a --find-max search per scenario. */
+    find_max?: boolean;
     same_model: boolean;
     relevance_sets: number;
     /** --dataset: what was evaluated. */

@@ -4,7 +4,7 @@ import type { TargetSpec } from "../targets/spec.js";
 import { DEFAULT_DURATION_MS, type LoadOptions } from "../load/options.js";
 import { labelAgreement, pairAgreement } from "./agreement.js";
 import { collectScores, type CollectedScores, type LabelledSet } from "./collect.js";
-import type { CompareReport, CompareTargetResult } from "./report.js";
+import { capacitySummary, type CompareReport, type CompareTargetResult } from "./report.js";
 import type { QualityCompareOptions } from "../quality/compare.js";
 
 export interface CompareOptions {
@@ -75,6 +75,7 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
           timeoutMs: ctx.timeoutMs,
           ...(options.onLoadProgress ? { onProgress: options.onLoadProgress } : {}),
         });
+        if (result.load.capacity) result.capacity = result.load.capacity.map(capacitySummary);
       }
       ctx.log(`${target.label}: ${sets.length} labelled sets for agreement`);
       const collected = await collectScores(target, sets, { timeoutMs: ctx.timeoutMs });
@@ -123,6 +124,7 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
       duration_ms: options.load?.durationMs ?? DEFAULT_DURATION_MS,
       skip_checks: options.skipChecks ?? false,
       skip_load: options.skipLoad ?? false,
+      ...(options.load?.findMax && !options.skipLoad ? { find_max: true } : {}),
       same_model: options.sameModel ?? false,
       relevance_sets: sets.length,
       ...quality.settings,

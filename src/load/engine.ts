@@ -1,5 +1,6 @@
 import type { DialectName } from "../contract/dialect.js";
 import { getDialect } from "../contract/registry.js";
+import { ArrivalSchedule, type Arrival } from "./arrival.js";
 import { clockMs, sleepUntil } from "./clock.js";
 import { Recorder, type ShardResult } from "./recorder.js";
 import { Sender, type PreparedRequest } from "./sender.js";
@@ -10,6 +11,10 @@ export interface ShardPlan {
   mode: "open" | "closed";
   /** Open loop: the whole scenario's rate; this shard sends every `shards`-th request of the schedule. */
   rate: number | null;
+  /** Open loop: how the schedule spaces intended send times. */
+  arrival: Arrival;
+  /** Seeds the poisson schedule (every shard draws the same one). */
+  seed: number;
   /** Closed loop: this shard's virtual users. */
   concurrency: number | null;
   shard: number;
@@ -21,6 +26,9 @@ export interface ShardPlan {
   maxInflight: number;
   /** Serialised request bodies; request i sends bodies[i % length]. */
   bodies: string[];
+  /** A mix: request i belongs to group groups[i % length] (of groupCount), recorded apart too. */
+  groups?: number[];
+  groupCount?: number;
 }
 
 /** Live access for the host thread (progress lines). */
@@ -31,7 +39,7 @@ export interface ShardHooks {
 /** Runs one shard from the common start time `t0` (absolute clock ms) and returns what it measured. */
 export async function runShard(plan: ShardPlan, t0: number, hooks: ShardHooks = {}): Promise<ShardResult> {
   const windowStart = t0 + plan.warmupMs;
-  const recorder = new Recorder(windowStart, windowStart + plan.durationMs);
+  const recorder = new Recorder(windowStart, windowStart + plan.durationMs, plan.groupCount ?? 0);
   hooks.onRecorder?.(recorder);
   const sender = new Sender({
     baseUrl: plan.target.baseUrl,
@@ -52,16 +60,25 @@ export async function runShard(plan: ShardPlan, t0: number, hooks: ShardHooks = 
 }
 
 /**
- * Constant arrival rate: request i is due at t0 + i/rate whatever happened to earlier ones.
- * A timer wakes the loop for the next due send; everything already due goes out at once (a
+ * Open loop: request i is due at t0 + its schedule offset (i/rate, or a Poisson draw) whatever
+ * happened to earlier ones. A timer wakes the loop for the next due send; everything already due goes out at once (a
  * late wake-up shows as lag, and in latency, which is measured from the due time). Past
  * `maxInflight` a due request is dropped and counted, never delayed.
  */
 function openLoop(plan: ShardPlan, t0: number, sender: Sender, recorder: Recorder, bodies: PreparedRequest[]): Promise<void> {
   const rate = plan.rate!;
-  const interval = 1000 / rate;
-  const total = Math.floor(((plan.warmupMs + plan.durationMs) * rate) / 1000);
-  let i = plan.shard;
+  const schedule = new ArrivalSchedule(plan.arrival, rate, plan.warmupMs + plan.durationMs, plan.seed);
+  // This shard's next request: its index in the whole schedule and its due time (undefined: none left).
+  let i = -1;
+  let due: number | undefined;
+  const advance = (): void => {
+    do {
+      const offset = schedule.next();
+      i++;
+      due = offset === undefined ? undefined : t0 + offset;
+    } while (due !== undefined && i % plan.shards !== plan.shard);
+  };
+  advance();
   let inflight = 0;
   let scheduled = false;
 
@@ -70,28 +87,27 @@ function openLoop(plan: ShardPlan, t0: number, sender: Sender, recorder: Recorde
       if (scheduled && inflight === 0) resolve();
     };
     const fire = (index: number, intended: number): void => {
+      const group = plan.groups ? plan.groups[index % plan.groups.length]! : -1;
       if (inflight >= plan.maxInflight) {
-        recorder.onDropped(intended);
+        recorder.onDropped(intended, group);
         return;
       }
       inflight++;
       const sentAt = clockMs();
-      recorder.onSent(intended);
+      recorder.onSent(intended, group);
       sender.start(bodies[index % bodies.length]!, (completion) => {
         inflight--;
-        recorder.onComplete(intended, sentAt, clockMs(), completion);
+        recorder.onComplete(intended, sentAt, clockMs(), completion, group);
         finishIfDone();
       });
     };
     const tick = (): void => {
       const now = clockMs();
-      while (i < total) {
-        const intended = t0 + i * interval;
-        if (intended > now) break;
-        fire(i, intended);
-        i += plan.shards;
+      while (due !== undefined && due <= now) {
+        fire(i, due);
+        advance();
       }
-      if (i < total) wake(t0 + i * interval);
+      if (due !== undefined) wake(due);
       else {
         scheduled = true;
         finishIfDone();
@@ -101,7 +117,7 @@ function openLoop(plan: ShardPlan, t0: number, sender: Sender, recorder: Recorde
     // yield to I/O with setImmediate until it arrives, so sends go out neither early nor ~1 ms
     // late. Above 1000 req/s (per shard) something is always due within a millisecond and that
     // would spin a core, so sends go out in 1 ms batches instead (lag ≤ ~1 ms, recorded, as in wrk2).
-    const spin = interval * plan.shards >= 1;
+    const spin = (1000 / rate) * plan.shards >= 1;
     const wake = (due: number): void => {
       const delay = due - clockMs();
       if (delay >= 1) setTimeout(tick, Math.floor(delay));
@@ -122,9 +138,10 @@ async function closedLoop(plan: ShardPlan, t0: number, sender: Sender, recorder:
     const sentAt = clockMs();
     if (sentAt >= end) return done();
     const index = plan.shard + plan.shards * next++;
-    recorder.onSent(sentAt);
+    const group = plan.groups ? plan.groups[index % plan.groups.length]! : -1;
+    recorder.onSent(sentAt, group);
     sender.start(bodies[index % bodies.length]!, (completion) => {
-      recorder.onComplete(sentAt, sentAt, clockMs(), completion);
+      recorder.onComplete(sentAt, sentAt, clockMs(), completion, group);
       user(done);
     });
   };

@@ -3,6 +3,8 @@ import type { Corpus } from "./workload.js";
 import type { TargetsFile } from "./targets.js";
 import type { LoadProgress } from "./progress.js";
 import type { ScenarioResult } from "./report.js";
+import { ARRIVALS } from "./arrival.js";
+import type { CapacityStep } from "./report.js";
 
 // The knobs of a load run. The CLI maps its flags onto these; `compare` passes them directly.
 
@@ -13,6 +15,25 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_INFLIGHT = 1_000;
 /** A scenario with more than this share of errors and drops fails whatever its latency. */
 export const DEFAULT_MAX_ERROR_RATE = 0.01;
+
+/** Find-max: steps measure this many requests where --duration allows (p95 from ≥ 50 tail samples). */
+export const FIND_MAX_STEP_REQUESTS = 1_000;
+/** …and never less than this, so the achieved rate is measured over whole seconds. */
+export const FIND_MAX_MIN_STEP_MS = 2_000;
+export const FIND_MAX_DEFAULT_MAX_RATE = 10_000;
+export const FIND_MAX_DEFAULT_BUDGET_MS = 10 * 60_000;
+/** The search stops when the lowest failing rate is within this of the highest passing one. */
+export const FIND_MAX_RESOLUTION = 0.05;
+/** Factor between steps while no step has failed yet (and, downwards, while none has passed). */
+export const FIND_MAX_GROWTH = 2;
+
+const FindMax = z.object({
+  maxRate: z.number().positive().default(FIND_MAX_DEFAULT_MAX_RATE),
+  budgetMs: z.number().positive().default(FIND_MAX_DEFAULT_BUDGET_MS),
+  resolution: z.number().positive().max(1).default(FIND_MAX_RESOLUTION),
+  growth: z.number().gt(1).default(FIND_MAX_GROWTH),
+  stepRequests: z.number().int().positive().default(FIND_MAX_STEP_REQUESTS),
+});
 
 const Length = z.object({ mean: z.number().positive(), spread: z.number().min(0) });
 
@@ -38,6 +59,12 @@ export const LoadSettings = z
     /** Overrides the dialect's canonical rerank path. */
     path: z.string().optional(),
     maxErrorRate: z.number().min(0).max(1).default(DEFAULT_MAX_ERROR_RATE),
+    /** Open-loop arrival schedule: constant gaps, or exponential ones (seeded by `seed`). */
+    arrival: z.enum(ARRIVALS).default("uniform"),
+    /** One scenario mixing documents-per-request counts with these weights (instead of `docs`). */
+    mix: z.array(z.object({ docs: z.number().int().positive(), weight: z.number().positive() })).min(1).optional(),
+    /** Search each scenario's highest passing open-loop rate; `rate` is then the first step's rate. */
+    findMax: FindMax.optional(),
     /**
      * Send from worker threads even with one shard: for a target that shares this process (the
      * embedded reference), whose inference would otherwise block the generator's timers.
@@ -46,7 +73,10 @@ export const LoadSettings = z
   })
   .refine((s) => [s.rate, s.ramp, s.concurrency].filter((x) => x !== undefined).length <= 1, {
     message: "rate, ramp and concurrency are alternatives: give one at most",
-  });
+  })
+  .refine((s) => !(s.mix && s.docs), { message: "mix and docs are alternatives: the mix lists its own documents counts" })
+  .refine((s) => !(s.findMax && (s.ramp || s.concurrency)), { message: "find-max searches open-loop rates: it cannot be combined with ramp or concurrency" })
+  .refine((s) => !(s.arrival === "poisson" && s.concurrency), { message: "poisson arrivals are an open-loop schedule: not with concurrency" });
 export type LoadSettings = z.infer<typeof LoadSettings>;
 
 export type LoadOptions = z.input<typeof LoadSettings> & {
@@ -61,6 +91,8 @@ export type LoadOptions = z.input<typeof LoadSettings> & {
   onProgress?: (progress: LoadProgress) => void;
   /** After each scenario. */
   onScenario?: (result: ScenarioResult) => void;
+  /** Find-max: after each step of a search. */
+  onStep?: (scenario: string, step: CapacityStep, bracket: { pass?: number; fail?: number }) => void;
 };
 
 export class LoadOptionsError extends Error {

@@ -26,6 +26,18 @@ export interface ShardResult {
   histograms: { latency: string; service: string; lag: string };
   serverTimings: Record<string, string>;
   series: ShardSecond[];
+  /** A mix: the same counts and latency per group (documents count), in group order. */
+  groups?: ShardGroup[];
+}
+
+/** One group's share of a shard's measurements. */
+export interface ShardGroup {
+  sent: number;
+  ok: number;
+  errors: number;
+  dropped: number;
+  okInWindow: number;
+  latency: string;
 }
 
 /** A live view for progress lines: counts and the latency histogram so far (encoded). */
@@ -37,6 +49,15 @@ export interface ShardProgress {
   errors: number;
   dropped: number;
   latency: string;
+}
+
+interface Group {
+  sent: number;
+  ok: number;
+  errors: number;
+  dropped: number;
+  okInWindow: number;
+  latency: Histogram;
 }
 
 interface Second {
@@ -68,31 +89,49 @@ export class Recorder {
   private errorTotal = 0;
   private readonly statusCounts: Record<string, number> = {};
   private readonly sampleErrors: Partial<Record<ErrorClass, string>> = {};
+  private readonly groups: Group[];
 
   constructor(
     readonly windowStart: number,
     readonly windowEnd: number,
-  ) {}
+    /** A mix's group count (0: not a mix); methods take the request's group, -1 for none. */
+    groupCount = 0,
+  ) {
+    this.groups = Array.from({ length: groupCount }, () => ({ sent: 0, ok: 0, errors: 0, dropped: 0, okInWindow: 0, latency: newHistogram() }));
+  }
 
   isMeasured(intendedAbs: number): boolean {
     return intendedAbs >= this.windowStart && intendedAbs < this.windowEnd;
   }
 
-  onDropped(intendedAbs: number): void {
+  onDropped(intendedAbs: number, group = -1): void {
     if (!this.isMeasured(intendedAbs)) return;
     this.dropped++;
+    if (group >= 0) this.groups[group]!.dropped++;
     this.second(intendedAbs).dropped++;
   }
 
-  onSent(intendedAbs: number): void {
+  onSent(intendedAbs: number, group = -1): void {
     if (!this.isMeasured(intendedAbs)) return;
     this.sent++;
+    if (group >= 0) this.groups[group]!.sent++;
     this.second(intendedAbs).sent++;
   }
 
-  onComplete(intendedAbs: number, sentAbs: number, doneAbs: number, c: Completion): void {
-    if (c.errorClass === undefined && doneAbs >= this.windowStart && doneAbs < this.windowEnd) this.okInWindow++;
+  onComplete(intendedAbs: number, sentAbs: number, doneAbs: number, c: Completion, group = -1): void {
+    const g = group >= 0 ? this.groups[group] : undefined;
+    if (c.errorClass === undefined && doneAbs >= this.windowStart && doneAbs < this.windowEnd) {
+      this.okInWindow++;
+      if (g) g.okInWindow++;
+    }
     if (!this.isMeasured(intendedAbs)) return;
+    if (g) {
+      if (c.errorClass !== undefined) g.errors++;
+      else {
+        g.ok++;
+        recordMs(g.latency, doneAbs - intendedAbs);
+      }
+    }
     if (c.status !== undefined) this.statusCounts[c.status] = (this.statusCounts[c.status] ?? 0) + 1;
     const second = this.second(doneAbs);
     if (c.errorClass !== undefined) {
@@ -135,6 +174,7 @@ export class Recorder {
       series: [...this.seconds]
         .sort((a, b) => a[0] - b[0])
         .map(([t, s]) => ({ t, sent: s.sent, ok: s.ok, errors: s.errors, dropped: s.dropped, latency: s.latency ? encodeHistogram(s.latency) : "" })),
+      ...(this.groups.length > 0 ? { groups: this.groups.map((g) => ({ ...g, latency: encodeHistogram(g.latency) })) } : {}),
     };
   }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ERROR_CLASSES } from "./outcome.js";
+import { ARRIVALS } from "./arrival.js";
 
 // The shape of a load report: the --json file, what runLoad returns, and what `compare` and the
 // HTML page read. One source of truth; the types below are inferred from it.
@@ -47,10 +48,35 @@ export type ScenarioTargetView = z.infer<typeof ScenarioTargetView>;
 
 const ErrorCounts = z.object(Object.fromEntries(ERROR_CLASSES.map((c) => [c, z.number().int()])) as Record<(typeof ERROR_CLASSES)[number], z.ZodNumber>);
 
+/** One documents count of a mixed scenario (`--mix`): its own counts, latency and verdict. */
+export const MixPart = z.object({
+  docs: z.number().int(),
+  /** The share asked for (normalised weight). */
+  weight: z.number(),
+  /** The share of the measured window's scheduled requests (sent + dropped) that had this count. */
+  share: z.number(),
+  sent: z.number().int(),
+  ok: z.number().int(),
+  errors: z.number().int(),
+  dropped: z.number().int(),
+  achieved_rps: z.number(),
+  latency_ms: LatencySummary,
+  /** The targets file's p95 for this count; null where it has none. */
+  target_p95_ms: z.number().nullable(),
+  pass: z.boolean(),
+  histogram_latency_us: z.string(),
+});
+export type MixPart = z.infer<typeof MixPart>;
+
 export const ScenarioResult = z.object({
   name: z.string(),
+  /** Documents per request (a mix: the weighted mean, rounded; see `mix`). */
   docs: z.number().int(),
   mode: z.enum(["open", "closed"]),
+  /** Open loop: how intended send times were spaced (absent in reports from before it existed). */
+  arrival: z.enum(ARRIVALS).optional(),
+  /** A mixed scenario's parts, per documents count; the scenario's own figures are the overall ones. */
+  mix: z.array(MixPart).optional(),
   offered_rps: z.number().nullable(),
   concurrency: z.number().int().nullable(),
   duration_s: z.number(),
@@ -98,6 +124,101 @@ export const ScenarioResult = z.object({
 });
 export type ScenarioResult = z.infer<typeof ScenarioResult>;
 
+/** One step of a find-max search: one open-loop run at one offered rate. */
+export const CapacityStep = z.object({
+  offered_rps: z.number(),
+  achieved_rps: z.number(),
+  sent: z.number().int(),
+  ok: z.number().int(),
+  errors: z.number().int(),
+  dropped: z.number().int(),
+  error_rate: z.number(),
+  duration_s: z.number(),
+  p50_ms: z.number(),
+  p95_ms: z.number(),
+  p99_ms: z.number(),
+  pass: z.boolean(),
+  failures: z.array(z.string()),
+});
+export type CapacityStep = z.infer<typeof CapacityStep>;
+
+export const STOP_REASONS = ["resolution", "max_rate", "budget", "server_failing", "no_passing_rate"] as const;
+
+/** The outcome of a find-max search for one scenario (documents count or mix). */
+export const Capacity = z.object({
+  scenario: z.string(),
+  docs: z.number().int(),
+  /** A mixed scenario's `D:W,…`. */
+  mix: z.string().optional(),
+  /** The highest offered rate that passed; null when none did. With stopped_by "max_rate" the capacity is at least this. */
+  max_rps: z.number().nullable(),
+  /** The lowest offered rate that failed, above max_rps; null when none did. */
+  failed_rps: z.number().nullable(),
+  target_p95_ms: z.number().nullable(),
+  /** The targets file's rate for this count, for reference. */
+  target_rps: z.number().nullable(),
+  /**
+   * resolution: failed_rps within the resolution of max_rps; max_rate: --max-rate passed;
+   * budget: time ran out; server_failing: most requests of a step failed to connect;
+   * no_passing_rate: even the lowest rate tried failed.
+   */
+  stopped_by: z.enum(STOP_REASONS),
+  /** Steps in the order they ran. */
+  steps: z.array(CapacityStep),
+});
+export type Capacity = z.infer<typeof Capacity>;
+
+/** How the search ran (the same for every scenario). */
+export const FindMaxInfo = z.object({
+  max_rate: z.number(),
+  budget_s: z.number(),
+  resolution_pct: z.number(),
+  growth: z.number(),
+  /** Each step measures this many requests, as far as its time cap allows. */
+  step_requests: z.number().int(),
+  warmup_s: z.number(),
+  max_step_s: z.number(),
+  elapsed_s: z.number(),
+});
+export type FindMaxInfo = z.infer<typeof FindMaxInfo>;
+
+export const BASELINE_METRICS = ["p50_ms", "p95_ms", "p99_ms", "achieved_rps", "max_rps"] as const;
+export const BaselineVerdict = z.enum(["regressed", "improved", "same", "not_compared"]);
+
+export const BaselineMetric = z.object({
+  metric: z.enum(BASELINE_METRICS),
+  baseline: z.number(),
+  current: z.number(),
+  /** (current − baseline) / baseline × 100; positive is slower (latency) or faster (rate). */
+  change_pct: z.number().nullable(),
+  /** 95% intervals from the recorded counts (see src/load/baseline.ts): the run-to-run noise. */
+  baseline_ci: z.tuple([z.number(), z.number()]),
+  current_ci: z.tuple([z.number(), z.number()]),
+  verdict: BaselineVerdict,
+  note: z.string().optional(),
+});
+export type BaselineMetric = z.infer<typeof BaselineMetric>;
+
+export const BaselineScenario = z.object({
+  name: z.string(),
+  verdict: z.enum(["regressed", "improved", "same", "missing"]),
+  metrics: z.array(BaselineMetric),
+  /** The baseline's percentile distribution, to overlay on the chart. */
+  baseline_distribution: z.array(PercentilePoint),
+  note: z.string().optional(),
+});
+export type BaselineScenario = z.infer<typeof BaselineScenario>;
+
+export const BaselineComparison = z.object({
+  file: z.string(),
+  baseline_started_at: z.string(),
+  baseline_target: z.string(),
+  max_regression_pct: z.number(),
+  regressed: z.boolean(),
+  scenarios: z.array(BaselineScenario),
+});
+export type BaselineComparison = z.infer<typeof BaselineComparison>;
+
 export const LoadReport = z.object({
   /** The target's label. */
   target: z.string(),
@@ -107,5 +228,10 @@ export const LoadReport = z.object({
   passed: z.boolean(),
   /** Where the targets came from (file path or the built-in default). */
   targetsSource: z.string().optional(),
+  /** --find-max: per scenario, the highest passing rate and every step (scenarios[] then holds each search's best step). */
+  capacity: z.array(Capacity).optional(),
+  find_max: FindMaxInfo.optional(),
+  /** --baseline: this run against an earlier report. */
+  baseline: BaselineComparison.optional(),
 });
 export type LoadReport = z.infer<typeof LoadReport>;

@@ -20,6 +20,15 @@ export function compareRows(report: CompareReport): string[][] {
     row("checks verdict", (x) => (x.conformance ? (x.conformance.passed ? "PASS" : "FAIL") : dash));
   }
   if (!report.settings.skip_load) {
+    for (const name of capacityNames(report)) {
+      const first = t.flatMap((x) => x.capacity ?? []).find((c) => c.scenario === name)!;
+      row(`${name} capacity req/s${first.target_p95_ms !== null ? ` (p95≤${ms(first.target_p95_ms)})` : ""}`, (x) => {
+        const c = x.capacity?.find((y) => y.scenario === name);
+        if (!c) return dash;
+        if (c.max_rps === null) return "none passed";
+        return `${c.stopped_by === "max_rate" || c.stopped_by === "budget" ? "≥" : ""}${fixed(c.max_rps, 1)}`;
+      });
+    }
     for (const name of scenarioNames(report)) {
       const scenario = (x: CompareTargetResult) => x.load?.scenarios.find((s) => s.name === name);
       row(`${name} p50/p95/p99 ms`, (x) => {
@@ -50,6 +59,12 @@ export function compareRows(report: CompareReport): string[][] {
   });
   rows.push(...qualityRows(report));
   return rows;
+}
+
+function capacityNames(report: CompareReport): string[] {
+  const names: string[] = [];
+  for (const t of report.targets) for (const c of t.capacity ?? []) if (!names.includes(c.scenario)) names.push(c.scenario);
+  return names;
 }
 
 function scenarioNames(report: CompareReport): string[] {

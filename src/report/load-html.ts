@@ -1,4 +1,5 @@
-import type { LoadReport, ScenarioResult } from "../load/report.js";
+import type { CapacityStep, LoadReport, ScenarioResult } from "../load/report.js";
+import { describeChange, metricLabel } from "../load/baseline.js";
 import { escapeHtml } from "./html/escape.js";
 import { renderPage } from "./html/page.js";
 
@@ -23,6 +24,14 @@ interface ChartData {
     name: string;
     target: { p95_ms: number | null; min_achieved_rps: number | null };
     results: Array<null | Pick<ScenarioResult, "distribution" | "series" | "offered_rps" | "duration_s">>;
+    /** Per run, the --baseline report's distribution for this scenario (overlaid, dashed). */
+    baselines: Array<null | ScenarioResult["distribution"]>;
+  }>;
+  /** --find-max: per scenario, each run's steps (the latency-versus-throughput chart). */
+  capacity: Array<{
+    scenario: string;
+    target_p95_ms: number | null;
+    runs: Array<null | { max_rps: number | null; steps: CapacityStep[] }>;
   }>;
 }
 
@@ -38,6 +47,15 @@ export function renderLoadHtml(runs: LoadHtmlRun[], options: LoadHtmlOptions = {
         name,
         target: { p95_ms: first.target.p95_ms, min_achieved_rps: first.target.min_achieved_rps },
         results: results.map((s) => (s ? { distribution: s.distribution, series: s.series, offered_rps: s.offered_rps, duration_s: s.duration_s } : null)),
+        baselines: runs.map((r) => r.report.baseline?.scenarios.find((b) => b.name === name && b.baseline_distribution.length > 0)?.baseline_distribution ?? null),
+      };
+    }),
+    capacity: capacityNames(runs).map((scenario) => {
+      const entries = runs.map((r) => r.report.capacity?.find((c) => c.scenario === scenario) ?? null);
+      return {
+        scenario,
+        target_p95_ms: entries.find((c) => c !== null)!.target_p95_ms,
+        runs: entries.map((c) => (c ? { max_rps: c.max_rps, steps: c.steps } : null)),
       };
     }),
   };
@@ -46,13 +64,74 @@ export function renderLoadHtml(runs: LoadHtmlRun[], options: LoadHtmlOptions = {
     `<header><h1>${escapeHtml(title)}</h1>`,
     `<div class="meta">${runs.map((r) => runMeta(r)).join("<br>")}</div></header>`,
     "<main>",
+    ...capacitySections(runs, data.capacity.map((c) => c.scenario)),
     summarySection(runs, names),
+    ...runs.flatMap((r) => (r.report.baseline ? [baselineSection(r)] : [])),
     ...names.map((name, i) => scenarioSection(runs, name, i)),
     ...(options.extraSectionsHtml ?? []),
     "</main>",
   ].join("\n");
 
   return renderPage({ title, bodyHtml: body, data, script: PAGE_SCRIPT });
+}
+
+function capacityNames(runs: LoadHtmlRun[]): string[] {
+  const names: string[] = [];
+  for (const r of runs) for (const c of r.report.capacity ?? []) if (!names.includes(c.scenario)) names.push(c.scenario);
+  return names;
+}
+
+/** Find-max: per scenario the latency-versus-throughput chart (the knee) and every step. */
+function capacitySections(runs: LoadHtmlRun[], names: string[]): string[] {
+  return names.map((name, index) => {
+    const tables = runs.map((r) => {
+      const c = r.report.capacity?.find((x) => x.scenario === name);
+      if (!c) return "";
+      const head = `${runs.length > 1 ? `${escapeHtml(r.label)}: ` : ""}${
+        c.max_rps === null ? "no rate passed" : `capacity <b>${n(c.max_rps)} req/s</b>`
+      }${c.target_p95_ms !== null ? ` at p95 ≤ ${n(c.target_p95_ms)} ms` : ""} (stopped: ${escapeHtml(c.stopped_by.replace(/_/g, " "))})`;
+      const rows = c.steps.map(
+        (st, i) =>
+          `<tr><td class="num">${i + 1}</td><td class="num">${n(st.offered_rps)}</td><td class="num">${n(st.achieved_rps)}</td><td class="num">${st.sent}</td>` +
+          `<td class="num">${st.errors}</td><td class="num">${st.dropped}</td><td class="num">${n(st.p50_ms)}</td><td class="num">${n(st.p95_ms)}</td><td class="num">${n(st.p99_ms)}</td>` +
+          `<td class="${st.pass ? "pass" : "fail"}" title="${escapeHtml(st.failures.join("; "))}">${st.pass ? "PASS" : "FAIL"}</td></tr>`,
+      );
+      return `<p>${head}</p><div class="scroll"><table><tr><th class="num">step</th><th class="num">offered req/s</th><th class="num">achieved req/s</th><th class="num">sent</th><th class="num">errors</th><th class="num">dropped</th><th class="num">p50 ms</th><th class="num">p95 ms</th><th class="num">p99 ms</th><th>result</th></tr>${rows.join("")}</table></div>`;
+    });
+    const info = runs.find((r) => r.report.find_max)?.report.find_max;
+    const how = info
+      ? `Each step: ${info.warmup_s} s warm-up, then ${info.step_requests} requests measured (at most ${info.max_step_s} s); ×${info.growth} per step until one fails, then bisection to within ${info.resolution_pct}%.`
+      : "";
+    return `<section class="card" id="capacity-${index}"><h2>Capacity: ${escapeHtml(name)}</h2>
+<div class="charts"><div><h3>Latency versus throughput</h3><div class="chart"><canvas id="knee-${index}"></canvas></div></div></div>
+${tables.join("")}<p class="meta">${escapeHtml(how)} Points are the steps in order of offered rate, at their achieved rate; the dashed line is the p95 target.</p></section>`;
+  });
+}
+
+function baselineSection(r: LoadHtmlRun): string {
+  const b = r.report.baseline!;
+  const rows: string[] = [];
+  for (const s of b.scenarios) {
+    if (s.verdict === "missing") {
+      rows.push(`<tr><td>${escapeHtml(s.name)}</td><td colspan="5">${escapeHtml(s.note ?? "not in the baseline")}</td></tr>`);
+      continue;
+    }
+    for (const m of s.metrics) {
+      const cls = m.verdict === "regressed" ? "fail" : m.verdict === "improved" ? "pass" : "";
+      const ci = (v: number, [lo, hi]: [number, number]) => `${n(v, 2)} <span class="meta">[${n(lo, 2)}–${n(hi, 2)}]</span>`;
+      rows.push(
+        m.verdict === "not_compared"
+          ? `<tr><td>${escapeHtml(s.name)}</td><td>${escapeHtml(metricLabel(m.metric))}</td><td colspan="4">not compared: ${escapeHtml(m.note ?? "")}</td></tr>`
+          : `<tr><td>${escapeHtml(s.name)}</td><td>${escapeHtml(metricLabel(m.metric))}</td><td class="num">${ci(m.baseline, m.baseline_ci)}</td><td class="num">${ci(m.current, m.current_ci)}</td>` +
+              `<td class="num">${m.change_pct === null ? "–" : `${m.change_pct > 0 ? "+" : ""}${m.change_pct.toFixed(1)}%`}</td><td class="${cls}" title="${escapeHtml(describeChange(m))}">${escapeHtml(m.verdict)}</td></tr>`,
+      );
+    }
+  }
+  const who = escapeHtml(r.label);
+  return `<section class="card" id="baseline"><h2>Against the baseline${r.report.baseline && r.label !== r.report.target ? ` (${who})` : ""}</h2>
+<p class="meta">${escapeHtml(b.file)}: ${escapeHtml(b.baseline_target)}, started ${escapeHtml(b.baseline_started_at)}. A change counts when it is beyond ${b.max_regression_pct}% and the two runs' 95% intervals (in brackets, from the recorded histograms) do not overlap.</p>
+<div class="scroll"><table><tr><th>scenario</th><th>metric</th><th class="num">baseline</th><th class="num">now</th><th class="num">change</th><th>verdict</th></tr>${rows.join("")}</table></div>
+<p class="${b.regressed ? "fail" : "pass"}">${b.regressed ? "regressed" : "no regression"}</p></section>`;
 }
 
 function scenarioNames(runs: LoadHtmlRun[]): string[] {
@@ -105,6 +184,9 @@ function scenarioSection(runs: LoadHtmlRun[], name: string, index: number): stri
     for (const f of s.failures) notes.push(`${who}${f}`);
     const errs = Object.entries(s.errors_by_class).filter(([, v]) => v > 0);
     if (errs.length > 0) notes.push(`${who}errors: ${errs.map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    for (const p of s.mix ?? []) {
+      notes.push(`${who}${p.docs} documents: ${(p.share * 100).toFixed(1)}% of requests (asked ${(p.weight * 100).toFixed(1)}%), p50 ${n(p.latency_ms.p50)} / p95 ${n(p.latency_ms.p95)} / p99 ${n(p.latency_ms.p99)} ms${p.target_p95_ms !== null ? ` against p95 ≤ ${n(p.target_p95_ms)} ms: ${p.pass ? "PASS" : "FAIL"}` : ""}`);
+    }
     notes.push(`${who}service time (from actual send) p50 ${n(s.service_time_ms.p50)} / p99 ${n(s.service_time_ms.p99)} ms; generator lag p99 ${n(s.generator_lag_ms.p99, 2)} ms`);
     for (const [header, t] of Object.entries(s.server_timing_ms)) notes.push(`${who}server ${header}: p50 ${n(t.p50)} / p99 ${n(t.p99)} ms`);
   }
@@ -138,7 +220,7 @@ const PAGE_SCRIPT = String.raw`
   function targetLine(label, y, x0, x1) {
     return { label: label, data: flat(y, x0, x1), borderColor: targetColour, borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0, fill: false };
   }
-  function chart(id, datasets, xTitle, yTitle, xOptions) {
+  function chart(id, datasets, xTitle, yTitle, xOptions, yOptions) {
     var el = document.getElementById(id);
     if (!el) return;
     new Chart(el, {
@@ -153,7 +235,7 @@ const PAGE_SCRIPT = String.raw`
         plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
         scales: {
           x: Object.assign({ type: "linear", title: { display: true, text: xTitle } }, xOptions || {}),
-          y: { type: "linear", beginAtZero: true, title: { display: true, text: yTitle } }
+          y: Object.assign({ type: "linear", beginAtZero: true, title: { display: true, text: yTitle } }, yOptions || {})
         }
       }
     });
@@ -180,6 +262,10 @@ const PAGE_SCRIPT = String.raw`
       var bad = inWindow.some(function (p) { return p.errors > 0 || p.dropped > 0; });
       if (bad) tput.push({ label: runLabel(i) + "errors+dropped/s", data: inWindow.map(function (p) { return { x: p.t, y: perSecond(p.errors + p.dropped, p) }; }), borderColor: "#c62828", backgroundColor: "#c62828", pointRadius: 1.5, borderWidth: 1.5 });
     });
+    sc.baselines.forEach(function (b, i) {
+      if (!b) return;
+      dist.push({ label: runLabel(i) + "baseline", data: b.map(function (p) { return { x: nines(p.percentile), y: p.latency_ms }; }), borderColor: "#888888", backgroundColor: "#888888", borderDash: [5, 3], pointRadius: 1.5, borderWidth: 2 });
+    });
     if (sc.target.p95_ms !== null) {
       dist.push(targetLine("target p95 " + sc.target.p95_ms + " ms", sc.target.p95_ms, 0, MAX_NINES));
       dist.push({ label: "target point (p95)", data: [{ x: nines(95), y: sc.target.p95_ms }], borderColor: targetColour, backgroundColor: targetColour, pointRadius: 5, pointStyle: "crossRot", showLine: false });
@@ -189,6 +275,26 @@ const PAGE_SCRIPT = String.raw`
     chart("dist-" + index, dist, "percentile", "latency (ms)", { min: 0, max: MAX_NINES, ticks: { stepSize: 1, callback: function (v) { return ninesLabel(v); } } });
     chart("lat-" + index, lat, "seconds into the measured window", "latency (ms)");
     chart("tput-" + index, tput, "seconds into the measured window", "requests per second", { min: 0, max: dMax });
+  });
+  data.capacity.forEach(function (cap, index) {
+    // Past the knee latency grows by orders of magnitude: a log axis keeps the knee readable.
+    var sets = [], xMax = 1, yMin = Infinity, yMax = 0;
+    cap.runs.forEach(function (r, i) {
+      if (!r) return;
+      var colour = palette[i % palette.length];
+      var steps = r.steps.slice().sort(function (a, b) { return a.offered_rps - b.offered_rps; });
+      steps.forEach(function (st) {
+        xMax = Math.max(xMax, st.achieved_rps, st.offered_rps);
+        if (st.p50_ms > 0) yMin = Math.min(yMin, st.p50_ms);
+        yMax = Math.max(yMax, st.p99_ms);
+      });
+      ["p50_ms", "p95_ms", "p99_ms"].forEach(function (k, j) {
+        sets.push({ label: runLabel(i) + k.replace("_ms", ""), data: steps.map(function (st) { return { x: st.achieved_rps, y: st[k] }; }), borderColor: colour, backgroundColor: colour, borderDash: j === 1 ? [] : [2, 2], borderWidth: j === 1 ? 2.5 : 1, pointRadius: j === 1 ? 3 : 1.5 });
+      });
+      if (r.max_rps !== null && yMax > 0) sets.push({ label: runLabel(i) + "capacity " + r.max_rps + " req/s", data: [{ x: r.max_rps, y: Math.min(yMin, yMax) }, { x: r.max_rps, y: yMax }], borderColor: colour, borderWidth: 1, borderDash: [1, 3], pointRadius: 0 });
+    });
+    if (cap.target_p95_ms !== null) sets.push(targetLine("target p95 " + cap.target_p95_ms + " ms", cap.target_p95_ms, 0, xMax));
+    chart("knee-" + index, sets, "achieved requests per second", "latency (ms), log scale", { min: 0 }, { type: "logarithmic", beginAtZero: false });
   });
   document.body.setAttribute("data-charts-ready", "true");
 })();

@@ -71,6 +71,29 @@ export function fixedDelay(ms: number, headers: Record<string, string> = {}): Re
 }
 
 /**
+ * Serves one request at a time, each for exactly `ms`: a single-server queue with a known
+ * capacity of 1000 / ms req/s. Finish times follow a virtual clock (max(arrival, previous
+ * finish) + ms), so a late timer on a busy machine does not lower the capacity.
+ */
+export function serialQueue(ms: number): Reply {
+  let lastFinish = 0;
+  return (_req, res) => {
+    const finish = Math.max(performance.now(), lastFinish) + ms;
+    lastFinish = finish;
+    at(finish, () => answer(res));
+  };
+}
+
+/** Answers at once and counts requests by their number of documents. */
+export function countDocs(counts: Map<number, number>): Reply {
+  return (_req, res, body) => {
+    const docs = (JSON.parse(body) as { documents: unknown[] }).documents.length;
+    counts.set(docs, (counts.get(docs) ?? 0) + 1);
+    answer(res);
+  };
+}
+
+/**
  * Stalls `stallMs` out of every `periodMs`: a request arriving during a stall is answered when
  * it ends; otherwise at once. Phase 0 is the server's start.
  */
