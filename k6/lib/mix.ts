@@ -1,52 +1,14 @@
-// A workload mix: documents-per-request counts with weights, `MIX=10:0.6,50:0.3,100:0.1`, the
-// same syntax and meaning as `rerank-harness load --mix`. Pure ECMAScript (no zod, no Node):
-// the k6 bundles parse it in init context.
+// A workload mix: documents-per-request counts with weights, `MIX=10:0.6,50:0.3,100:0.1`, parsed
+// by the same module as `rerank-harness load --mix` (free of Node APIs and zod, so the k6 bundles
+// parse it in init context). What is k6's own is the seeding: each request's pick comes from the
+// run seed and its iteration number, so every runner of a distributed run agrees on it.
+import { pickComponent, type MixComponent } from "../../src/load/mix.js";
 
-export interface MixEntry {
-  docs: number;
-  /** Share of requests, normalised so the entries sum to 1. */
-  weight: number;
-}
+export { formatMix, MixError, parseMix, type MixComponent as MixEntry } from "../../src/load/mix.js";
 
-export class MixError extends Error {
-  override readonly name = "MixError";
-}
-
-/**
- * Parses `D:W,D:W,…`: D a positive whole number of documents (each at most once), W a positive
- * weight. Weights need not sum to 1; they are normalised.
- */
-export function parseMix(text: string): MixEntry[] {
-  const items = text.split(",").map((s) => s.trim());
-  if (items.length === 0 || items.some((s) => s === "")) throw new MixError(`"${text}" is not a mix: give D:W pairs, e.g. 10:0.6,50:0.3,100:0.1`);
-  const raw = items.map((item) => {
-    const m = /^(\d+)\s*:\s*(\d+(?:\.\d+)?|\.\d+)$/.exec(item);
-    if (!m) throw new MixError(`"${item}" in "${text}" is not DOCS:WEIGHT (e.g. 10:0.6)`);
-    const docs = Number(m[1]);
-    const weight = Number(m[2]);
-    if (!(docs > 0)) throw new MixError(`"${item}": documents per request must be at least 1`);
-    if (!(weight > 0)) throw new MixError(`"${item}": a weight must be above 0`);
-    return { docs, weight };
-  });
-  const seen = new Set<number>();
-  for (const r of raw) {
-    if (seen.has(r.docs)) throw new MixError(`"${text}": ${r.docs} documents appears twice`);
-    seen.add(r.docs);
-  }
-  const total = raw.reduce((s, r) => s + r.weight, 0);
-  // Weights written as shares (0.6,0.3,0.1) stay as written; float sums miss 1 by an ulp.
-  if (Math.abs(total - 1) < 1e-9) return raw;
-  return raw.map((r) => ({ docs: r.docs, weight: r.weight / total }));
-}
-
-/** The entry a uniform draw `u` in [0, 1) falls on (cumulative weights, in the given order). */
-export function pickFromMix(mix: readonly MixEntry[], u: number): number {
-  let acc = 0;
-  for (const e of mix) {
-    acc += e.weight;
-    if (u < acc) return e.docs;
-  }
-  return mix[mix.length - 1]!.docs;
+/** The documents count a uniform draw `u` in [0, 1) falls on (cumulative weights, in the given order). */
+export function pickFromMix(mix: readonly MixComponent[], u: number): number {
+  return mix[pickComponent(mix, u)]!.docs;
 }
 
 /** Mixes a 32-bit seed with a counter (golden-ratio multiply, then a murmur3-style finaliser). */
@@ -58,11 +20,6 @@ export function mixSeed(seed: number, n: number): number {
 }
 
 /** Seeded pick for the n-th request: the same seed and n always give the same count. */
-export function seededPick(mix: readonly MixEntry[], seed: number, n: number): number {
+export function seededPick(mix: readonly MixComponent[], seed: number, n: number): number {
   return pickFromMix(mix, mixSeed(seed, n) / 4294967296);
-}
-
-/** `10:0.6,50:0.3,100:0.1`, for reports. */
-export function formatMix(mix: readonly MixEntry[]): string {
-  return mix.map((e) => `${e.docs}:${+e.weight.toFixed(4)}`).join(",");
 }

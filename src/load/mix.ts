@@ -19,18 +19,19 @@ export class MixError extends Error {
  */
 export function parseMix(text: string): MixComponent[] {
   const items = text.split(",").map((s) => s.trim());
+  if (items.some((s) => s === "")) throw new MixError(`"${text}" is not a mix: give DOCS:WEIGHT pairs, e.g. 10:0.6,50:0.3,100:0.1`);
   const raw = items.map((item) => {
     const m = /^(\d+)\s*:\s*(\d+(?:\.\d*)?|\.\d+)$/.exec(item);
     if (!m) throw new MixError(`"${item}" in "${text}" is not DOCS:WEIGHT (e.g. 10:0.6)`);
     const docs = Number(m[1]);
     const weight = Number(m[2]);
     if (docs < 1) throw new MixError(`"${item}": documents per request must be at least 1`);
-    if (!(weight > 0)) throw new MixError(`"${item}": the weight must be more than 0`);
+    if (!(weight > 0)) throw new MixError(`"${item}": a weight must be above 0`);
     return { docs, weight };
   });
   const seen = new Set<number>();
   for (const c of raw) {
-    if (seen.has(c.docs)) throw new MixError(`"${text}" lists ${c.docs} documents twice`);
+    if (seen.has(c.docs)) throw new MixError(`"${text}": ${c.docs} documents appears twice`);
     seen.add(c.docs);
   }
   return normaliseMix(raw);
@@ -39,6 +40,8 @@ export function parseMix(text: string): MixComponent[] {
 export function normaliseMix(mix: readonly MixComponent[]): MixComponent[] {
   if (mix.length === 0) throw new MixError("a mix needs at least one DOCS:WEIGHT");
   const total = mix.reduce((a, c) => a + c.weight, 0);
+  // Weights written as shares (0.6,0.3,0.1) stay as written; float sums miss 1 by an ulp.
+  if (Math.abs(total - 1) < 1e-9) return mix.map((c) => ({ ...c }));
   return mix.map((c) => ({ docs: c.docs, weight: c.weight / total }));
 }
 

@@ -58,7 +58,7 @@ describe("mixes", () => {
     expect(() => parseMix("10")).toThrow(MixError);
     expect(() => parseMix("10:0.5,10:0.5")).toThrow(/twice/);
     expect(() => parseMix("0:1")).toThrow(/at least 1/);
-    expect(() => parseMix("10:0")).toThrow(/more than 0/);
+    expect(() => parseMix("10:0")).toThrow(/above 0/);
     expect(() => parseMix("10:-1")).toThrow(/DOCS:WEIGHT/);
   });
 
