@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 
 /**
- * A small, faithful vLLM-like rerank server (CONTRACTS.md §1) with a fault switch: each
+ * A small, faithful vLLM-like rerank server (vllm entrypoints/pooling/scoring/serving.py, openai/server_utils.py) with a fault switch: each
  * fault breaks one rule of the contract, so the self-test can assert that the check meant
  * to catch it does. The scorer is lexical (shared content words → sigmoid), deterministic,
  * and independent of batch and position, like a cross-encoder should be.

@@ -31,7 +31,7 @@ export const invarianceChecks: CheckDefinition[] = [
     area: "invariance",
     level: "MUST",
     statement: `Shuffling the documents does not change any document's score (${tolerance}).`,
-    source: "cross-encoders score each (query, document) pair independently (CONTRACTS.md §1 scoring)",
+    source: "cross-encoders score each (query, document) pair independently (vllm docs/models/pooling_models/scoring.md)",
     skipReason: () => null,
     async run(ctx) {
       const input = documents();
