@@ -29,6 +29,7 @@ export const FAULTS = {
   empty_string_500: "an empty-string document crashes to 500",
   nondeterministic: "scores carry random noise between calls",
   position_dependent: "scores depend on the document's position",
+  small_scores_position_dependent: "weak matches score 0.001 × (1 + position): small scores depend on position",
   batch_dependent: "scores are normalised across the batch",
   constant: "every document scores 0.5",
   relevant_last: "scores are inverted: the relevant document comes last",
@@ -124,6 +125,7 @@ export async function startVllmLikeServer(options: { fault?: Fault; apiKey?: str
     let scores = documents.map((d) => lexicalScore(req.query as string, d));
     if (has(fault, "nondeterministic")) scores = scores.map((s) => Math.min(1, Math.max(0, s + (Math.random() - 0.5) * 0.2)));
     if (has(fault, "position_dependent")) scores = scores.map((s, i) => s * (1 - 0.05 * i));
+    if (has(fault, "small_scores_position_dependent")) scores = scores.map((s, i) => (s < 0.1 ? 0.001 * (1 + i) : s));
     if (has(fault, "batch_dependent")) {
       const sum = scores.reduce((a, b) => a + b, 0);
       scores = scores.map((s) => s / sum);

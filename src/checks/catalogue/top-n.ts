@@ -1,5 +1,5 @@
 import type { Dialect, TopNRule } from "../../contract/dialect.js";
-import { assertCount, assertPermutationSubset, assertSortedDescending, deviation, fail, LOOSE_TOLERANCE, scoresByIndex } from "../assert.js";
+import { assertCount, assertPermutationSubset, assertSortedDescending, differs, fail, LOOSE_TOLERANCE, scoresByIndex } from "../assert.js";
 import type { CheckContext } from "../context.js";
 import { errorSummary } from "../context.js";
 import { GRADED } from "../data.js";
@@ -27,7 +27,7 @@ async function expectTopN(ctx: CheckContext, k: number, expected: number): Promi
   const kept = new Set(r.output.results.map((x) => x.index));
   const lowestKept = Math.min(...r.output.results.map((x) => all.get(x.index) ?? Infinity));
   for (const [index, score] of all) {
-    if (!kept.has(index) && score > lowestKept && deviation(score, lowestKept) > LOOSE_TOLERANCE) {
+    if (!kept.has(index) && score > lowestKept && differs(score, lowestKept, LOOSE_TOLERANCE)) {
       fail(`top_n=${k} dropped document ${index} (score ${score}) but kept one scoring ${lowestKept}`, [...ev, full.evidence]);
     }
   }
@@ -106,7 +106,7 @@ export const topNChecks: CheckDefinition[] = [
     area: "top_n",
     level: "MUST",
     statement: "top_n = 0 follows the dialect's rule (all results, no results, or a 4xx), never a 5xx.",
-    source: (d) => `${d.title}: top_n=0 → ${d.expectations.topN?.zero} (${d.sources[0]})`,
+    source: (d) => `${d.title}: top_n=0 → ${d.expectations.topN?.zero ?? "no top_n in this API"} (${d.sources[0]})`,
     skipReason: (d) => noTopN(d) ?? (d.expectations.topN?.zero === "unspecified" ? `${d.title} does not specify top_n=0` : null),
     run: (ctx) => expectRule(ctx, 0, ctx.dialect.expectations.topN!.zero),
   },
@@ -115,7 +115,7 @@ export const topNChecks: CheckDefinition[] = [
     area: "top_n",
     level: "MUST",
     statement: "A negative top_n follows the dialect's rule (all results or a 4xx), never a 5xx.",
-    source: (d) => `${d.title}: top_n=-1 → ${d.expectations.topN?.negative} (${d.sources[0]})`,
+    source: (d) => `${d.title}: top_n=-1 → ${d.expectations.topN?.negative ?? "no top_n in this API"} (${d.sources[0]})`,
     skipReason: (d) => noTopN(d) ?? (d.expectations.topN?.negative === "unspecified" ? `${d.title} does not specify a negative top_n` : null),
     run: (ctx) => expectRule(ctx, -1, ctx.dialect.expectations.topN!.negative),
   },
