@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { DIALECT_NAMES, type DialectName } from "../contract/dialect.js";
+import { DIALECT_CHOICES, type DialectName } from "../contract/dialect.js";
 
 /** Settings a target may carry after `#` (or in a --config file); they override the command's flags. */
 export const TargetSettings = z.strictObject({
-  dialect: z.enum(DIALECT_NAMES).optional(),
+  dialect: z.enum(DIALECT_CHOICES).optional(),
   model: z.string().min(1).optional(),
   "key-env": z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name").optional(),
   /** Label in reports (default: the spec itself). */
