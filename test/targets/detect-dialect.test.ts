@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { detectDialect } from "../../src/targets/detect-dialect.js";
+import { parseTargetSpec } from "../../src/targets/spec.js";
+import { ModelRequiredError, startTarget } from "../../src/targets/start.js";
 import { startCohereLikeServer, startInfinityLikeServer, startJinaLikeServer, startLlamacppLikeServer } from "../servers/dialect-servers.js";
 import { startTeiLikeServer } from "../servers/tei-like.js";
 import { SERVED_MODEL, startVllmLikeServer, type TestServer } from "../servers/vllm-like.js";
@@ -36,6 +38,32 @@ describe("detectDialect", () => {
     try {
       const found = await detectDialect({ baseUrl: server.url, timeoutMs: 3_000 });
       expect(found.dialect).toBeNull();
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("startTarget (shared by check, load and compare) settles #dialect=auto and says why", async () => {
+    const server = await startInfinityLikeServer();
+    const lines: string[] = [];
+    const ctx = { reference: "bm25", apiKeyEnv: "RH_NO_KEY", timeoutMs: 3_000, log: (l: string) => lines.push(l) };
+    try {
+      const target = await startTarget(parseTargetSpec(`${server.url}#dialect=auto`), ctx);
+      expect(target.dialect.name).toBe("infinity");
+      expect(lines.join("\n")).toMatch(/dialect auto: .* speaks infinity \(GET \/models: owned_by "infinity"/);
+      const flag = await startTarget(parseTargetSpec(server.url), { ...ctx, dialect: "auto" });
+      expect(flag.dialect.name).toBe("infinity");
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("auto finding a dialect that needs a model, without one, refuses to start", async () => {
+    const server = await startCohereLikeServer(1);
+    try {
+      const target = await startTarget(parseTargetSpec(server.url), { reference: "bm25", apiKeyEnv: "RH_NO_KEY", timeoutMs: 3_000, log: () => {}, dialect: "auto" });
+      expect(target.dialect.name).toBe("cohere-v1");
+      await expect(startTarget(parseTargetSpec(`${server.url}#dialect=cohere-v2`), { reference: "bm25", apiKeyEnv: "RH_NO_KEY", timeoutMs: 3_000, log: () => {} })).rejects.toThrow(ModelRequiredError);
     } finally {
       await server.close();
     }
