@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from "commander";
 import { DIALECT_CHOICES } from "../contract/dialect.js";
 import { parseDuration } from "./duration.js";
 
-/** Flags every target-facing command shares (DESIGN.md, "The command"). */
+/** Flags every target-facing command shares (README, "Commands"). */
 export interface CommonOptions {
   target: string[];
   dialect?: string;

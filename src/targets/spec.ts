@@ -32,7 +32,7 @@ export type TargetSpec =
   | { kind: "container"; raw: string; container: ContainerKind; settings: TargetSettings }
   | { kind: "process"; raw: string; command: string; settings: TargetSettings };
 
-/** Vendor presets: endpoint, dialect, model and the vendor's usual key variable (DESIGN.md). */
+/** Vendor presets: endpoint, dialect, model and the vendor's usual key variable (README, "Targets"). */
 export const PRESETS = {
   jina: { url: "https://api.jina.ai", dialect: "jina", model: "jina-reranker-v2-base-multilingual", "key-env": "JINA_API_KEY" },
   cohere: { url: "https://api.cohere.com", dialect: "cohere-v2", model: "rerank-v3.5", "key-env": "CO_API_KEY" },
