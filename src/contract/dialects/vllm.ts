@@ -93,7 +93,7 @@ export const vllm = defineDialect({
       wrongContentType: { statuses: [400, 415], body: "envelope", source: `${E}/serve/utils/api_utils.py @ 00a5fdd2 validate_json_request: 400 since PR #17664, 415 before (PR #13193)` },
       // Older OpenAIServing._check_model: 404 NotFoundError; the newer PoolingServing._check_model returns
       // None and the name fails in _maybe_get_adapters: ValueError "… does not exist." → 400.
-      unknownModel: { statuses: [404, 400], body: "envelope", source: `${ENGINE_SERVING} _check_model → 404; ${POOLING_SERVING} _maybe_get_adapters → 400` },
+      unknownModel: { statuses: [400, 404], body: "envelope", source: `${POOLING_SERVING} _maybe_get_adapters → 400; older ${ENGINE_SERVING} _check_model → 404` },
       tooLong: { statuses: [400], body: "envelope", source: `${ENGINE_SERVING} _validate_input: "maximum context length" 400` },
       tooManyDocuments: null, // no documented limit
     },
