@@ -2,7 +2,7 @@ import type { CheckOutcome } from "./types.js";
 
 /** A failure as text: the id, what was expected and why, and each exchange that broke it. */
 export function formatFailure(o: CheckOutcome, { bodyChars = 300 } = {}): string {
-  const lines = [`${o.id} [${o.level}] ${o.statement}`, `  expected: ${o.source}`];
+  const lines = [`${o.id} [${o.level}] ${o.statement}`, `  source: ${o.source}`];
   if (o.message) lines.push(`  ${o.status === "warn" ? "warning" : "failure"}: ${o.message}`);
   for (const e of o.evidence ?? []) {
     lines.push(`  ${e.label ? `${e.label}: ` : ""}${e.request.method} ${e.request.url}`);

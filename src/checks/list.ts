@@ -14,7 +14,9 @@ export function renderCatalogue(): string {
     for (const c of checks) {
       const applies = dialects.filter((d) => c.skipReason(d) === null).map((d) => d.name);
       const to = applies.length === dialects.length ? "all dialects" : applies.length === 0 ? "no dialect" : applies.join(", ");
-      out.push(`  ${c.id.padEnd(width)}  ${c.level.padEnd(6)}  [${to}]`, `  ${" ".repeat(width)}  ${c.statement}`);
+      const known = dialects.filter((d) => d.knownFaults.some((f) => f.check === c.id)).map((d) => d.name);
+      const note = known.length > 0 ? `; known upstream fault: ${known.join(", ")}` : "";
+      out.push(`  ${c.id.padEnd(width)}  ${c.level.padEnd(6)}  [${to}${note}]`, `  ${" ".repeat(width)}  ${c.statement}`);
     }
     out.push("");
   }

@@ -1,8 +1,9 @@
 import type { Dialect } from "../contract/dialect.js";
 import type { CheckContext, SuiteTarget } from "./context.js";
+import type { CheckStatus } from "./status.js";
 
+export type { CheckStatus } from "./status.js";
 export type CheckLevel = "MUST" | "SHOULD";
-export type CheckStatus = "pass" | "fail" | "warn" | "skip";
 
 /** Areas, in the order reports group them. */
 export const CHECK_AREAS = [
@@ -96,4 +97,15 @@ export interface CheckOutcome {
   message?: string;
   evidence?: Evidence[];
   durationMs: number;
+  /** Set when the check is listed as an expected failure (a known upstream fault, or --expect-failures). */
+  known?: ExpectedFailure;
+}
+
+/** A check expected to fail, and why: from the dialect's known upstream faults or the user's --expect-failures file. */
+export interface ExpectedFailure {
+  check: string;
+  reason: string;
+  /** The upstream file (dialect) or `FILE:LINE` (--expect-failures) the entry comes from. */
+  source: string;
+  origin: "dialect" | "expect-failures";
 }

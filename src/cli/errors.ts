@@ -3,7 +3,7 @@ import { TargetStartError } from "../targets/target.js";
 import { UnknownDialectError } from "../contract/registry.js";
 import { redact } from "../client/secrets.js";
 
-/** Exit codes of `rerank-harness` (DESIGN.md): an interface people script against. */
+/** Exit codes of `rerank-harness` (README, "Commands"): an interface people script against. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** A bad flag value, file or spec: exit 2 with a one-line reason. */

@@ -1,8 +1,8 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { DIALECT_NAMES } from "../contract/dialect.js";
+import { DIALECT_CHOICES } from "../contract/dialect.js";
 import { parseDuration } from "./duration.js";
 
-/** Flags every target-facing command shares (DESIGN.md, "The command"). */
+/** Flags every target-facing command shares (README, "Commands"). */
 export interface CommonOptions {
   target: string[];
   dialect?: string;
@@ -72,7 +72,7 @@ export function addCommonOptions(cmd: Command, { repeatableTarget = false } = {}
       collect,
       [],
     )
-    .addOption(new Option("--dialect <name>", "wire dialect of the target").choices(DIALECT_NAMES))
+    .addOption(new Option("--dialect <name>", "wire dialect of the target; auto: probe the target and say which").choices(DIALECT_CHOICES))
     .option("--model <name>", "model name sent in requests (an embedded target answers to it)")
     .option("--reference <model>", "model the embedded target runs: bm25, tiny-bert, an HF repo id or a directory", "bm25")
     .option("--api-key-env <name>", "environment variable holding the API key (never printed)", DEFAULT_API_KEY_ENV)

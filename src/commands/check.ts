@@ -11,6 +11,7 @@ interface CheckOptions extends CommonOptions, ContainerOptions {
   scoreKind?: ScoreKind;
   list?: boolean;
   strict?: boolean;
+  expectFailures?: string;
   fuzz: number;
   seed: number;
   only?: string[];
@@ -28,7 +29,8 @@ export function define(program: Command): void {
     .command("check")
     .description("run the conformance suites against a target; console summary, --junit FILE, --json FILE")
     .option("--list", "print the check catalogue (ids, levels, dialects) and exit")
-    .option("--strict", "SHOULD failures and warnings fail the run too")
+    .option("--strict", "SHOULD failures, warnings, known faults (KNOWN) and unexpected passes (XPASS) fail the run too")
+    .option("--expect-failures <file>", "checks you expect to fail, one per line: CHECK_ID reason (# comments); reported as KNOWN, or XPASS if they pass")
     .option("--fuzz <n>", "generated requests per fuzz check (0: none)", intArg(0), 50)
     .option("--seed <n>", "seed for generated requests and shuffles", intArg(0), 1)
     .option("--only <ids>", "run only checks whose id starts with one of these (comma-separated), e.g. sort.,errors.malformed_json", idListArg)
@@ -59,6 +61,17 @@ async function runCheck(options: CheckOptions): Promise<number> {
   const { datasetFrom } = await import("../quality/cli.js");
   const dataset = await datasetFrom(options, options.seed);
 
+  let expectFailures;
+  if (options.expectFailures) {
+    const { readExpectFailures, ExpectFailuresFileError } = await import("../checks/expected-failures.js");
+    try {
+      expectFailures = await readExpectFailures(options.expectFailures);
+    } catch (err) {
+      if (err instanceof ExpectFailuresFileError) throw new UsageError(err.message);
+      throw err;
+    }
+  }
+
   const { startTarget, targetSpecsFromOptions } = await import("../targets/start.js");
   const specs = await targetSpecsFromOptions(options);
   if (specs.length > 1) throw new UsageError(`check runs against one target (got ${specs.length}); use compare for several`);
@@ -72,6 +85,7 @@ async function runCheck(options: CheckOptions): Promise<number> {
     try {
       report = await runConformance(target, {
         strict: options.strict ?? false,
+        ...(expectFailures ? { expectFailures } : {}),
         fuzz: options.fuzz,
         seed: options.seed,
         ...(options.only ? { only: options.only } : {}),

@@ -3,6 +3,9 @@ import type { BuiltRequest, RerankInput, RerankOutput } from "./common.js";
 
 export const DIALECT_NAMES = ["vllm", "jina", "cohere-v1", "cohere-v2", "tei", "infinity", "llamacpp"] as const;
 export type DialectName = (typeof DIALECT_NAMES)[number];
+/** What `--dialect` and the `dialect` target setting accept: a dialect, or `auto` (probe the target). */
+export const DIALECT_CHOICES = [...DIALECT_NAMES, "auto"] as const;
+export type DialectChoice = (typeof DIALECT_CHOICES)[number];
 
 /** Classes of bad input a conformance run sends; each dialect says what status it answers. */
 export const BAD_INPUT_CLASSES = [
@@ -28,10 +31,13 @@ export interface BadInputExpectation {
   /** Acceptable statuses; "any-4xx" where the API documents none. */
   statuses: readonly number[] | "any-4xx";
   body: "envelope" | "text" | "any";
-  /** Why, in one line, with the source from CONTRACTS.md. */
+  /** Why, in one line, citing the upstream file (and version) it comes from. */
   source: string;
-  /** tooLong only: the server may truncate instead, answering 200 with a valid body. */
-  mayTruncate?: boolean;
+  /**
+   * The server may take the input anyway and answer 2xx with a valid body; says how
+   * (e.g. "truncates it" for over-long input, "does not read Content-Type").
+   */
+  mayAccept?: string;
   /** tooManyDocuments only: the documented default limit (the check sends one more). */
   limit?: number;
 }
@@ -59,6 +65,8 @@ export interface DialectExpectations {
     whenOmitted: "absent" | "null" | "absent-or-null";
     /** The result field that carries the echoed document (`document`, or TEI's `text`). */
     field: string;
+    /** The echo is the input as sent, or with leading/trailing whitespace stripped (Infinity's `strip_whitespace`). */
+    echo: "exact" | "stripped";
   } | null;
   score: {
     /** probability: sigmoid/softmax output in [0,1]; logit: unbounded; any: not assumed. */
@@ -81,10 +89,29 @@ export interface DialectExpectations {
 export const SCORE_KINDS = ["probability", "logit", "any"] as const;
 export type ScoreKind = (typeof SCORE_KINDS)[number];
 
+/**
+ * A check that fails on the stock server because of a fault in the server itself, known and
+ * reported upstream: reported as KNOWN (does not fail the run unless --strict).
+ */
+export interface KnownFault {
+  /** The check id, e.g. `errors.malformed_json`. */
+  check: string;
+  /** The upstream file (and version) where the behaviour comes from. */
+  source: string;
+  /** What the server does and why it is a fault, in one line. */
+  reason: string;
+}
+
 export interface Dialect {
   readonly name: DialectName;
   /** Human title, e.g. "vLLM". */
   readonly title: string;
+  /** The upstream files (and versions or commits) the expectations were read from. */
+  readonly sources: readonly string[];
+  /** The request cannot be made without a model name (`--model`). */
+  readonly requiresModel: boolean;
+  /** Checks that fail on the stock server for a known upstream fault. */
+  readonly knownFaults: readonly KnownFault[];
   /** Canonical rerank path first, then documented aliases. */
   readonly paths: readonly [string, ...string[]];
   readonly schemas: {

@@ -1,45 +1,52 @@
 import type { ConformanceReport } from "../checks/run.js";
 import { formatFailure } from "../checks/format.js";
-import { CHECK_AREAS, type CheckOutcome, type CheckStatus } from "../checks/types.js";
+import { CHECK_STATUSES, STATUS_DISPLAY, type CheckStatus } from "../checks/status.js";
+import { CHECK_AREAS, type CheckOutcome } from "../checks/types.js";
 import { formatDuration } from "../cli/duration.js";
 
-const MARK: Record<CheckStatus, string> = { pass: "PASS", fail: "FAIL", warn: "WARN", skip: "skip" };
+const label = (s: CheckStatus) => STATUS_DISPLAY[s].label;
 
-/** The console summary: one line per check grouped by area, then each failure and warning in full. */
+/**
+ * The console summary: one line per check grouped by area, then each failure, warning and
+ * unexpected pass in full, then the known faults (one line each, with their upstream source).
+ */
 export function renderCheckConsole(report: ConformanceReport, { verbose = false } = {}): string {
   const out: string[] = [];
   const model = report.model ? `, model ${report.model}` : "";
   out.push(`rerank-harness check: ${report.target} (${report.baseUrl}), dialect ${report.dialect}${model}`, "");
   const width = Math.max(...report.outcomes.map((o) => o.id.length), 10);
+  const labelWidth = Math.max(...CHECK_STATUSES.map((s) => label(s).length));
   for (const area of CHECK_AREAS) {
     const inArea = report.outcomes.filter((o) => o.area === area);
     if (inArea.length === 0) continue;
-    const counts = tally(inArea);
-    out.push(`${area} (${counts})`);
+    out.push(`${area} (${tallyText(inArea)})`);
     for (const o of inArea) {
+      // A passing check may say what it measured (relevance.dataset: NDCG@10 and friends).
       const note = o.message ? `  ${firstLine(o.message, 110)}` : "";
-      out.push(`  ${MARK[o.status]}  ${o.id.padEnd(width)}  ${o.level.padEnd(6)}${note}`.trimEnd());
+      out.push(`  ${label(o.status).padEnd(labelWidth)}  ${o.id.padEnd(width)}  ${o.level.padEnd(6)}${note}`.trimEnd());
       if (verbose && o.status === "pass") out.push(`        ${o.statement}`);
     }
   }
-  const problems = report.outcomes.filter((o) => o.status === "fail" || o.status === "warn");
+  const problems = report.outcomes.filter((o) => o.status === "fail" || o.status === "warn" || o.status === "xpass");
   if (problems.length > 0) {
     out.push("", "Details", "");
-    for (const o of problems) out.push(`${MARK[o.status]} ${formatFailure(o)}`, "");
+    for (const o of problems) out.push(`${label(o.status)} ${formatFailure(o)}`, "");
+  }
+  const known = report.outcomes.filter((o) => o.status === "known");
+  if (known.length > 0) {
+    out.push("", "Known faults (listed, so they do not fail the run; --strict fails them)", "");
+    for (const o of known) out.push(`${label(o.status)} ${o.id} [${o.level}] ${firstLine(o.message ?? "", 400)}`);
   }
   const s = report.summary;
-  out.push(
-    "",
-    `${report.passed ? "PASSED" : "FAILED"}: ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.skip} skipped (${report.outcomes.length} checks) in ${formatDuration(report.durationMs)}`,
-  );
+  const counts = CHECK_STATUSES.filter((st) => s[st] > 0 || ["pass", "fail", "warn", "skip"].includes(st)).map((st) => `${s[st]} ${STATUS_DISPLAY[st].counted}`);
+  out.push("", `${report.passed ? "PASSED" : "FAILED"}: ${counts.join(", ")} (${report.outcomes.length} checks) in ${formatDuration(report.durationMs)}`);
   return `${out.join("\n")}\n`;
 }
 
-function tally(outcomes: CheckOutcome[]): string {
-  const n = (s: CheckStatus) => outcomes.filter((o) => o.status === s).length;
-  return (["pass", "fail", "warn", "skip"] as const)
-    .filter((s) => n(s) > 0)
-    .map((s) => `${n(s)} ${s === "pass" ? "passed" : s === "fail" ? "failed" : s === "warn" ? "warned" : "skipped"}`)
+function tallyText(outcomes: CheckOutcome[]): string {
+  return CHECK_STATUSES.map((s) => [s, outcomes.filter((o) => o.status === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${STATUS_DISPLAY[s].counted}`)
     .join(", ");
 }
 

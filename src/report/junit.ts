@@ -5,20 +5,21 @@ import { CHECK_AREAS } from "../checks/types.js";
 /**
  * JUnit XML as Jenkins, GitLab and GitHub test reporters read it: one <testsuite> per area,
  * one <testcase> per check id (classname `rerank.<dialect>.<area>`). Warnings pass, with the
- * warning in <system-out>; skips carry their reason.
+ * warning in <system-out>; skips carry their reason; known faults are skipped with a message
+ * starting "KNOWN:"; an unexpected pass (XPASS) passes with a note in <system-out>.
  */
 export function renderJUnit(report: ConformanceReport): string {
   const seconds = (ms: number) => (ms / 1000).toFixed(3);
   const s = report.summary;
   const lines = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="${attr(`rerank-harness check ${report.target}`)}" tests="${report.outcomes.length}" failures="${s.fail}" errors="0" skipped="${s.skip}" time="${seconds(report.durationMs)}" timestamp="${attr(report.startedAt.replace(/Z$/, ""))}">`,
+    `<testsuites name="${attr(`rerank-harness check ${report.target}`)}" tests="${report.outcomes.length}" failures="${s.fail}" errors="0" skipped="${s.skip + s.known}" time="${seconds(report.durationMs)}" timestamp="${attr(report.startedAt.replace(/Z$/, ""))}">`,
   ];
   for (const area of CHECK_AREAS) {
     const cases = report.outcomes.filter((o) => o.area === area);
     if (cases.length === 0) continue;
     const failures = cases.filter((o) => o.status === "fail").length;
-    const skipped = cases.filter((o) => o.status === "skip").length;
+    const skipped = cases.filter((o) => o.status === "skip" || o.status === "known").length;
     const time = cases.reduce((t, o) => t + o.durationMs, 0);
     lines.push(
       `  <testsuite name="${attr(area)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(time)}" timestamp="${attr(report.startedAt.replace(/Z$/, ""))}">`,
@@ -40,6 +41,10 @@ export function renderJUnit(report: ConformanceReport): string {
         lines.push(`      <failure message="${attr(o.message ?? "failed")}" type="${o.level}">${text(formatFailure(o, { bodyChars: 1_000 }))}</failure>`);
       } else if (o.status === "skip") {
         lines.push(`      <skipped message="${attr(o.message ?? "skipped")}"/>`);
+      } else if (o.status === "known") {
+        lines.push(`      <skipped message="${attr(`KNOWN: ${o.message ?? "known fault"}`)}"/>`);
+      } else if (o.status === "xpass") {
+        lines.push(`      <system-out>${text(`XPASS: ${o.message ?? "listed as an expected failure, but passed"}`)}</system-out>`);
       } else {
         lines.push(`      <system-out>${text(`warning (${o.level}): ${formatFailure(o, { bodyChars: 1_000 })}`)}</system-out>`);
       }

@@ -98,7 +98,7 @@ type Testcontainers = typeof import("testcontainers");
 /**
  * A GenericContainer built from a ContainerSpec (the class is made here because testcontainers
  * is imported lazily). GPUs go through the protected `hostConfig`: testcontainers has no public
- * GPU API, and its own Ollama module does the same (ANCHORS.md §5.1).
+ * GPU API, and its own Ollama module does the same (testcontainers-node packages/modules/ollama/src/ollama-container.ts, v10.10.0+).
  */
 export function rerankContainer(tc: Testcontainers, plan: ContainerSpec, onLogs: (stream: Readable) => void) {
   class RerankContainer extends tc.GenericContainer {

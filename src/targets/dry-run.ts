@@ -11,7 +11,7 @@ import type { TargetContext } from "./target.js";
  */
 export function describeTarget(spec: TargetSpec, ctx: TargetContext, nvidia: boolean = hostHasNvidiaDriver()): Record<string, unknown> {
   const resolved = resolveTarget(spec, ctx);
-  const common = { target: spec.raw, label: resolved.label, dialect: resolved.dialect.name, model: resolved.model, apiKeyEnv: resolved.apiKeyEnv };
+  const common = { target: spec.raw, label: resolved.label, dialect: resolved.autoDialect ? "auto" : resolved.dialect.name, model: resolved.model, apiKeyEnv: resolved.apiKeyEnv };
   switch (spec.kind) {
     case "container":
       return { ...common, kind: "container", nvidiaDriverOnHost: nvidia, ...planContainer(spec, ctx, resolved, nvidia) };

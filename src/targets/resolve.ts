@@ -7,7 +7,10 @@ import type { TargetContext } from "./target.js";
 /** What every kind of target shares once its settings are merged with the command's flags. */
 export interface ResolvedTarget {
   label: string;
+  /** The dialect asked for; with `auto` a placeholder until the started target is probed. */
   dialect: Dialect;
+  /** `--dialect auto`: probe the started target (startTarget does). */
+  autoDialect: boolean;
   model?: string;
   apiKeyEnv: string;
   apiKey?: string;
@@ -18,9 +21,12 @@ export function resolveTarget(spec: TargetSpec, ctx: TargetContext): ResolvedTar
   const s = spec.settings;
   const kindDialect = spec.kind === "container" ? CONTAINER_DIALECTS[spec.container] : undefined;
   const apiKeyEnv = s["key-env"] ?? ctx.apiKeyEnv;
+  const name = s.dialect ?? ctx.dialect ?? kindDialect ?? "vllm";
+  const autoDialect = name === "auto";
   return {
     label: s.name ?? spec.raw.split("#")[0]!.trim() ?? "embedded",
-    dialect: getDialect(s.dialect ?? ctx.dialect ?? kindDialect ?? "vllm"),
+    dialect: getDialect(autoDialect ? (kindDialect ?? "vllm") : name),
+    autoDialect,
     model: s.model ?? ctx.model,
     apiKeyEnv,
     apiKey: readApiKey(apiKeyEnv),

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { DIALECT_NAMES, type DialectName } from "../contract/dialect.js";
+import { DIALECT_CHOICES, type DialectName } from "../contract/dialect.js";
 
 /** Settings a target may carry after `#` (or in a --config file); they override the command's flags. */
 export const TargetSettings = z.strictObject({
-  dialect: z.enum(DIALECT_NAMES).optional(),
+  dialect: z.enum(DIALECT_CHOICES).optional(),
   model: z.string().min(1).optional(),
   "key-env": z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name").optional(),
   /** Label in reports (default: the spec itself). */
@@ -32,7 +32,7 @@ export type TargetSpec =
   | { kind: "container"; raw: string; container: ContainerKind; settings: TargetSettings }
   | { kind: "process"; raw: string; command: string; settings: TargetSettings };
 
-/** Vendor presets: endpoint, dialect, model and the vendor's usual key variable (DESIGN.md). */
+/** Vendor presets: endpoint, dialect, model and the vendor's usual key variable (README, "Targets"). */
 export const PRESETS = {
   jina: { url: "https://api.jina.ai", dialect: "jina", model: "jina-reranker-v2-base-multilingual", "key-env": "JINA_API_KEY" },
   cohere: { url: "https://api.cohere.com", dialect: "cohere-v2", model: "rerank-v3.5", "key-env": "CO_API_KEY" },

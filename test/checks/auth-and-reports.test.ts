@@ -84,7 +84,7 @@ describe("reports", () => {
       { id: "sort.ties", area: "sort", level: "SHOULD", statement: "ties", source: "src", status: "warn", message: hostile, durationMs: 1 },
       { id: "auth.required", area: "auth", level: "MUST", statement: "auth", source: "src", status: "skip", message: "no key", durationMs: 0 },
     ],
-    summary: { pass: 1, fail: 1, warn: 1, skip: 1 },
+    summary: { pass: 1, fail: 1, warn: 1, skip: 1, known: 0, xpass: 0 },
     passed: false,
   };
 
@@ -101,7 +101,7 @@ describe("reports", () => {
 
   test("console: grouped by area with the failure's evidence", () => {
     const text = renderCheckConsole(report);
-    expect(text).toMatch(/^sort \(1 failed, 1 warned\)$/m);
+    expect(text).toMatch(/^sort \(1 failed, 1 warnings\)$/m);
     expect(text).toMatch(/^FAIL sort\.descending \[MUST\] sorted$/m);
     expect(text).toMatch(/^ {4}→ 200 application\/json: bad <xml>/m);
     expect(text).toMatch(/^FAILED: 1 passed, 1 failed, 1 warnings, 1 skipped \(4 checks\)/m);

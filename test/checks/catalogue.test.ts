@@ -20,7 +20,9 @@ describe("check catalogue", () => {
     for (const area of CHECK_AREAS) expect(existsSync(`suites/${area}.conformance.ts`)).toBe(true);
     for (const d of listDialects()) {
       for (const c of CATALOGUE) {
-        expect(resolveSource(c, d).length).toBeGreaterThan(3);
+        const source = resolveSource(c, d);
+        expect(source.length, `${c.id} for ${d.name}`).toBeGreaterThan(3);
+        expect(source, `${c.id} for ${d.name}`).not.toMatch(/undefined|CONTRACTS\.md|ANCHORS\.md/);
         const skip = c.skipReason(d);
         expect(skip === null || skip.length > 0).toBe(true);
       }

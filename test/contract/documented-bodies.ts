@@ -1,4 +1,4 @@
-// Request, success and error bodies as each API documents them (CONTRACTS.md; written here from
+// Request, success and error bodies as each API documents them (the upstream sources in src/contract/dialects; written here from
 // the field tables and quoted messages, not copied from the vendors).
 
 export const seedQuery = "What is the capital of France?";

@@ -23,6 +23,7 @@ export const CAUGHT_BY: Record<Fault, string> = {
   empty_string_500: "input.empty_string",
   nondeterministic: "invariance.deterministic",
   position_dependent: "invariance.permutation",
+  small_scores_position_dependent: "invariance.permutation",
   batch_dependent: "invariance.batch",
   constant: "scores.vary",
   relevant_last: "relevance.seed",

@@ -108,6 +108,16 @@ export async function startHangsAfterFirst(): Promise<TestServer> {
   };
 }
 
+/** Python's `http.server`: files for GET, 501 (an HTML error page) for POST. */
+export async function startStaticFileServer(): Promise<TestServer> {
+  return listen(
+    createHttpServer((req, res) => {
+      if (req.method === "GET") return res.writeHead(200, { "content-type": "text/html" }).end("<html><body><ul><li>index.html</li></ul></body></html>");
+      res.writeHead(501, { "content-type": "text/html;charset=utf-8" }).end(`<!DOCTYPE HTML><html><head><title>Error response</title></head><body><h1>Error response</h1><p>Error code: 501</p><p>Message: Unsupported method ('${req.method}').</p></body></html>`);
+    }),
+  );
+}
+
 /** A URL nobody listens on. */
 export async function closedPortUrl(): Promise<string> {
   const s = await listen(createHttpServer(() => {}));

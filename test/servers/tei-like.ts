@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { lexicalScore, listen, type TestServer } from "./vllm-like.js";
 
 /**
- * A faithful TEI-like rerank server (CONTRACTS.md §2, v1.9): `texts`, a bare-array answer,
+ * A faithful TEI-like rerank server (text-embeddings-inference v1.9.3 router/src/http/server.rs, types.rs): `texts`, a bare-array answer,
  * ties in reverse input order, axum's plain-text rejections, `{error, error_type}` for its
  * own errors, auto-truncation, and a 32-text batch limit. It proves the checks follow the
  * dialect's data rather than vLLM's habits.

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 
 /**
- * A small, faithful vLLM-like rerank server (CONTRACTS.md §1) with a fault switch: each
+ * A small, faithful vLLM-like rerank server (vllm entrypoints/pooling/scoring/serving.py, openai/server_utils.py) with a fault switch: each
  * fault breaks one rule of the contract, so the self-test can assert that the check meant
  * to catch it does. The scorer is lexical (shared content words → sigmoid), deterministic,
  * and independent of batch and position, like a cross-encoder should be.
@@ -29,6 +29,7 @@ export const FAULTS = {
   empty_string_500: "an empty-string document crashes to 500",
   nondeterministic: "scores carry random noise between calls",
   position_dependent: "scores depend on the document's position",
+  small_scores_position_dependent: "weak matches score 0.001 × (1 + position): small scores depend on position",
   batch_dependent: "scores are normalised across the batch",
   constant: "every document scores 0.5",
   relevant_last: "scores are inverted: the relevant document comes last",
@@ -74,8 +75,15 @@ class HttpError extends Error {
 
 const has = (fault: Fault | undefined, f: Fault) => fault === f;
 
-export async function startVllmLikeServer(options: { fault?: Fault; apiKey?: string } = {}): Promise<TestServer> {
+/**
+ * `layout: "pooling"` imitates current vLLM, where PoolingServing._check_model returns None and
+ * an unknown name fails later in _maybe_get_adapters: ValueError "… does not exist." → 400
+ * (vllm/entrypoints/pooling/base/serving.py @ 003a7bfc); "openai" (default) is the older
+ * OpenAIServing._check_model → 404 NotFoundError (openai/engine/serving.py @ 619e4b31).
+ */
+export async function startVllmLikeServer(options: { fault?: Fault; apiKey?: string; layout?: "openai" | "pooling" } = {}): Promise<TestServer> {
   const { fault, apiKey } = options;
+  const unknownModelStatus = options.layout === "pooling" ? 400 : 404;
   const sendJson = (res: ServerResponse, status: number, body: unknown, success = status < 300) => {
     const type = success && has(fault, "wrong_content_type") ? "text/plain" : "application/json";
     res.writeHead(status, { "content-type": type }).end(JSON.stringify(body));
@@ -110,7 +118,7 @@ export async function startVllmLikeServer(options: { fault?: Fault; apiKey?: str
     if (!Array.isArray(docs) || !docs.every((d) => typeof d === "string")) throw new HttpError(400, "documents: Input should be a valid list of strings");
     if (docs.length === 0 && !has(fault, "empty_documents_200")) throw new HttpError(400, "At least one text_pair element must be given");
     if (req.model != null && req.model !== SERVED_MODEL && !has(fault, "unknown_model_accepted")) {
-      throw new HttpError(404, `The model \`${String(req.model)}\` does not exist.`);
+      throw new HttpError(unknownModelStatus, `The model \`${String(req.model)}\` does not exist.`);
     }
     if (req.top_n !== undefined && !Number.isInteger(req.top_n)) throw new HttpError(400, "top_n: Input should be a valid integer");
     const documents = docs as string[];
@@ -124,6 +132,7 @@ export async function startVllmLikeServer(options: { fault?: Fault; apiKey?: str
     let scores = documents.map((d) => lexicalScore(req.query as string, d));
     if (has(fault, "nondeterministic")) scores = scores.map((s) => Math.min(1, Math.max(0, s + (Math.random() - 0.5) * 0.2)));
     if (has(fault, "position_dependent")) scores = scores.map((s, i) => s * (1 - 0.05 * i));
+    if (has(fault, "small_scores_position_dependent")) scores = scores.map((s, i) => (s < 0.1 ? 0.001 * (1 + i) : s));
     if (has(fault, "batch_dependent")) {
       const sum = scores.reduce((a, b) => a + b, 0);
       scores = scores.map((s) => s / sum);
@@ -164,6 +173,10 @@ export async function startVllmLikeServer(options: { fault?: Fault; apiKey?: str
         const path = (req.url ?? "/").split("?")[0]!;
         if (apiKey && (path.startsWith("/v1") || path.startsWith("/v2")) && req.headers.authorization !== `Bearer ${apiKey}`) {
           return sendJson(res, 401, { error: "Unauthorized" });
+        }
+        if (req.method === "GET" && path === "/health") return res.writeHead(200).end();
+        if (req.method === "GET" && path === "/v1/models") {
+          return sendJson(res, 200, { object: "list", data: [{ id: SERVED_MODEL, object: "model", created: 0, owned_by: "vllm", root: SERVED_MODEL, parent: null, max_model_len: MAX_MODEL_LEN }] });
         }
         if (req.method !== "POST" || !["/rerank", "/v1/rerank", "/v2/rerank"].includes(path)) {
           throw new HttpError(404, `Not Found: ${req.method} ${path}`);

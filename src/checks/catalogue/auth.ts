@@ -8,7 +8,7 @@ export const authChecks: CheckDefinition[] = [
     area: "auth",
     level: "MUST",
     statement: "With an API key configured, a request without it or with a wrong one is refused (401/403).",
-    source: (d) => `${d.title}: ${d.expectations.auth.statuses.join("/")} on ${d.expectations.auth.path} (CONTRACTS.md; Schemathesis ignored_auth)`,
+    source: (d) => `${d.title}: ${d.expectations.auth.statuses.join("/")} on ${d.expectations.auth.path} (${d.sources.at(-1)}); Schemathesis ignored_auth`,
     skipReason: () => null,
     async run(ctx) {
       if (!ctx.apiKey) throw new CheckSkip(`no API key in $${ctx.target.apiKeyEnv}: nothing to enforce`);

@@ -9,14 +9,23 @@ const docs = (d: Dialect): DocExpectation => d.expectations.returnDocuments!;
 const noDocs = (d: Dialect) => (d.expectations.returnDocuments === null ? `${d.title} never echoes documents` : null);
 const notSwitchable = (d: Dialect) => noDocs(d) ?? (docs(d).switchable ? null : `${d.title} has no return_documents switch`);
 
-/** Every result echoes its input document exactly. */
-function assertEchoed(r: RerankResult, documents: readonly string[], what: string): void {
+/** What the dialect echoes for an input: the text as sent, or stripped of surrounding whitespace. */
+function echoOf(d: Dialect, input: string | undefined): string | undefined {
+  return input !== undefined && d.expectations.returnDocuments?.echo === "stripped" ? input.trim() : input;
+}
+
+/** Every result echoes its input document (exactly, or stripped where the dialect strips). */
+function assertEchoed(d: Dialect, r: RerankResult, documents: readonly string[], what: string): void {
   const output = r.output!;
+  const stripped = d.expectations.returnDocuments?.echo === "stripped";
   for (const [pos, x] of output.results.entries()) {
     if (x.document === undefined) fail(`${what}: results[${pos}] (index ${x.index}) carries no document`, [r.evidence]);
-    const input = documents[x.index];
-    if (x.document !== input) {
-      fail(`${what}: results[${pos}].document is ${JSON.stringify(x.document).slice(0, 120)}, expected the input text ${JSON.stringify(input).slice(0, 120)}`, [r.evidence]);
+    const expected = echoOf(d, documents[x.index]);
+    if (x.document !== expected) {
+      fail(
+        `${what}: results[${pos}].document is ${JSON.stringify(x.document).slice(0, 120)}, expected the input text${stripped ? " stripped of surrounding whitespace" : ""} ${JSON.stringify(expected).slice(0, 120)}`,
+        [r.evidence],
+      );
     }
   }
 }
@@ -46,12 +55,12 @@ export const documentChecks: CheckDefinition[] = [
     area: "documents",
     level: "MUST",
     statement: "Without a return_documents switch in the request, documents are echoed or left out as the dialect's default says.",
-    source: (d) => `${d.title}: return_documents default ${d.expectations.returnDocuments?.byDefault ?? "n/a"} (CONTRACTS.md §8 'return docs' row; xorbitsai/inference#2566)`,
+    source: (d) => `${d.title}: return_documents default ${d.expectations.returnDocuments?.byDefault ?? "n/a"} (${d.sources[0]}); xorbitsai/inference#2566`,
     skipReason: noDocs,
     async run(ctx) {
       const { r, label } = await answer(ctx, undefined);
       const expect = docs(ctx.dialect);
-      if (expect.byDefault) assertEchoed(r, GRADED.documents, label);
+      if (expect.byDefault) assertEchoed(ctx.dialect, r, GRADED.documents, label);
       else assertOmitted(r, expect, label);
     },
   },
@@ -60,11 +69,11 @@ export const documentChecks: CheckDefinition[] = [
     area: "documents",
     level: "MUST",
     statement: "return_documents=true echoes every result's document.",
-    source: (d) => `${d.title} honours return_documents (CONTRACTS.md §8)`,
+    source: (d) => `${d.title} honours return_documents (${d.sources[0]})`,
     skipReason: notSwitchable,
     async run(ctx) {
       const { r, label } = await answer(ctx, true);
-      assertEchoed(r, GRADED.documents, label);
+      assertEchoed(ctx.dialect, r, GRADED.documents, label);
     },
   },
   {
@@ -72,7 +81,7 @@ export const documentChecks: CheckDefinition[] = [
     area: "documents",
     level: "MUST",
     statement: "return_documents=false leaves the document out of every result (absent or null, per the dialect).",
-    source: (d) => `${d.title}: document ${d.expectations.returnDocuments?.whenOmitted ?? "n/a"} when not requested (CONTRACTS.md §8; cohere-ai/notebooks#202)`,
+    source: (d) => `${d.title}: document ${d.expectations.returnDocuments?.whenOmitted ?? "n/a"} when not requested (${d.sources[0]}); cohere-ai/notebooks#202`,
     skipReason: notSwitchable,
     async run(ctx) {
       const { r, label } = await answer(ctx, false);
@@ -83,12 +92,15 @@ export const documentChecks: CheckDefinition[] = [
     id: "documents.echo_exact",
     area: "documents",
     level: "MUST",
-    statement: "An echoed document equals the input text exactly: whitespace, quotes, newlines and emoji included.",
-    source: "the echoed document is the input (Infinity test_torch_reranker: document equals the original string)",
+    statement: "An echoed document equals the input text exactly (quotes, newlines and emoji included), or, where the dialect strips whitespace, the input without leading and trailing whitespace.",
+    source: (d) =>
+      d.expectations.returnDocuments?.echo === "stripped"
+        ? `${d.title} strips leading/trailing whitespace before echoing (${d.sources[1] ?? d.sources[0]})`
+        : `${d.title} echoes the input as sent (${d.sources[0]})`,
     skipReason: (d) => noDocs(d) ?? (!docs(d).switchable && !docs(d).byDefault ? `${d.title} never echoes documents` : null),
     async run(ctx) {
       const { r, label } = await answer(ctx, docs(ctx.dialect).switchable ? true : undefined, ECHO_DOCUMENTS);
-      assertEchoed(r, ECHO_DOCUMENTS, label);
+      assertEchoed(ctx.dialect, r, ECHO_DOCUMENTS, label);
     },
   },
 ];

@@ -93,24 +93,24 @@ const VARIANTS: Record<BadInputClass, (ctx: CheckContext) => Variant[]> = {
 
 function describeStatuses(e: BadInputExpectation): string {
   const statuses = e.statuses === "any-4xx" ? "a 4xx" : e.statuses.length > 0 ? e.statuses.join(" or ") : "";
-  return [statuses, e.mayTruncate ? "2xx (truncated)" : ""].filter(Boolean).join(" or ");
+  return [statuses, e.mayAccept ? `2xx (the server ${e.mayAccept})` : ""].filter(Boolean).join(" or ");
 }
 
 /** Why an answer to bad input breaks the expectation, or null when it holds. */
 export function judgeBadInput(dialect: Dialect, e: BadInputExpectation, ex: HttpExchange): string | null {
   const expected = `expected ${describeStatuses(e)}`;
-  if (ex.status >= 500) return `${expected}; got ${ex.status}${errorSummary(dialect, ex)} (a server error is never right for bad input)`;
+  if (ex.status >= 500) return `${expected}, got ${ex.status}${errorSummary(dialect, ex)} (a server error is never right for bad input)`;
   if (ex.status >= 200 && ex.status < 300) {
-    if (!e.mayTruncate) return `${expected}; got ${ex.status}: the bad input was accepted`;
+    if (!e.mayAccept) return `${expected}, got ${ex.status}: the bad input was accepted`;
     try {
       dialect.normalise(ex.json);
       return null;
     } catch (err) {
-      return `a truncating answer must still be a valid body: ${(err as Error).message}`;
+      return `${expected}, got ${ex.status} with a body that is not a valid answer: ${(err as Error).message}`;
     }
   }
   const statusOk = e.statuses === "any-4xx" ? ex.status >= 400 && ex.status < 500 : e.statuses.includes(ex.status);
-  if (!statusOk) return `${expected}; got ${ex.status}${errorSummary(dialect, ex)}`;
+  if (!statusOk) return `${expected}, got ${ex.status}${errorSummary(dialect, ex)}`;
   if (e.body === "envelope") {
     let ok = ex.json !== undefined;
     if (ok) {

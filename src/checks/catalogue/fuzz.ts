@@ -85,7 +85,7 @@ export const fuzzChecks: CheckDefinition[] = [
     area: "fuzz",
     level: "MUST",
     statement: "Generated valid requests (seeded, --fuzz N of them) are all accepted with a valid, sorted, complete body (Schemathesis positive_data_acceptance).",
-    source: (d) => `the ${d.title} request schema (src/contract/dialects/${d.name}.ts); ANCHORS.md §4.1`,
+    source: (d) => `the ${d.title} request schema (src/contract/dialects/${d.name}.ts, from ${d.sources[0]}); Schemathesis docs/reference/checks.md v4.25.0`,
     skipReason: () => null,
     async run(ctx) {
       if (ctx.target.fuzz <= 0) throw new CheckSkip("--fuzz 0: no generated requests");
@@ -117,7 +117,7 @@ export const fuzzChecks: CheckDefinition[] = [
     area: "fuzz",
     level: "MUST",
     statement: "Generated schema-violating requests (seeded, --fuzz N of them) are refused with a 4xx, never accepted or answered with a 5xx (Schemathesis negative_data_rejection, not_a_server_error).",
-    source: (d) => `the ${d.title} request schema (src/contract/dialects/${d.name}.ts); ANCHORS.md §4.1`,
+    source: (d) => `the ${d.title} request schema (src/contract/dialects/${d.name}.ts, from ${d.sources[0]}); Schemathesis docs/reference/checks.md v4.25.0`,
     skipReason: () => null,
     async run(ctx) {
       if (ctx.target.fuzz <= 0) throw new CheckSkip("--fuzz 0: no generated requests");

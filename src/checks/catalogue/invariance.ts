@@ -1,4 +1,4 @@
-import { assertSameScores, fail, scoresByIndex, shuffled } from "../assert.js";
+import { assertSameScores, describeTolerance, fail, LOOSE_TOLERANCE, scoresByIndex, shuffled, TIGHT_TOLERANCE } from "../assert.js";
 import { relevanceSets } from "../data.js";
 import type { CheckDefinition } from "../types.js";
 
@@ -9,7 +9,7 @@ function documents(): { query: string; documents: string[] } {
   return { query: sets[1]!.query, documents: docs };
 }
 
-const tolerance = "a difference over 1e-5 warns; over 1e-2 relative, more than fp16/bf16 batching noise on a GPU explains, fails";
+const tolerance = `a difference beyond float noise (${describeTolerance(TIGHT_TOLERANCE)}) warns; beyond what fp16/bf16 batching on a GPU explains (${describeTolerance(LOOSE_TOLERANCE)}) fails`;
 
 export const invarianceChecks: CheckDefinition[] = [
   {
@@ -31,7 +31,7 @@ export const invarianceChecks: CheckDefinition[] = [
     area: "invariance",
     level: "MUST",
     statement: `Shuffling the documents does not change any document's score (${tolerance}).`,
-    source: "cross-encoders score each (query, document) pair independently (CONTRACTS.md §1 scoring)",
+    source: "cross-encoders score each (query, document) pair independently (vllm docs/models/pooling_models/scoring.md)",
     skipReason: () => null,
     async run(ctx) {
       const input = documents();

@@ -8,7 +8,7 @@ export const pathChecks: CheckDefinition[] = [
     area: "paths",
     level: "MUST",
     statement: "Every documented rerank path answers the same request alike: same status, same ranking, same scores.",
-    source: (d) => `${d.title} serves ${d.paths.join(", ")} (CONTRACTS.md §8 'Path' row); vllm#14693, BerriAI/litellm#14937`,
+    source: (d) => `${d.title} serves ${d.paths.join(", ")} (${d.sources[0]}); vllm#14693, BerriAI/litellm#14937`,
     skipReason: (d) => (d.paths.length > 1 ? null : `${d.title} documents one rerank path`),
     async run(ctx) {
       const [canonical, ...aliases] = ctx.dialect.paths;

@@ -24,7 +24,7 @@ export const schemaChecks: CheckDefinition[] = [
     area: "schema",
     level: "MUST",
     statement: "A valid request is answered 2xx with a body that matches the dialect's response schema.",
-    source: (d) => `CONTRACTS.md ${d.title} response table (src/contract/dialects/${d.name}.ts)`,
+    source: (d) => `the ${d.title} response schema (src/contract/dialects/${d.name}.ts, from ${d.sources[0]})`,
     skipReason: always,
     async run(ctx) {
       const seed = seedSet();
@@ -37,7 +37,7 @@ export const schemaChecks: CheckDefinition[] = [
     area: "schema",
     level: "MUST",
     statement: "A success response declares Content-Type application/json (Schemathesis content_type_conformance).",
-    source: "every API in CONTRACTS.md answers JSON; ANCHORS.md §4.1",
+    source: (d) => `${d.title} answers JSON (${d.sources[0]}); Schemathesis content_type_conformance`,
     skipReason: always,
     async run(ctx) {
       const r = await seedAnswer(ctx);
@@ -51,7 +51,7 @@ export const schemaChecks: CheckDefinition[] = [
     area: "schema",
     level: "MUST",
     statement: "`results` is a permutation subset of the input indices: integers in range, no duplicates.",
-    source: "results[].index is the position in the input documents (all APIs, CONTRACTS.md §8)",
+    source: (d) => `results[].index is the position in the input documents (${d.sources[0]})`,
     skipReason: always,
     async run(ctx) {
       const seed = seedSet();
@@ -64,7 +64,7 @@ export const schemaChecks: CheckDefinition[] = [
     area: "schema",
     level: "MUST",
     statement: "Without top_n, every input document is scored exactly once.",
-    source: "top_n absent returns all results (CONTRACTS.md §8 top_n row); TEI has no top_n",
+    source: (d) => `without top_n every document is returned (${d.sources[0]})`,
     skipReason: always,
     async run(ctx) {
       const seed = seedSet();

@@ -19,7 +19,7 @@ export const scoreChecks: CheckDefinition[] = [
     area: "scores",
     level: "MUST",
     statement: "Every score is a finite number (no NaN, Infinity, null or string).",
-    source: "relevance_score/score is a float in every API (CONTRACTS.md §8; TEI answers 424 rather than a NaN score)",
+    source: (d) => `the score is a float (${d.sources[0]}); TEI answers 424 rather than a NaN score (router/src/http/server.rs)`,
     skipReason: () => null,
     async run(ctx) {
       const r = await ctx.rerankOk(GRADED, { label: `${GRADED.documents.length} documents` });
@@ -33,7 +33,7 @@ export const scoreChecks: CheckDefinition[] = [
     area: "scores",
     level: "MUST",
     statement: "Scores lie in [0, 1] where the dialect documents probabilities (sigmoid/softmax output).",
-    source: (d) => `${d.title}: scores are probabilities (CONTRACTS.md §8 'Score range' row; llama.cpp#8555 shows why this is per dialect)`,
+    source: (d) => `${d.title}: scores are probabilities (${d.sources[0]}); llama.cpp#8555 shows why this is per dialect`,
     skipReason: (d) => (d.expectations.score.kind === "probability" ? null : `${d.title} does not document a score range (${d.expectations.score.kind})`),
     async run(ctx) {
       const sets = relevanceSets().slice(0, 3);
@@ -49,7 +49,7 @@ export const scoreChecks: CheckDefinition[] = [
     area: "scores",
     level: "SHOULD",
     statement: "Scores lie in [0, 1], as a cross-encoder's default sigmoid gives, where the dialect allows other kinds of model.",
-    source: (d) => `${d.title}: cross-encoders give sigmoid (0,1) by default; bi-encoders (cosine) and ColBERT (MaxSim) do not (CONTRACTS.md §1 'How relevance_score is produced')`,
+    source: (d) => `${d.title}: cross-encoders give sigmoid (0,1) by default; bi-encoders (cosine) and ColBERT (MaxSim) do not (vllm docs/models/pooling_models/scoring.md)`,
     skipReason: (d) => (d.expectations.score.kind === "any" ? null : `${d.title} documents its score kind (${d.expectations.score.kind}); see scores.range`),
     async run(ctx) {
       const sets = relevanceSets().slice(0, 3);

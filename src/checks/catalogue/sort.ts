@@ -14,7 +14,7 @@ export const sortChecks: CheckDefinition[] = [
     area: "sort",
     level: "MUST",
     statement: "Results are sorted by score, highest first.",
-    source: "all APIs sort by relevance descending (CONTRACTS.md §1–6; Jina RerankingResponse)",
+    source: (d) => `${d.title} sorts by relevance, descending (${d.sources[0]})`,
     skipReason: () => null,
     async run(ctx) {
       const input = mixedDocuments();
@@ -30,8 +30,8 @@ export const sortChecks: CheckDefinition[] = [
     statement: "Documents with exactly equal scores keep the dialect's documented tie order.",
     source: (d) =>
       d.expectations.ties === "input-order"
-        ? "stable sort, descending: equal scores keep input order (CONTRACTS.md §8 tie order row)"
-        : "ascending stable sort then reverse(): equal scores come out in reverse input order (TEI router; CONTRACTS.md §2)",
+        ? `stable sort, descending: equal scores keep input order (${d.sources[0]})`
+        : `ascending stable sort then reverse(): equal scores come out in reverse input order (${d.sources[0]})`,
     skipReason: (d) => (d.expectations.ties === "unspecified" ? `${d.title} does not specify the order of ties` : null),
     async run(ctx) {
       const same = "The capital of France is Paris.";

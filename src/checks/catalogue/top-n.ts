@@ -1,5 +1,5 @@
 import type { Dialect, TopNRule } from "../../contract/dialect.js";
-import { assertCount, assertPermutationSubset, assertSortedDescending, deviation, fail, LOOSE_TOLERANCE, scoresByIndex } from "../assert.js";
+import { assertCount, assertPermutationSubset, assertSortedDescending, differs, fail, LOOSE_TOLERANCE, scoresByIndex } from "../assert.js";
 import type { CheckContext } from "../context.js";
 import { errorSummary } from "../context.js";
 import { GRADED } from "../data.js";
@@ -27,7 +27,7 @@ async function expectTopN(ctx: CheckContext, k: number, expected: number): Promi
   const kept = new Set(r.output.results.map((x) => x.index));
   const lowestKept = Math.min(...r.output.results.map((x) => all.get(x.index) ?? Infinity));
   for (const [index, score] of all) {
-    if (!kept.has(index) && score > lowestKept && deviation(score, lowestKept) > LOOSE_TOLERANCE) {
+    if (!kept.has(index) && score > lowestKept && differs(score, lowestKept, LOOSE_TOLERANCE)) {
       fail(`top_n=${k} dropped document ${index} (score ${score}) but kept one scoring ${lowestKept}`, [...ev, full.evidence]);
     }
   }
@@ -57,7 +57,7 @@ export const topNChecks: CheckDefinition[] = [
     area: "top_n",
     level: "MUST",
     statement: "top_n smaller than the number of documents returns exactly top_n results, the highest-scoring ones.",
-    source: "top_n semantics, CONTRACTS.md §8 (vLLM tests: top_n=2 of 3 → 2 results)",
+    source: (d) => `${d.title} top_n (${d.sources[0]}); vLLM test_online_rerank: top_n=2 of 3 → 2 results`,
     skipReason: noTopN,
     run: (ctx) => expectTopN(ctx, 2, 2),
   },
@@ -66,7 +66,7 @@ export const topNChecks: CheckDefinition[] = [
     area: "top_n",
     level: "MUST",
     statement: "top_n = 1 returns only the best document.",
-    source: "top_n semantics, CONTRACTS.md §8",
+    source: (d) => `${d.title} top_n (${d.sources[0]})`,
     skipReason: noTopN,
     run: (ctx) => expectTopN(ctx, 1, 1),
   },
@@ -75,7 +75,7 @@ export const topNChecks: CheckDefinition[] = [
     area: "top_n",
     level: "MUST",
     statement: "top_n equal to the number of documents returns them all.",
-    source: "top_n semantics, CONTRACTS.md §8",
+    source: (d) => `${d.title} top_n (${d.sources[0]})`,
     skipReason: noTopN,
     run: (ctx) => expectTopN(ctx, N, N),
   },
@@ -84,7 +84,7 @@ export const topNChecks: CheckDefinition[] = [
     area: "top_n",
     level: "MUST",
     statement: "top_n larger than the number of documents returns all of them, not an error.",
-    source: "vLLM/Infinity/llama.cpp: top_n > len → all (CONTRACTS.md §1, §3, §6)",
+    source: (d) => `${d.title}: top_n over the number of documents returns all (${d.sources[0]}); llama.cpp test_rerank: top_n 99 of 4 → 4`,
     skipReason: noTopN,
     run: (ctx) => expectTopN(ctx, N + 3, N),
   },
@@ -93,7 +93,7 @@ export const topNChecks: CheckDefinition[] = [
     area: "top_n",
     level: "MUST",
     statement: "Without top_n, all documents are returned.",
-    source: "top_n default is all (CONTRACTS.md §8)",
+    source: (d) => `${d.title}: top_n default is all (${d.sources[0]})`,
     skipReason: noTopN,
     async run(ctx) {
       const r = await fullAnswer(ctx);
@@ -106,7 +106,7 @@ export const topNChecks: CheckDefinition[] = [
     area: "top_n",
     level: "MUST",
     statement: "top_n = 0 follows the dialect's rule (all results, no results, or a 4xx), never a 5xx.",
-    source: (d) => `${d.title}: top_n=0 → ${d.expectations.topN?.zero} (CONTRACTS.md §8 top_n row)`,
+    source: (d) => `${d.title}: top_n=0 → ${d.expectations.topN?.zero ?? "no top_n in this API"} (${d.sources[0]})`,
     skipReason: (d) => noTopN(d) ?? (d.expectations.topN?.zero === "unspecified" ? `${d.title} does not specify top_n=0` : null),
     run: (ctx) => expectRule(ctx, 0, ctx.dialect.expectations.topN!.zero),
   },
@@ -115,7 +115,7 @@ export const topNChecks: CheckDefinition[] = [
     area: "top_n",
     level: "MUST",
     statement: "A negative top_n follows the dialect's rule (all results or a 4xx), never a 5xx.",
-    source: (d) => `${d.title}: top_n=-1 → ${d.expectations.topN?.negative} (CONTRACTS.md §8 top_n row)`,
+    source: (d) => `${d.title}: top_n=-1 → ${d.expectations.topN?.negative ?? "no top_n in this API"} (${d.sources[0]})`,
     skipReason: (d) => noTopN(d) ?? (d.expectations.topN?.negative === "unspecified" ? `${d.title} does not specify a negative top_n` : null),
     run: (ctx) => expectRule(ctx, -1, ctx.dialect.expectations.topN!.negative),
   },

@@ -14,7 +14,7 @@ export const usageChecks: CheckDefinition[] = [
     area: "usage",
     level: "MUST",
     statement: "The response reports usage (tokens or search units) where the dialect documents it, as a positive number.",
-    source: (d) => `${d.title}: usage in ${d.expectations.usage} (CONTRACTS.md §8 'Usage' row)`,
+    source: (d) => `${d.title}: usage in ${d.expectations.usage} (${d.sources[0]})`,
     skipReason: (d) => (d.expectations.usage === "none" ? `${d.title} reports no usage in the body` : null),
     async run(ctx) {
       const r = await ctx.rerankOk(GRADED, { label: `${GRADED.documents.length} documents` });

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { defineDialect, documentsBody } from "../define.js";
-import { CohereError, CohereMeta, cohereBadInput } from "./cohere-shared.js";
+import { COHERE_ERRORS, COHERE_SPEC, CohereError, CohereMeta, cohereBadInput } from "./cohere-shared.js";
 
-// Sources: CONTRACTS.md §5 v1 (cohere-openapi.yaml POST /v1/rerank).
+// Source: Cohere's OpenAPI spec, POST /v1/rerank.
 
 export const CohereV1RerankRequest = z.looseObject({
   model: z.string().optional(),
@@ -29,6 +29,9 @@ export const CohereV1RerankResponse = z.looseObject({
 export const cohereV1 = defineDialect({
   name: "cohere-v1",
   title: "Cohere v1",
+  sources: [`${COHERE_SPEC} (POST /v1/rerank)`, COHERE_ERRORS],
+  requiresModel: false,
+  knownFaults: [],
   paths: ["/v1/rerank"],
   schemas: { request: CohereV1RerankRequest, response: CohereV1RerankResponse, error: CohereError },
   buildBody: (input) => documentsBody(input, { echoSwitch: true }),
@@ -44,8 +47,8 @@ export const cohereV1 = defineDialect({
   messageOf: (err) => err.message,
   expectations: {
     topN: { zero: "rejected", negative: "rejected" }, // top_n minimum 1
-    // return_documents default false; absent (not null) when off — joonsoome/embed-rerank#11 broke LiteLLM with null
-    returnDocuments: { switchable: true, byDefault: false, shape: "object", whenOmitted: "absent", field: "document" }, // results[].document (cohere-openapi.yaml)
+    // return_documents default false; "if false, the API will return none": absent or null
+    returnDocuments: { switchable: true, byDefault: false, shape: "object", whenOmitted: "absent-or-null", field: "document", echo: "exact" }, // results[].document (cohere-openapi.yaml)
     score: { kind: "probability" }, // relevance_score normalized [0,1]
     ties: "unspecified",
     objectDocuments: true, // string | map<string,string> with text

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { defineDialect, documentsBody } from "../define.js";
-import { CohereError, CohereMeta, cohereBadInput } from "./cohere-shared.js";
+import { COHERE_ERRORS, COHERE_SPEC, CohereError, CohereMeta, cohereBadInput } from "./cohere-shared.js";
 
-// Sources: CONTRACTS.md §5 v2 (cohere-openapi.yaml POST /v2/rerank; return_documents removed 2024-11-22, 8c2e71a1).
+// Source: Cohere's OpenAPI spec, POST /v2/rerank (return_documents removed 2024-11-22, 8c2e71a1).
 
 export const CohereV2RerankRequest = z.looseObject({
   model: z.string(),
@@ -22,6 +22,9 @@ export const CohereV2RerankResponse = z.looseObject({
 export const cohereV2 = defineDialect({
   name: "cohere-v2",
   title: "Cohere v2",
+  sources: [`${COHERE_SPEC} (POST /v2/rerank; model required)`, COHERE_ERRORS],
+  requiresModel: true,
+  knownFaults: [],
   paths: ["/v2/rerank"],
   schemas: { request: CohereV2RerankRequest, response: CohereV2RerankResponse, error: CohereError },
   buildBody: (input) => documentsBody(input, { echoSwitch: false }), // v2 never echoes documents

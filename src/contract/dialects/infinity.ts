@@ -1,7 +1,11 @@
 import { z } from "zod";
 import { defineDialect, documentsBody, tokenUsage } from "../define.js";
 
-// Sources: CONTRACTS.md §3 (michaelfeil/infinity fastapi_schemas/pymodels.py, infinity_server.py @ fcb951cb, 0.0.77).
+// Source: michaelfeil/infinity 0.0.77 (@ fcb951cb), libs/infinity_emb/infinity_emb/.
+const INF = "infinity 0.0.77 @ fcb951cb libs/infinity_emb/infinity_emb";
+const PYMODELS = `${INF}/fastapi_schemas/pymodels.py`;
+/** INPUT_STRING = StringConstraints(max_length=8192*15, strip_whitespace=True), on the query and every document. */
+const INPUT_STRING = `${INF}/fastapi_schemas/pydantic_v2.py INPUT_STRING`;
 
 export const InfinityRerankRequest = z.looseObject({
   query: z.string(),
@@ -28,11 +32,14 @@ const FastApiDetail = z.looseObject({ detail: z.union([z.array(z.unknown()), z.s
 const OpenAiStyleError = z.looseObject({ error: z.looseObject({ message: z.string() }) });
 export const InfinityError = z.union([FastApiDetail, OpenAiStyleError]);
 
-const fastapi422 = "pymodels.py: FastAPI default RequestValidationError → 422 {detail:[…]}";
+const fastapi422 = `${PYMODELS} RerankInput: FastAPI's default RequestValidationError → 422 {detail:[…]}`;
 
 export const infinity = defineDialect({
   name: "infinity",
   title: "Infinity",
+  sources: [PYMODELS, INPUT_STRING, `${INF}/infinity_server.py`, `${INF}/inference/batch_handler.py`],
+  requiresModel: false,
+  knownFaults: [],
   paths: ["/rerank"], // {url_prefix}/rerank; prefix default ""
   schemas: { request: InfinityRerankRequest, response: InfinityRerankResponse, error: InfinityError },
   buildBody: (input) => documentsBody(input, { echoSwitch: true }),
@@ -53,8 +60,9 @@ export const infinity = defineDialect({
   },
   expectations: {
     topN: { zero: "rejected", negative: "rejected" }, // top_n gt=0 (test_torch_reranker.py: -1 and 0 → 422)
-    // return_documents default false; document is a bare string, null otherwise (⚠ verify)
-    returnDocuments: { switchable: true, byDefault: false, shape: "string", whenOmitted: "absent-or-null", field: "document" }, // ReRankResult.results[].document (pymodels.py)
+    // return_documents default false; document is a bare string, null otherwise (ReRankResult, pymodels.py).
+    // INPUT_STRING strips whitespace and batch_handler.rerank echoes the validated value: echoes are stripped.
+    returnDocuments: { switchable: true, byDefault: false, shape: "string", whenOmitted: "absent-or-null", field: "document", echo: "stripped" },
     score: { kind: "probability" }, // sigmoid unless raw_scores
     ties: "input-order", // Python stable sort
     objectDocuments: false, // strings only; objects → 422
@@ -63,14 +71,15 @@ export const infinity = defineDialect({
       missingQuery: { statuses: [422], body: "envelope", source: fastapi422 },
       missingDocuments: { statuses: [422], body: "envelope", source: fastapi422 },
       wrongType: { statuses: [422], body: "envelope", source: fastapi422 },
-      emptyDocuments: { statuses: [422], body: "envelope", source: "pymodels.py documents min 1 → 422" },
+      emptyDocuments: { statuses: [422], body: "envelope", source: `${PYMODELS}: documents conlist min_length 1 → 422` },
       malformedJson: { statuses: [422], body: "envelope", source: fastapi422 },
       nonObjectJson: { statuses: [422], body: "envelope", source: fastapi422 },
       wrongContentType: { statuses: [422], body: "envelope", source: fastapi422 },
       unknownModel: null, // with one served model any name is accepted
-      tooLong: { statuses: [], body: "any", source: "crossencoder backends truncate longest_first silently", mayTruncate: true },
-      tooManyDocuments: { statuses: [422], body: "envelope", source: "INFINITY_MAX_CLIENT_BATCH_SIZE default 2048 → 422", limit: 2048 },
+      // Over 8192*15 characters: 422 string_too_long; shorter over-long input is truncated by the model (200).
+      tooLong: { statuses: [422], body: "envelope", source: `${INPUT_STRING}: max_length 122,880 characters → 422 string_too_long; shorter input is truncated`, mayAccept: "truncates it" },
+      tooManyDocuments: { statuses: [422], body: "envelope", source: `${PYMODELS}: documents conlist max_length 2048 (ITEMS_LIMIT) → 422`, limit: 2048 },
     },
-    auth: { statuses: [401], path: "/rerank" }, // HTTPBearer → 401 {"detail":"Unauthorized"}
+    auth: { statuses: [401], path: "/rerank" }, // infinity_server.py: HTTPBearer → 401 {"detail":"Unauthorized"}
   },
 });

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { defineDialect, documentsBody, tokenUsage } from "../define.js";
 
-// Sources: CONTRACTS.md §4 (api.jina.ai/openapi.json 2026.04.02: TextRerankerRequest, RerankingResponse, ErrorResponse).
+// Source: Jina's OpenAPI spec (api.jina.ai/openapi.json 2026.04.02: TextRerankerRequest, RerankingResponse, ErrorResponse).
+const SPEC = "api.jina.ai/openapi.json 2026.04.02";
 
 export const JinaRerankRequest = z.looseObject({
   model: z.string(),
@@ -34,6 +35,9 @@ export const JinaError = z.looseObject({
 export const jina = defineDialect({
   name: "jina",
   title: "Jina AI",
+  sources: [`${SPEC} (TextRerankerRequest, RerankingResponse, HTTPValidationError)`],
+  requiresModel: true,
+  knownFaults: [],
   paths: ["/v1/rerank"],
   schemas: { request: JinaRerankRequest, response: JinaRerankResponse, error: JinaError },
   buildBody: (input) => documentsBody(input, { echoSwitch: true }),
@@ -50,20 +54,21 @@ export const jina = defineDialect({
   expectations: {
     topN: { zero: "rejected", negative: "rejected" }, // top_n: integer ≥1 | null
     // return_documents default true; document in practice {text}
-    returnDocuments: { switchable: true, byDefault: true, shape: "object", whenOmitted: "absent-or-null", field: "document" }, // RerankingResponse.results[].document
-    score: { kind: "probability" }, // [0,1]-ish relevance scores
+    returnDocuments: { switchable: true, byDefault: true, shape: "object", whenOmitted: "absent-or-null", field: "document", echo: "exact" }, // RerankingResponse.results[].document
+    // relevance_score: "higher is more relevant"; the models include jina-colbert-v1-en/v2 (MaxSim sums, not in [0,1])
+    score: { kind: "any" },
     ties: "unspecified",
     objectDocuments: true, // documents: string | {text}
     usage: "tokens",
     badInput: {
-      missingQuery: { statuses: [422], body: "envelope", source: "openapi HTTPValidationError 422 {detail, errors}" },
-      missingDocuments: { statuses: [422], body: "envelope", source: "openapi HTTPValidationError 422" },
-      wrongType: { statuses: [422], body: "envelope", source: "openapi HTTPValidationError 422" },
-      emptyDocuments: { statuses: [422], body: "envelope", source: "openapi documents minItems 1 → 422" },
-      malformedJson: { statuses: [400, 422], body: "any", source: "openapi: not documented precisely (CONTRACTS.md §8 '422?')" },
-      nonObjectJson: { statuses: [400, 422], body: "any", source: "openapi: not documented precisely" },
-      wrongContentType: { statuses: "any-4xx", body: "any", source: "openapi: not documented" },
-      unknownModel: { statuses: [400, 422], body: "envelope", source: "openapi info: INPUT_MODEL_NOT_FOUND is 400; model is an enum (422)" },
+      missingQuery: { statuses: [422], body: "envelope", source: `${SPEC}: HTTPValidationError 422 {detail, errors}` },
+      missingDocuments: { statuses: [422], body: "envelope", source: `${SPEC}: HTTPValidationError 422` },
+      wrongType: { statuses: [422], body: "envelope", source: `${SPEC}: HTTPValidationError 422` },
+      emptyDocuments: { statuses: [422], body: "envelope", source: `${SPEC}: documents minItems 1 → 422` },
+      malformedJson: { statuses: [400, 422], body: "any", source: `${SPEC}: not documented; FastAPI answers 422 json_invalid` },
+      nonObjectJson: { statuses: [400, 422], body: "any", source: `${SPEC}: not documented` },
+      wrongContentType: { statuses: "any-4xx", body: "any", source: `${SPEC}: not documented` },
+      unknownModel: { statuses: [400, 422], body: "envelope", source: `${SPEC}: info lists INPUT_MODEL_NOT_FOUND as 400; model is an enum (422)` },
       tooLong: null, // truncation is a request option; the limit is not documented
       tooManyDocuments: null,
     },

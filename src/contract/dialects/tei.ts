@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { defineDialect, definedEntries } from "../define.js";
 
-// Sources: CONTRACTS.md §2 (text-embeddings-inference router/src/http/{server,types}.rs @ 0d124dc9, v1.9.3).
+// Source: huggingface/text-embeddings-inference v1.9.3 (@ 0d124dc9).
+const TEI = "text-embeddings-inference v1.9.3 @ 0d124dc9";
 
 export const TeiRerankRequest = z.looseObject({
   query: z.string(),
@@ -19,11 +20,14 @@ export const TeiRerankResponse = z.array(
 
 export const TeiError = z.looseObject({ error: z.string(), error_type: z.string() });
 
-const axumPlainText = "axum 0.7 default Json rejection: plain-text body";
+const axumPlainText = `${TEI} router/src/http/server.rs: axum 0.7.9 Json rejection, plain-text body`;
 
 export const tei = defineDialect({
   name: "tei",
   title: "Hugging Face TEI",
+  sources: [`${TEI} router/src/http/server.rs`, `${TEI} router/src/http/types.rs`, `${TEI} core/src/infer.rs`, `${TEI} core/src/tokenization.rs`],
+  requiresModel: false,
+  knownFaults: [],
   paths: ["/rerank"], // no /v1/rerank (server.rs route table)
   schemas: { request: TeiRerankRequest, response: TeiRerankResponse, error: TeiError },
   buildBody: (input) =>
@@ -40,7 +44,7 @@ export const tei = defineDialect({
   expectations: {
     topN: null,
     // return_text (default false) → `text` as a bare string, omitted (not null) otherwise
-    returnDocuments: { switchable: true, byDefault: false, shape: "string", whenOmitted: "absent", field: "text" }, // Rank.text (types.rs)
+    returnDocuments: { switchable: true, byDefault: false, shape: "string", whenOmitted: "absent", field: "text", echo: "exact" }, // Rank.text (types.rs)
     score: { kind: "probability" }, // sigmoid/softmax unless raw_scores (core/src/infer.rs predict)
     ties: "reverse-input-order", // ascending stable sort then reverse()
     objectDocuments: false,
@@ -49,14 +53,14 @@ export const tei = defineDialect({
       missingQuery: { statuses: [422], body: "text", source: axumPlainText + " 'Failed to deserialize the JSON body'" },
       missingDocuments: { statuses: [422], body: "text", source: axumPlainText },
       wrongType: { statuses: [422], body: "text", source: axumPlainText },
-      emptyDocuments: { statuses: [400], body: "envelope", source: "server.rs rerank: '`texts` cannot be empty', error_type Empty" },
+      emptyDocuments: { statuses: [400], body: "envelope", source: `${TEI} router/src/http/server.rs rerank: "\`texts\` cannot be empty", error_type Empty` },
       malformedJson: { statuses: [400], body: "text", source: axumPlainText + " 'Failed to parse the request body as JSON'" },
       nonObjectJson: { statuses: [422], body: "text", source: axumPlainText },
       wrongContentType: { statuses: [415], body: "text", source: axumPlainText + " 'Expected request with Content-Type: application/json'" },
       unknownModel: null, // TEI has no model field
       // auto-truncate is on by default since v1.9.0 (PR #829); without it 422 Validation
-      tooLong: { statuses: [422], body: "envelope", source: "core/src/tokenization.rs: 'must have less than N tokens' 422", mayTruncate: true },
-      tooManyDocuments: { statuses: [422], body: "envelope", source: "server.rs: batch size > --max-client-batch-size (default 32) → 422 Validation", limit: 32 },
+      tooLong: { statuses: [422], body: "envelope", source: `${TEI} core/src/tokenization.rs: "must have less than N tokens" 422 (auto-truncate on since v1.9.0)`, mayAccept: "truncates it" },
+      tooManyDocuments: { statuses: [422], body: "envelope", source: `${TEI} router/src/http/server.rs: batch size > --max-client-batch-size (default 32) → 422 Validation`, limit: 32 },
     },
     auth: { statuses: [401], path: "/rerank" }, // empty body; /health, /metrics public
   },

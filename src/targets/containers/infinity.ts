@@ -2,7 +2,7 @@ import { commonSpec, HUB_PASS_ENV, type ContainerSpec, type ContainerSpecOptions
 
 export const INFINITY_PORT = 7997;
 export const INFINITY_GPU_IMAGE = "michaelf34/infinity:latest";
-/** The CPU image is built around optimum/ONNX (ANCHORS.md §5.2). */
+/** The CPU image is built around optimum/ONNX (michaelfeil/infinity README.md, libs/infinity_emb/Docker.template.yaml). */
 export const INFINITY_CPU_IMAGE = "michaelf34/infinity:latest-cpu";
 
 /**

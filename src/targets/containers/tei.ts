@@ -12,7 +12,7 @@ export function teiImage(gpu: boolean, arch: string = process.arch): string {
 }
 
 /**
- * Hugging Face text-embeddings-inference (ANCHORS.md §5.2): `--model-id`, listens on 80, keeps
+ * Hugging Face text-embeddings-inference (text-embeddings-inference README.md, v1.9): `--model-id`, listens on 80, keeps
  * the hub cache in /data (HUGGINGFACE_HUB_CACHE), so the host's `hub/` folder is mounted there.
  * TEI's rerank request has no model field: the served name does not matter to it.
  */

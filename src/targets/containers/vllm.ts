@@ -9,7 +9,7 @@ export const VLLM_CPU_IMAGES: Record<string, string> = {
 };
 
 /**
- * vLLM's OpenAI-compatible server as a reranker (ANCHORS.md §5.2): the model is positional
+ * vLLM's OpenAI-compatible server as a reranker (vllm docs/deployment/docker.md): the model is positional
  * (`--model` is deprecated), `--runner pooling` serves /rerank and /score (`--task score` is
  * gone since v0.13). Shared memory: vLLM's docs run it with `--ipc=host`.
  */
