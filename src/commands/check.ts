@@ -4,7 +4,6 @@ import { addContainerOptions, maybeDryRun, type ContainerOptions } from "../cli/
 import { targetContextFrom } from "../cli/target-context.js";
 import { SCORE_KINDS, type ScoreKind } from "../contract/dialect.js";
 import { action, EXIT, UsageError } from "../cli/errors.js";
-import { formatDuration } from "../cli/duration.js";
 
 interface CheckOptions extends CommonOptions, ContainerOptions {
   scoreKind?: ScoreKind;
@@ -78,7 +77,8 @@ async function runCheck(options: CheckOptions): Promise<number> {
       throw err;
     }
     const { renderCheckConsole } = await import("../report/check-console.js");
-    process.stdout.write(renderCheckConsole(report, { verbose: options.verbose ?? false }));
+    const { coloursFor } = await import("../report/style.js");
+    process.stdout.write(renderCheckConsole(report, { verbose: options.verbose ?? false, colors: coloursFor(process.stdout) }));
     const { jsonText, writeRequestedReports } = await import("../report/write-file.js");
     await writeRequestedReports(
       [
@@ -87,7 +87,6 @@ async function runCheck(options: CheckOptions): Promise<number> {
       ],
       log,
     );
-    log(`check finished in ${formatDuration(report.durationMs)}`);
     return report.passed ? EXIT.ok : EXIT.failed;
   } finally {
     await target.stop();

@@ -87,7 +87,8 @@ async function compare(flags: CompareFlags): Promise<number> {
   printer?.done();
 
   const { renderCompareConsole } = await import("../report/compare-console.js");
-  process.stdout.write(renderCompareConsole(report));
+  const { coloursFor } = await import("../report/style.js");
+  process.stdout.write(renderCompareConsole(report, { colors: coloursFor(process.stdout) }));
   const { jsonText, writeRequestedReports } = await import("../report/write-file.js");
   await writeRequestedReports(
     [
@@ -106,11 +107,12 @@ async function loadOptionsFrom(flags: CompareFlags) {
   const { planScenarios } = await import("../load/plan.js");
   const { loadDefaultTargets } = await import("../load/fixtures.js");
   const { readFile } = await import("node:fs/promises");
+  const { fileProblem } = await import("../cli/file-errors.js");
   let targets;
   try {
     if (flags.targets) {
       const text = await readFile(flags.targets, "utf8").catch((err: NodeJS.ErrnoException) => {
-        throw new UsageError(`--targets ${flags.targets}: ${err.code ?? err.message}`);
+        throw new UsageError(`--targets ${flags.targets}: cannot read it: ${fileProblem(err)}`);
       });
       targets = parseTargets(JSON.parse(text), flags.targets);
     }

@@ -100,7 +100,8 @@ async function load(flags: LoadFlags): Promise<number> {
     try {
       return await readFile(file, "utf8");
     } catch (err) {
-      throw new UsageError(`${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      const { fileProblem } = await import("../cli/file-errors.js");
+      throw new UsageError(`${what} ${file}: cannot read it: ${fileProblem(err)}`);
     }
   };
 
@@ -180,7 +181,8 @@ async function load(flags: LoadFlags): Promise<number> {
     await target.stop();
   }
 
-  process.stdout.write(renderLoadConsole(report));
+  const { coloursFor } = await import("../report/style.js");
+  process.stdout.write(renderLoadConsole(report, { colors: coloursFor(process.stdout) }));
   const { jsonText, writeRequestedReports } = await import("../report/write-file.js");
   await writeRequestedReports(
     [

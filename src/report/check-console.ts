@@ -2,14 +2,15 @@ import type { ConformanceReport } from "../checks/run.js";
 import { formatFailure } from "../checks/format.js";
 import { CHECK_AREAS, type CheckOutcome, type CheckStatus } from "../checks/types.js";
 import { formatDuration } from "../cli/duration.js";
-
-const MARK: Record<CheckStatus, string> = { pass: "PASS", fail: "FAIL", warn: "WARN", skip: "skip" };
+import { paintStatus, PLAIN, plural, statusLabel, verdict, type Colors } from "./style.js";
 
 /** The console summary: one line per check grouped by area, then each failure and warning in full. */
-export function renderCheckConsole(report: ConformanceReport, { verbose = false } = {}): string {
+export function renderCheckConsole(report: ConformanceReport, { verbose = false, colors = PLAIN }: { verbose?: boolean; colors?: Colors } = {}): string {
   const out: string[] = [];
   const model = report.model ? `, model ${report.model}` : "";
-  out.push(`rerank-harness check: ${report.target} (${report.baseUrl}), dialect ${report.dialect}${model}`, "");
+  out.push(`rerank-harness check: ${targetName(report.target, report.baseUrl)}, dialect ${report.dialect}${model}`, "");
+  const markWidth = Math.max(...report.outcomes.map((o) => statusLabel(o.status).length), 4);
+  const mark = (status: CheckStatus, pad = 0) => paintStatus(colors, status, statusLabel(status).padEnd(pad));
   const width = Math.max(...report.outcomes.map((o) => o.id.length), 10);
   for (const area of CHECK_AREAS) {
     const inArea = report.outcomes.filter((o) => o.area === area);
@@ -18,21 +19,27 @@ export function renderCheckConsole(report: ConformanceReport, { verbose = false 
     out.push(`${area} (${counts})`);
     for (const o of inArea) {
       const note = o.status === "pass" ? "" : o.message ? `  ${firstLine(o.message, 110)}` : "";
-      out.push(`  ${MARK[o.status]}  ${o.id.padEnd(width)}  ${o.level.padEnd(6)}${note}`.trimEnd());
+      out.push(`  ${mark(o.status, markWidth)}  ${o.id.padEnd(width)}  ${o.level.padEnd(6)}${note}`.trimEnd());
       if (verbose && o.status === "pass") out.push(`        ${o.statement}`);
     }
   }
   const problems = report.outcomes.filter((o) => o.status === "fail" || o.status === "warn");
   if (problems.length > 0) {
     out.push("", "Details", "");
-    for (const o of problems) out.push(`${MARK[o.status]} ${formatFailure(o)}`, "");
+    for (const o of problems) out.push(`${mark(o.status)} ${formatFailure(o)}`, "");
   }
   const s = report.summary;
   out.push(
     "",
-    `${report.passed ? "PASSED" : "FAILED"}: ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.skip} skipped (${report.outcomes.length} checks) in ${formatDuration(report.durationMs)}`,
+    `${verdict(colors, report.passed, report.passed ? "PASSED" : "FAILED")}: ${s.pass} passed, ${s.fail} failed, ${plural(s.warn, "warning")}, ${s.skip} skipped (${plural(report.outcomes.length, "check")}) in ${formatDuration(report.durationMs)}`,
   );
   return `${out.join("\n")}\n`;
+}
+
+/** "label (url)", or the URL once when the target is named by its URL. */
+function targetName(label: string, baseUrl: string): string {
+  const bare = (x: string) => x.replace(/\/+$/, "");
+  return bare(label) === bare(baseUrl) ? label : `${label} (${baseUrl})`;
 }
 
 function tally(outcomes: CheckOutcome[]): string {

@@ -1,4 +1,6 @@
 import type { LoadReport, ScenarioResult } from "../load/report.js";
+import { targetText } from "../load/verdict.js";
+import { PLAIN, plural, verdict, type Colors } from "./style.js";
 
 // The final table `rerank-harness load` prints: one row per scenario against its target.
 
@@ -15,10 +17,7 @@ function loadOf(s: ScenarioResult): string {
 }
 
 function targetOf(s: ScenarioResult): string {
-  const parts: string[] = [];
-  if (s.target.p95_ms !== null) parts.push(`p95≤${num(s.target.p95_ms)}`);
-  if (s.target.min_achieved_rps !== null) parts.push(`≥${num(s.target.min_achieved_rps)}/s`);
-  return parts.length > 0 ? parts.join(" ") : "-";
+  return targetText(s.target) || "-";
 }
 
 export function scenarioRow(s: ScenarioResult): string[] {
@@ -49,12 +48,17 @@ export function formatTable(rows: string[][]): string {
 }
 
 /** The table, then one line per failure reason and per error class seen, then the verdict. */
-export function renderLoadConsole(report: LoadReport): string {
+export function renderLoadConsole(report: LoadReport, { colors = PLAIN }: { colors?: Colors } = {}): string {
   const lines: string[] = [];
   lines.push(`load: ${report.target} (${report.dialect})${report.targetsSource ? `, targets from ${report.targetsSource}` : ""}`);
-  lines.push("latency is measured from each request's intended send time (open loop), successful requests only");
+  lines.push(`${latencyBasis(report.scenarios)}, successful requests only`);
   lines.push("");
-  lines.push(formatTable([[...HEADERS], ...report.scenarios.map(scenarioRow)]));
+  // The result column is last: colour it after padding so the widths stay right.
+  lines.push(
+    ...formatTable([[...HEADERS], ...report.scenarios.map(scenarioRow)])
+      .split("\n")
+      .map((line, i) => (i === 0 ? line : line.replace(/(PASS|FAIL)$/, (word) => verdict(colors, word === "PASS")))),
+  );
   const notes: string[] = [];
   for (const s of report.scenarios) {
     for (const f of s.failures) notes.push(`${s.name}: ${f}`);
@@ -65,6 +69,19 @@ export function renderLoadConsole(report: LoadReport): string {
   }
   if (notes.length > 0) lines.push("", ...notes);
   const failed = report.scenarios.filter((s) => !s.pass).length;
-  lines.push("", report.passed ? `all ${report.scenarios.length} scenarios passed` : `${failed} of ${report.scenarios.length} scenarios failed`);
+  const total = report.scenarios.length;
+  const summary = report.passed
+    ? total === 1 ? "the scenario passed" : `all ${total} scenarios passed`
+    : total === 1 ? "the scenario failed" : `${failed} of ${plural(total, "scenario")} failed`;
+  lines.push("", verdict(colors, report.passed, summary));
   return `${lines.join("\n")}\n`;
+}
+
+/** How latency was measured: open-loop runs from the intended send time, closed-loop ones cannot. */
+export function latencyBasis(scenarios: Array<Pick<ScenarioResult, "mode">>): string {
+  const open = scenarios.some((s) => s.mode === "open");
+  const closed = scenarios.some((s) => s.mode !== "open");
+  const openText = "latency is measured from each request's intended send time (open loop)";
+  const closedText = "latency is measured from each request's actual send (closed loop: a stalled server also stalls the senders, so the tail is understated)";
+  return open && closed ? `${openText}; closed-loop scenarios from the actual send` : closed ? closedText : openText;
 }

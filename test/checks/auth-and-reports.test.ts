@@ -104,7 +104,7 @@ describe("reports", () => {
     expect(text).toMatch(/^sort \(1 failed, 1 warned\)$/m);
     expect(text).toMatch(/^FAIL sort\.descending \[MUST\] sorted$/m);
     expect(text).toMatch(/^ {4}→ 200 application\/json: bad <xml>/m);
-    expect(text).toMatch(/^FAILED: 1 passed, 1 failed, 1 warnings, 1 skipped \(4 checks\)/m);
+    expect(text).toMatch(/^FAILED: 1 passed, 1 failed, 1 warning, 1 skipped \(4 checks\)/m);
   });
 
   test("JSON: target, dialect and every check with its status and evidence", () => {
