@@ -149,6 +149,9 @@ export function errorSummary(dialect: Dialect, exchange: HttpExchange): string {
       // not the envelope: fall through to the raw text
     }
   }
-  const text = exchange.text.trim().slice(0, 200);
-  return text ? `: ${text}` : " (empty body)";
+  const text = exchange.text.trim();
+  if (!text) return " (empty body)";
+  // A short one-line message reads well inline; a page (HTML, a stack trace) is left to the evidence, shown once.
+  if (!text.includes("\n") && text.length <= 120) return `: ${text}`;
+  return `: a ${exchange.headers["content-type"] ?? "untyped"} body of ${Buffer.byteLength(exchange.text)} bytes, not the error envelope`;
 }
