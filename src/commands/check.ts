@@ -55,6 +55,8 @@ async function runCheck(options: CheckOptions): Promise<number> {
 
   const ctx = targetContextFrom(options, log);
   if (await maybeDryRun(specs, ctx, options)) return EXIT.ok;
+  // Before anything starts or is sent: a preset without its key stops here (exit 2).
+  (await import("../targets/keys.js")).checkApiKeys(specs, options.apiKeyEnv, log);
   const target = await startTarget(specs[0]!, ctx);
   try {
     const { runConformance, PreflightError } = await import("../checks/run.js");

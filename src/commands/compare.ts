@@ -63,6 +63,8 @@ async function compare(flags: CompareFlags): Promise<number> {
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const ctx = targetContextFrom(flags, log);
   if (await maybeDryRun(specs, ctx, flags)) return EXIT.ok;
+  // Before anything starts or is sent: a preset without its key stops here (exit 2).
+  (await import("../targets/keys.js")).checkApiKeys(specs, flags.apiKeyEnv, log);
   if (specs.length < 2) throw new UsageError(`compare needs two or more targets (got ${specs.length}): repeat --target or list them in --config`);
 
   const loadOptions = await loadOptionsFrom(flags);

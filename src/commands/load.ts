@@ -159,6 +159,8 @@ async function load(flags: LoadFlags): Promise<number> {
   const isolate = specs[0]!.kind === "embedded" && flags.workers === "auto";
   const ctx = targetContextFrom(flags, log);
   if (await maybeDryRun(specs, ctx, flags)) return EXIT.ok;
+  // Before anything starts or is sent: a preset without its key stops here (exit 2).
+  (await import("../targets/keys.js")).checkApiKeys(specs, flags.apiKeyEnv, log);
   const target = await startTarget(specs[0]!, ctx);
 
   const { runLoad } = await import("../load/run.js");
