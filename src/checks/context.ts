@@ -28,6 +28,8 @@ export interface SuiteTarget {
   only?: string[];
   /** Overrides the dialect's documented score kind (e.g. "any" for a bi-encoder behind vLLM). */
   scoreKind?: ScoreKind;
+  /** The model is known to rank at random (the embedded tiny-bert): relevance checks skip with this reason. */
+  randomRanking?: string;
 }
 
 /** After this many timeouts the target is treated as gone: later requests fail at once. */

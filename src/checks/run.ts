@@ -116,6 +116,7 @@ export class ConformanceSession {
       seed: options.seed ?? DEFAULT_SEED,
       ...(only && only.length > 0 ? { only } : {}),
       ...(options.scoreKind ? { scoreKind: options.scoreKind } : {}),
+      ...(target.randomRanking ? { randomRanking: target.randomRanking } : {}),
     };
     const collector = await this.runSuites(suiteTarget, target.dialect, options.timeoutMs, log);
 

@@ -103,6 +103,15 @@ describe("a missing API key is said out loud", () => {
   }, 70_000);
 });
 
+describe("a model known to rank at random", () => {
+  it("relevance checks skip with the reason against the embedded tiny-bert, instead of failing", async () => {
+    const run = await runCli(["check", "--reference", "tiny-bert", "--only", "relevance."], { timeoutMs: 80_000 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^ {2}skip {2}relevance\.seed +MUST +the embedded tiny-bert has seeded random weights/m);
+    expect(run.stdout).toMatch(/^ {2}skip {2}relevance\.labelled +SHOULD +the embedded tiny-bert/m);
+  }, 90_000);
+});
+
 describe("one clear line for each mistake", () => {
   it("--corpus names the file and what is wrong with it", async () => {
     const run = await runCli(["load", "--corpus", "/nope.json"]);
