@@ -2,6 +2,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { colourEnabled, coloursFor, paintStatus, plural, statusLabel } from "../../src/report/style.js";
+import { latencyBasis } from "../../src/report/load-console.js";
+import { renderCheckConsole } from "../../src/report/check-console.js";
+import { formatQuantity, judge, targetText } from "../../src/load/verdict.js";
 import { runCli } from "./run-cli.js";
 
 // What a newcomer meets first: colour on a terminal only, and one clear line for each mistake.
@@ -117,5 +120,29 @@ describe("one clear line for each mistake", () => {
     const run = await runCli(["load", "--corpus", "/nope.json"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe("error: --corpus /nope.json: cannot read it: no such file\n");
+  });
+});
+
+describe("console wording", () => {
+  it("a target's threshold reads the same in the table and in the failure it causes", () => {
+    const target = { p95_ms: 50, rps: 1, min_achieved_rps: 0.95, max_error_rate: 0.01 };
+    expect(targetText(target)).toBe("p95 ≤ 50 ms, ≥ 0.95 req/s");
+    expect(judge({ sent: 10, errors: 0, dropped: 0, achievedRps: 0.9, p95Ms: 60.24 }, target)).toEqual([
+      "p95 60.2 ms > target 50 ms",
+      "achieved 0.9 req/s < 0.95 req/s needed",
+    ]);
+    expect([190, 47.5, 150, 0, 1234.4].map(formatQuantity)).toEqual(["190", "47.5", "150", "0", "1234"]);
+  });
+
+  it("closed-loop runs do not claim open-loop measurement", () => {
+    expect(latencyBasis([{ mode: "open" }])).toBe("latency is measured from each request's intended send time (open loop)");
+    expect(latencyBasis([{ mode: "closed" }])).toMatch(/^latency is measured from each request's actual send \(closed loop/);
+    expect(latencyBasis([{ mode: "closed" }])).not.toContain("intended");
+  });
+
+  it("check names a URL target once", () => {
+    const report = { target: "http://127.0.0.1:8000", baseUrl: "http://127.0.0.1:8000/", dialect: "vllm", startedAt: "", durationMs: 1, outcomes: [], summary: { pass: 0, fail: 0, warn: 0, skip: 0 }, passed: true };
+    expect(renderCheckConsole(report).split("\n")[0]).toBe("rerank-harness check: http://127.0.0.1:8000, dialect vllm");
+    expect(renderCheckConsole({ ...report, target: "embedded (bm25)" }).split("\n")[0]).toBe("rerank-harness check: embedded (bm25) (http://127.0.0.1:8000/), dialect vllm");
   });
 });
