@@ -28,6 +28,8 @@ export interface SuiteTarget {
   only?: string[];
   /** Overrides the dialect's documented score kind (e.g. "any" for a bi-encoder behind vLLM). */
   scoreKind?: ScoreKind;
+  /** The model is known to rank at random (the embedded tiny-bert): relevance checks skip with this reason. */
+  randomRanking?: string;
   /** check --dataset: the labelled data the relevance.dataset check evaluates. */
   dataset?: SuiteDataset;
 }
@@ -163,6 +165,9 @@ export function errorSummary(dialect: Dialect, exchange: HttpExchange): string {
       // not the envelope: fall through to the raw text
     }
   }
-  const text = exchange.text.trim().slice(0, 200);
-  return text ? `: ${text}` : " (empty body)";
+  const text = exchange.text.trim();
+  if (!text) return " (empty body)";
+  // A short one-line message reads well inline; a page (HTML, a stack trace) is left to the evidence, shown once.
+  if (!text.includes("\n") && text.length <= 120) return `: ${text}`;
+  return `: a ${exchange.headers["content-type"] ?? "untyped"} body of ${Buffer.byteLength(exchange.text)} bytes, not the error envelope`;
 }

@@ -123,6 +123,7 @@ export class ConformanceSession {
       ...(only && only.length > 0 ? { only } : {}),
       ...(options.scoreKind ? { scoreKind: options.scoreKind } : {}),
       ...(options.dataset ? { dataset: options.dataset } : {}),
+      ...(target.randomRanking ? { randomRanking: target.randomRanking } : {}),
     };
     const collector = await this.runSuites(suiteTarget, target.dialect, options.timeoutMs, log);
 

@@ -258,6 +258,10 @@ function toTransportError(err: unknown, elapsedMs: number, deadlineHit: boolean,
   if (e instanceof undiciErrors.HTTPParserError || e?.name === "HTTPParserError") {
     return new TransportError("ERR_NOT_HTTP", `not a valid HTTP response: ${detail}`, elapsedMs);
   }
+  // OpenSSL's "wrong version number": the first bytes back were not TLS, typically plain HTTP.
+  if (code === "ERR_SSL_WRONG_VERSION_NUMBER" || /wrong version number/.test(detail)) {
+    return new TransportError("ERR_TRANSPORT", "the server answered plain HTTP to a TLS request; use http://", elapsedMs);
+  }
   if (e instanceof undiciErrors.BodyTimeoutError) return new TransportError("ERR_BODY_TIMEOUT", `body stalled past ${timeoutMs} ms`, elapsedMs);
   if (e instanceof undiciErrors.HeadersTimeoutError) return new TransportError("ERR_HEADERS_TIMEOUT", `no headers within ${timeoutMs} ms`, elapsedMs);
   return new TransportError(mapped, `${describe(mapped)}: ${detail}`, elapsedMs);

@@ -4,7 +4,6 @@ import { addContainerOptions, maybeDryRun, type ContainerOptions } from "../cli/
 import { targetContextFrom } from "../cli/target-context.js";
 import { SCORE_KINDS, type ScoreKind } from "../contract/dialect.js";
 import { action, EXIT, UsageError } from "../cli/errors.js";
-import { formatDuration } from "../cli/duration.js";
 import { addDatasetOptions, addMinNdcgOption } from "../quality/cli.js";
 
 interface CheckOptions extends CommonOptions, ContainerOptions {
@@ -78,6 +77,8 @@ async function runCheck(options: CheckOptions): Promise<number> {
 
   const ctx = targetContextFrom(options, log);
   if (await maybeDryRun(specs, ctx, options)) return EXIT.ok;
+  // Before anything starts or is sent: a preset without its key stops here (exit 2).
+  (await import("../targets/keys.js")).checkApiKeys(specs, options.apiKeyEnv, log);
   const target = await startTarget(specs[0]!, ctx);
   try {
     const { runConformance, PreflightError } = await import("../checks/run.js");
@@ -104,7 +105,8 @@ async function runCheck(options: CheckOptions): Promise<number> {
       throw err;
     }
     const { renderCheckConsole } = await import("../report/check-console.js");
-    process.stdout.write(renderCheckConsole(report, { verbose: options.verbose ?? false }));
+    const { coloursFor } = await import("../report/style.js");
+    process.stdout.write(renderCheckConsole(report, { verbose: options.verbose ?? false, colors: coloursFor(process.stdout) }));
     const { jsonText, writeRequestedReports } = await import("../report/write-file.js");
     await writeRequestedReports(
       [
@@ -113,7 +115,6 @@ async function runCheck(options: CheckOptions): Promise<number> {
       ],
       log,
     );
-    log(`check finished in ${formatDuration(report.durationMs)}`);
     return report.passed ? EXIT.ok : EXIT.failed;
   } finally {
     await target.stop();

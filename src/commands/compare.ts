@@ -75,6 +75,8 @@ async function compare(flags: CompareFlags): Promise<number> {
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const ctx = targetContextFrom(flags, log);
   if (await maybeDryRun(specs, ctx, flags)) return EXIT.ok;
+  // Before anything starts or is sent: a preset without its key stops here (exit 2).
+  (await import("../targets/keys.js")).checkApiKeys(specs, flags.apiKeyEnv, log);
   if (specs.length < 2) throw new UsageError(`compare needs two or more targets (got ${specs.length}): repeat --target or list them in --config`);
 
   if (flags.maxRate !== undefined && !flags.findMax) throw new UsageError("--max-rate goes with --find-max");
@@ -104,7 +106,8 @@ async function compare(flags: CompareFlags): Promise<number> {
   printer?.done();
 
   const { renderCompareConsole } = await import("../report/compare-console.js");
-  process.stdout.write(renderCompareConsole(report));
+  const { coloursFor } = await import("../report/style.js");
+  process.stdout.write(renderCompareConsole(report, { colors: coloursFor(process.stdout) }));
   const { jsonText, writeRequestedReports } = await import("../report/write-file.js");
   await writeRequestedReports(
     [
@@ -133,11 +136,12 @@ async function loadOptionsFrom(flags: CompareFlags) {
   const { planScenarios } = await import("../load/plan.js");
   const { loadDefaultTargets } = await import("../load/fixtures.js");
   const { readFile } = await import("node:fs/promises");
+  const { fileProblem } = await import("../cli/file-errors.js");
   let targets;
   try {
     if (flags.targets) {
       const text = await readFile(flags.targets, "utf8").catch((err: NodeJS.ErrnoException) => {
-        throw new UsageError(`--targets ${flags.targets}: ${err.code ?? err.message}`);
+        throw new UsageError(`--targets ${flags.targets}: cannot read it: ${fileProblem(err)}`);
       });
       targets = parseTargets(JSON.parse(text), flags.targets);
     }

@@ -132,7 +132,8 @@ async function load(flags: LoadFlags): Promise<number> {
     try {
       return await readFile(file, "utf8");
     } catch (err) {
-      throw new UsageError(`${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      const { fileProblem } = await import("../cli/file-errors.js");
+      throw new UsageError(`${what} ${file}: cannot read it: ${fileProblem(err)}`);
     }
   };
 
@@ -205,6 +206,8 @@ async function load(flags: LoadFlags): Promise<number> {
   const isolate = specs[0]!.kind === "embedded" && flags.workers === "auto";
   const ctx = targetContextFrom(flags, log);
   if (await maybeDryRun(specs, ctx, flags)) return EXIT.ok;
+  // Before anything starts or is sent: a preset without its key stops here (exit 2).
+  (await import("../targets/keys.js")).checkApiKeys(specs, flags.apiKeyEnv, log);
   const target = await startTarget(specs[0]!, ctx);
 
   const { runLoad } = await import("../load/run.js");
@@ -239,7 +242,8 @@ async function load(flags: LoadFlags): Promise<number> {
     if (report.baseline.regressed) report.passed = false;
   }
 
-  process.stdout.write(renderLoadConsole(report));
+  const { coloursFor } = await import("../report/style.js");
+  process.stdout.write(renderLoadConsole(report, { colors: coloursFor(process.stdout) }));
   const { jsonText, writeRequestedReports } = await import("../report/write-file.js");
   await writeRequestedReports(
     [

@@ -32,7 +32,8 @@ export function define(program: Command): void {
     )
     .addHelpText(
       "after",
-      "\nPrints one line with the URL when ready. SIGTERM or SIGINT finishes in-flight requests, then exits.\n" +
+      "\nWhen ready, prints one line to stdout: rerank-harness serving <name> at <url>. SIGTERM or SIGINT\n" +
+        "finishes in-flight requests, then exits (saying so on stderr).\n" +
         "Hub models are cached under $HF_HOME/hub; HF_ENDPOINT, HF_TOKEN and HF_HUB_OFFLINE=1 are honoured.",
     )
     .action(action(serve));
@@ -62,12 +63,13 @@ async function serve(flags: ServeFlags): Promise<number> {
     });
   } catch (err) {
     // Model and listen failures are "could not start" (exit 2), with the reason on one line.
-    if (err instanceof ReferenceError || (err as NodeJS.ErrnoException).code === "EADDRINUSE") {
-      throw new UsageError((err as Error).message);
-    }
+    if (err instanceof ReferenceError) throw new UsageError((err as Error).message);
+    const listen = listenProblem(err as NodeJS.ErrnoException, flags);
+    if (listen) throw new UsageError(listen);
     throw err;
   }
-  process.stdout.write(`rerank-harness serving ${server.modelName} at ${server.url}\n`);
+  const runs = flags.model === server.modelName ? "" : ` (model ${flags.model})`;
+  process.stdout.write(`rerank-harness serving ${server.modelName}${runs} at ${server.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       process.stderr.write(`${signal}: finishing in-flight requests\n`);
@@ -77,4 +79,22 @@ async function serve(flags: ServeFlags): Promise<number> {
     process.once("SIGINT", () => stop("SIGINT"));
   });
   return EXIT.ok;
+}
+
+/** Why the server could not listen, as one line naming the flag; undefined for other errors. */
+function listenProblem(err: NodeJS.ErrnoException, flags: ServeFlags): string | undefined {
+  switch (err.code) {
+    case "EADDRINUSE":
+      return `--port ${flags.port}: address ${flags.host}:${flags.port} is already in use`;
+    case "EACCES":
+      return `--port ${flags.port}: permission denied (ports below 1024 need privileges)`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+    case "EAI_NONAME":
+      return `--host ${flags.host}: not an address or a host name that resolves (${err.code})`;
+    case "EADDRNOTAVAIL":
+      return `--host ${flags.host}: not an address of this machine (${err.code})`;
+    default:
+      return undefined;
+  }
 }

@@ -80,6 +80,8 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
       ctx.log(`${target.label}: ${sets.length} labelled sets for agreement`);
       const collected = await collectScores(target, sets, { timeoutMs: ctx.timeoutMs });
       scores[i] = collected;
+      // URL and process targets are sent no model name unless told one: show the one they answer with.
+      if (result.model === undefined && collected.reportedModel !== undefined) result.model = collected.reportedModel;
       result.labels = labelAgreement(collected.sets, sets.map((s) => [s.relevant]));
       if (collected.failures.length > 0) result.agreement_failures = collected.failures;
       if (options.quality?.dataset) {

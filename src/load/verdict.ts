@@ -37,9 +37,9 @@ export function errorRate(m: Pick<Measured, "sent" | "errors" | "dropped">): num
 export function judge(m: Measured, target: ScenarioTargetView): string[] {
   const failures: string[] = [];
   if (m.sent === 0) failures.push("no requests were measured");
-  if (target.p95_ms !== null && m.p95Ms > target.p95_ms) failures.push(`p95 ${fmt(m.p95Ms)} ms > target ${fmt(target.p95_ms)} ms`);
+  if (target.p95_ms !== null && m.p95Ms > target.p95_ms) failures.push(`p95 ${formatQuantity(m.p95Ms)} ms > target ${formatQuantity(target.p95_ms)} ms`);
   if (target.min_achieved_rps !== null && m.achievedRps < target.min_achieved_rps) {
-    failures.push(`achieved ${fmt(m.achievedRps)} req/s < ${fmt(target.min_achieved_rps)} req/s needed`);
+    failures.push(`achieved ${formatQuantity(m.achievedRps)} req/s < ${formatQuantity(target.min_achieved_rps)} req/s needed`);
   }
   const rate = errorRate(m);
   if (rate > target.max_error_rate) {
@@ -48,6 +48,20 @@ export function judge(m: Measured, target: ScenarioTargetView): string[] {
   return failures;
 }
 
-function fmt(x: number): string {
-  return x >= 100 ? x.toFixed(0) : x.toFixed(1);
+/**
+ * A latency or rate as every report prints targets and the measurements held against them:
+ * three significant digits, no padding zeros (50, 190, 47.5, 0.95), whole numbers from 1000.
+ */
+export function formatQuantity(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (Math.abs(x) >= 1000 || x === 0) return x.toFixed(0);
+  return String(Number(x.toPrecision(3)));
+}
+
+/** A scenario's target in words, the same in the console table, the HTML page and failures. */
+export function targetText(target: Pick<ScenarioTargetView, "p95_ms" | "min_achieved_rps">): string {
+  const parts: string[] = [];
+  if (target.p95_ms !== null) parts.push(`p95 ≤ ${formatQuantity(target.p95_ms)} ms`);
+  if (target.min_achieved_rps !== null) parts.push(`≥ ${formatQuantity(target.min_achieved_rps)} req/s`);
+  return parts.join(", ");
 }

@@ -156,7 +156,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : (options.port ?? SERVER_DEFAULTS.port);
   const url = `http://${urlHost(host)}:${port}`;
-  log(`reference reranker "${spec}" serving as "${modelName}" on ${url}`);
+  // (`serve` prints the one ready line itself, on stdout.)
 
   let closed: Promise<void> | undefined;
   return {

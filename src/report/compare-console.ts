@@ -1,5 +1,6 @@
 import type { CompareReport, CompareTargetResult } from "../compare/report.js";
 import { qualityNotes, qualityRows } from "./quality-console.js";
+import { PLAIN, plural, verdict, type Colors } from "./style.js";
 
 // The side-by-side table `rerank-harness compare` prints: one column per target.
 
@@ -93,11 +94,38 @@ export function differingChecks(report: CompareReport): Array<{ id: string; leve
   return out;
 }
 
-export function renderCompareConsole(report: CompareReport): string {
+/** The run's verdict in words, and why it failed (the same on the console and the HTML page). */
+export function overallVerdict(report: CompareReport): { passed: boolean; text: string; reasons: string[] } {
+  const reasons: string[] = [];
+  for (const t of report.targets) {
+    if (t.error !== undefined) {
+      reasons.push(`${t.label} could not start`);
+      continue;
+    }
+    if (t.conformance && !t.conformance.passed) {
+      // Failures; with --strict a run can fail on warnings alone.
+      const fails = t.conformance.outcomes.filter((o) => o.status === "fail");
+      const culprits = fails.length > 0 ? fails : t.conformance.outcomes.filter((o) => o.status === "warn");
+      reasons.push(`${t.label}: ${plural(culprits.length, "check")} failed (${culprits.map((o) => o.id).join(", ")})`);
+    }
+    const failedScenarios = (t.load?.scenarios ?? []).filter((s) => !s.pass);
+    for (const s of failedScenarios) reasons.push(`${t.label}: load ${s.name} missed its target (${s.failures.join("; ") || "failed"})`);
+  }
+  const text = report.targets.some((t) => t.error !== undefined)
+    ? "FAIL (a target could not start)"
+    : report.passed
+      ? "PASS"
+      : "FAIL (a MUST check or a load threshold failed)";
+  return { passed: report.passed, text, reasons };
+}
+
+export function renderCompareConsole(report: CompareReport, { colors = PLAIN }: { colors?: Colors } = {}): string {
   const rows = compareRows(report);
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => [...r[c]!].length)));
   const lines = [`compare: ${report.targets.length} targets, baseline ${report.targets[0]?.label ?? dash}`, ""];
-  lines.push(...rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join("  ").trimEnd()));
+  // Verdict cells are coloured after padding, so the columns stay aligned.
+  const paint = (cell: string, padded: string) => (cell === "PASS" || cell === "FAIL" ? padded.replace(cell, verdict(colors, cell === "PASS")) : padded);
+  lines.push(...rows.map((r) => r.map((cell, c) => paint(cell, cell.padEnd(widths[c]!))).join("  ").trimEnd()));
   const differing = differingChecks(report);
   if (differing.length > 0) {
     lines.push("", "checks that differ:");
@@ -110,7 +138,6 @@ export function renderCompareConsole(report: CompareReport): string {
     if (t.error) lines.push("", `${t.label} could not start: ${t.error}`);
     if (t.agreement_failures?.length) lines.push("", `${t.label}: ${t.agreement_failures.length} labelled sets not scored: ${t.agreement_failures.slice(0, 3).join("; ")}`);
   }
-  const verdict = report.targets.some((t) => t.error) ? "a target could not start" : report.passed ? "PASS" : "FAIL (a MUST check or a load threshold failed)";
-  lines.push("", `result: ${verdict}`);
+  lines.push("", `result: ${verdict(colors, report.passed, overallVerdict(report).text)}`);
   return lines.join("\n") + "\n";
 }

@@ -1,5 +1,5 @@
 import type { CompareReport } from "../compare/report.js";
-import { differingChecks } from "./compare-console.js";
+import { differingChecks, overallVerdict } from "./compare-console.js";
 import { escapeHtml } from "./html/escape.js";
 import { renderLoadHtml } from "./load-html.js";
 import { qualitySections } from "./quality-html.js";
@@ -15,8 +15,19 @@ export function renderCompareHtml(report: CompareReport, options: { title?: stri
   const title = options.title ?? `Comparison: ${report.targets.map((t) => t.label).join(" vs ")}`;
   return renderLoadHtml(runs, {
     title,
+    leadSectionsHtml: [verdictSection(report)],
+    runVerdictLabel: "load",
     extraSectionsHtml: [targetsSection(report), conformanceSection(report), agreementSection(report), ...qualitySections(report)].filter((s) => s !== ""),
   });
+}
+
+/** The page opens with the run's verdict (the one the exit code follows) and, when it failed, why. */
+function verdictSection(report: CompareReport): string {
+  const v = overallVerdict(report);
+  const reasons = v.reasons.length > 0 ? `<ul class="reasons">${v.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join("")}</ul>` : "";
+  return `<section class="card verdict verdict-${v.passed ? "pass" : "fail"}" id="compare-verdict"><h2>Result: <span class="${v.passed ? "pass" : "fail"}">${escapeHtml(v.text)}</span></h2>${reasons}
+<p class="meta">The result covers every target: a failed MUST check (or SHOULD with --strict), a missed load threshold or a target that could not start fails the run (exit 1, or 2 when a target could not start).</p>
+<style>section.verdict-pass { border-left: 6px solid var(--pass); } section.verdict-fail { border-left: 6px solid var(--fail); } section.verdict h2 { font-size: 20px; } ul.reasons { margin: 4px 0 8px; padding-left: 18px; }</style></section>`;
 }
 
 function targetsSection(report: CompareReport): string {

@@ -1,5 +1,7 @@
 import type { BaselineComparison, Capacity, CapacityStep, FindMaxInfo, LoadReport, ScenarioResult } from "../load/report.js";
 import { describeChange, metricLabel } from "../load/baseline.js";
+import { targetText } from "../load/verdict.js";
+import { PLAIN, plural, verdict, type Colors } from "./style.js";
 
 // The final table `rerank-harness load` prints: one row per scenario against its target.
 
@@ -16,10 +18,7 @@ function loadOf(s: ScenarioResult): string {
 }
 
 function targetOf(s: ScenarioResult): string {
-  const parts: string[] = [];
-  if (s.target.p95_ms !== null) parts.push(`p95≤${num(s.target.p95_ms)}`);
-  if (s.target.min_achieved_rps !== null) parts.push(`≥${num(s.target.min_achieved_rps)}/s`);
-  return parts.length > 0 ? parts.join(" ") : "-";
+  return targetText(s.target) || "-";
 }
 
 export function scenarioRow(s: ScenarioResult): string[] {
@@ -45,10 +44,16 @@ function verdictLine(report: LoadReport): string {
   const parts: string[] = [];
   if (report.capacity) {
     const none = report.capacity.filter((c) => c.max_rps === null).length;
-    parts.push(none === 0 ? `capacity found for all ${report.capacity.length} scenarios` : `no passing rate for ${none} of ${report.capacity.length} scenarios`);
+    const total = report.capacity.length;
+    parts.push(none === 0 ? `capacity found for ${total === 1 ? "the scenario" : `all ${total} scenarios`}` : `no passing rate for ${none} of ${plural(total, "scenario")}`);
   } else {
     const failed = report.scenarios.filter((s) => !s.pass).length;
-    parts.push(failed === 0 ? `all ${report.scenarios.length} scenarios passed` : `${failed} of ${report.scenarios.length} scenarios failed`);
+    const total = report.scenarios.length;
+    parts.push(
+      report.passed || failed === 0
+        ? total === 1 ? "the scenario passed" : `all ${total} scenarios passed`
+        : total === 1 ? "the scenario failed" : `${failed} of ${plural(total, "scenario")} failed`,
+    );
   }
   if (report.baseline) {
     const regressed = report.baseline.scenarios.filter((s) => s.verdict === "regressed").map((s) => s.name);
@@ -177,13 +182,18 @@ function renderBaseline(b: BaselineComparison): string[] {
 }
 
 /** The table, then one line per failure reason and per error class seen, then the verdict. */
-export function renderLoadConsole(report: LoadReport): string {
+export function renderLoadConsole(report: LoadReport, { colors = PLAIN }: { colors?: Colors } = {}): string {
   const lines: string[] = [];
   lines.push(`load: ${report.target} (${report.dialect})${report.targetsSource ? `, targets from ${report.targetsSource}` : ""}`);
-  lines.push("latency is measured from each request's intended send time (open loop), successful requests only");
+  lines.push(`${latencyBasis(report.scenarios)}, successful requests only`);
   if (report.capacity && report.find_max) lines.push("", ...renderCapacity(report.capacity, report.find_max), "", "the highest passing step of each search:");
   lines.push("");
-  lines.push(formatTable([[...HEADERS], ...report.scenarios.flatMap((s) => [scenarioRow(s), ...mixRows(s)])]));
+  // The result column is last: colour it after padding so the widths stay right.
+  lines.push(
+    ...formatTable([[...HEADERS], ...report.scenarios.flatMap((s) => [scenarioRow(s), ...mixRows(s)])])
+      .split("\n")
+      .map((line, i) => (i === 0 ? line : line.replace(/(PASS|FAIL)$/, (word) => verdict(colors, word === "PASS")))),
+  );
   const notes: string[] = [];
   for (const s of report.scenarios) {
     for (const f of s.failures) notes.push(`${s.name}: ${f}`);
@@ -194,6 +204,15 @@ export function renderLoadConsole(report: LoadReport): string {
   }
   if (notes.length > 0) lines.push("", ...notes);
   if (report.baseline) lines.push("", ...renderBaseline(report.baseline));
-  lines.push("", verdictLine(report));
+  lines.push("", verdict(colors, report.passed, verdictLine(report)));
   return `${lines.join("\n")}\n`;
+}
+
+/** How latency was measured: open-loop runs from the intended send time, closed-loop ones cannot. */
+export function latencyBasis(scenarios: Array<Pick<ScenarioResult, "mode">>): string {
+  const open = scenarios.some((s) => s.mode === "open");
+  const closed = scenarios.some((s) => s.mode !== "open");
+  const openText = "latency is measured from each request's intended send time (open loop)";
+  const closedText = "latency is measured from each request's actual send (closed loop: a stalled server also stalls the senders, so the tail is understated)";
+  return open && closed ? `${openText}; closed-loop scenarios from the actual send` : closed ? closedText : openText;
 }

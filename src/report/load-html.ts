@@ -1,5 +1,7 @@
 import type { CapacityStep, LoadReport, ScenarioResult } from "../load/report.js";
 import { describeChange, metricLabel } from "../load/baseline.js";
+import { targetText } from "../load/verdict.js";
+import { latencyBasis } from "./load-console.js";
 import { escapeHtml } from "./html/escape.js";
 import { renderPage } from "./html/page.js";
 
@@ -15,6 +17,10 @@ export interface LoadHtmlOptions {
   title?: string;
   /** Trusted HTML sections appended after the load sections (the caller escapes its own content). */
   extraSectionsHtml?: string[];
+  /** Trusted HTML sections placed first, before the load summary (compare's overall verdict). */
+  leadSectionsHtml?: string[];
+  /** What each run's verdict in the header is of, e.g. "load" when the page's verdict is elsewhere. */
+  runVerdictLabel?: string;
 }
 
 /** What the page script draws from (kept small: no encoded histograms). */
@@ -62,8 +68,9 @@ export function renderLoadHtml(runs: LoadHtmlRun[], options: LoadHtmlOptions = {
 
   const body = [
     `<header><h1>${escapeHtml(title)}</h1>`,
-    `<div class="meta">${runs.map((r) => runMeta(r)).join("<br>")}</div></header>`,
+    `<div class="meta">${runs.map((r) => runMeta(r, options.runVerdictLabel)).join("<br>")}</div></header>`,
     "<main>",
+    ...(options.leadSectionsHtml ?? []),
     ...capacitySections(runs, data.capacity.map((c) => c.scenario)),
     summarySection(runs, names),
     ...runs.flatMap((r) => (r.report.baseline ? [baselineSection(r)] : [])),
@@ -140,9 +147,10 @@ function scenarioNames(runs: LoadHtmlRun[]): string[] {
   return names;
 }
 
-function runMeta(r: LoadHtmlRun): string {
+function runMeta(r: LoadHtmlRun, verdictLabel?: string): string {
   const rep = r.report;
-  const verdict = rep.passed ? `<span class="pass">PASS</span>` : `<span class="fail">FAIL</span>`;
+  const word = `${verdictLabel ? `${escapeHtml(verdictLabel)} ` : ""}${rep.passed ? "PASS" : "FAIL"}`;
+  const verdict = `<span class="${rep.passed ? "pass" : "fail"}">${word}</span>`;
   const who = r.label === rep.target ? escapeHtml(rep.target) : `${escapeHtml(r.label)}: ${escapeHtml(rep.target)}`;
   return `${who} (${escapeHtml(rep.dialect)}), started ${escapeHtml(rep.startedAt)}${
     rep.targetsSource ? `, targets from ${escapeHtml(rep.targetsSource)}` : ""
@@ -160,19 +168,20 @@ function summarySection(runs: LoadHtmlRun[], names: string[]): string {
       const s = r.report.scenarios.find((x) => x.name === name);
       if (!s) continue;
       const load = s.mode === "open" ? `${n(s.offered_rps)} req/s (open)` : `${s.concurrency} users (closed)`;
-      const target = [s.target.p95_ms !== null ? `p95 ≤ ${n(s.target.p95_ms)} ms` : "", s.target.min_achieved_rps !== null ? `≥ ${n(s.target.min_achieved_rps)} req/s` : ""]
-        .filter(Boolean)
-        .join(", ");
+      const target = targetText(s.target);
       rows.push(
-        `<tr>${multi ? `<td>${escapeHtml(r.label)}</td>` : ""}<td>${escapeHtml(s.name)}</td><td>${escapeHtml(load)}</td>` +
+        `<tr>${multi ? `<td class="wrap">${escapeHtml(r.label)}</td>` : ""}<td>${escapeHtml(s.name)}</td><td class="wrap">${escapeHtml(load)}</td>` +
           `<td class="num">${n(s.achieved_rps)}</td><td class="num">${s.sent}</td><td class="num">${s.ok}</td><td class="num">${s.errors}</td><td class="num">${s.dropped}</td>` +
           `<td class="num">${n(s.latency_ms.p50)}</td><td class="num">${n(s.latency_ms.p95)}</td><td class="num">${n(s.latency_ms.p99)}</td><td class="num">${n(s.latency_ms.max)}</td>` +
-          `<td>${escapeHtml(target || "–")}</td><td class="${s.pass ? "pass" : "fail"}">${s.pass ? "PASS" : "FAIL"}</td></tr>`,
+          `<td class="wrap">${escapeHtml(target || "–").replace(/([≤≥]) /g, "$1&nbsp;").replace(/ (ms|req\/s)/g, "&nbsp;$1")}</td><td class="${s.pass ? "pass" : "fail"}">${s.pass ? "PASS" : "FAIL"}</td></tr>`,
       );
     }
   }
-  return `<section class="card"><h2>Summary</h2><div class="scroll"><table>${head}${rows.join("")}</table></div>
-<p class="meta">Latency is measured from each request's intended send time (open loop: no coordinated omission), successful requests only, recorded in HdrHistogram. A scenario passes when p95 ≤ its target, the achieved rate ≥ the minimum, and errors plus dropped sends stay within the allowed share.</p></section>`;
+  // Headers and the text columns wrap, so the result column stays in view on a laptop-wide window.
+  const basis = latencyBasis(runs.flatMap((r) => r.report.scenarios));
+  return `<section class="card"><h2>Summary</h2><div class="scroll"><table class="summary">${head}${rows.join("")}</table></div>
+<style>table.summary th, table.summary td.wrap { white-space: normal; } table.summary td.wrap { min-width: 7em; } table.summary th { vertical-align: bottom; }</style>
+<p class="meta">${escapeHtml(basis.charAt(0).toUpperCase() + basis.slice(1))}, successful requests only, recorded in HdrHistogram. A scenario passes when p95 ≤ its target, the achieved rate ≥ the minimum, and errors plus dropped sends stay within the allowed share.</p></section>`;
 }
 
 function scenarioSection(runs: LoadHtmlRun[], name: string, index: number): string {
@@ -206,6 +215,8 @@ const PAGE_SCRIPT = String.raw`
   "use strict";
   var data = window.REPORT_DATA;
   var palette = ["#2f6fdb", "#e07b00", "#2a9d5b", "#a23cc4", "#c62828", "#00838f"];
+  // Per run, a second colour for its other line (p99, sent/s): a dash alone leaves the legend boxes identical.
+  var secondary = ["#9ab8ee", "#f2bd73", "#8fd1ab", "#d39be3", "#ef9a9a", "#7fcbd3"];
   var targetColour = "#c62828";
   Chart.defaults.animation = false;
   Chart.defaults.font.size = 11;
@@ -244,21 +255,23 @@ const PAGE_SCRIPT = String.raw`
 
   data.scenarios.forEach(function (sc, index) {
     var dist = [], lat = [], tput = [];
-    var tMax = 1, dMax = 1;
+    // The latency-over-time axis spans the seconds that have data, no further.
+    var tMin = Infinity, tMax = -Infinity, dMax = 1;
     sc.results.forEach(function (r, i) {
       if (!r) return;
       var colour = palette[i % palette.length];
+      var colour2 = secondary[i % secondary.length];
       dist.push({ label: runLabel(i) + "latency", data: r.distribution.map(function (p) { return { x: nines(p.percentile), y: p.latency_ms }; }), borderColor: colour, backgroundColor: colour, pointRadius: 2, borderWidth: 2 });
       var pts = r.series;
-      if (pts.length) tMax = Math.max(tMax, pts[pts.length - 1].t + 1);
+      if (pts.length) { tMin = Math.min(tMin, pts[0].t); tMax = Math.max(tMax, pts[pts.length - 1].t); }
       dMax = Math.max(dMax, r.duration_s);
       lat.push({ label: runLabel(i) + "p50", data: pts.map(function (p) { return { x: p.t, y: p.p50_ms }; }), borderColor: colour, backgroundColor: colour, pointRadius: 1.5, borderWidth: 2 });
-      lat.push({ label: runLabel(i) + "p99", data: pts.map(function (p) { return { x: p.t, y: p.p99_ms }; }), borderColor: colour, backgroundColor: colour, borderDash: [2, 2], pointRadius: 1.5, borderWidth: 1.5 });
+      lat.push({ label: runLabel(i) + "p99", data: pts.map(function (p) { return { x: p.t, y: p.p99_ms }; }), borderColor: colour2, backgroundColor: colour2, borderDash: [2, 2], pointRadius: 1.5, borderWidth: 1.5 });
       // Throughput inside the measured window only, as a rate: the last second may be partial.
       var inWindow = pts.filter(function (p) { return p.t >= 0 && p.t < r.duration_s; });
       function perSecond(count, p) { return count / Math.min(1, r.duration_s - p.t); }
       tput.push({ label: runLabel(i) + "ok/s", data: inWindow.map(function (p) { return { x: p.t, y: perSecond(p.ok, p) }; }), borderColor: colour, backgroundColor: colour, pointRadius: 1.5, borderWidth: 2 });
-      tput.push({ label: runLabel(i) + "sent/s", data: inWindow.map(function (p) { return { x: p.t, y: perSecond(p.sent, p) }; }), borderColor: colour, backgroundColor: colour, borderDash: [2, 2], pointRadius: 0, borderWidth: 1 });
+      tput.push({ label: runLabel(i) + "sent/s", data: inWindow.map(function (p) { return { x: p.t, y: perSecond(p.sent, p) }; }), borderColor: colour2, backgroundColor: colour2, borderDash: [2, 2], pointRadius: 0, borderWidth: 1 });
       var bad = inWindow.some(function (p) { return p.errors > 0 || p.dropped > 0; });
       if (bad) tput.push({ label: runLabel(i) + "errors+dropped/s", data: inWindow.map(function (p) { return { x: p.t, y: perSecond(p.errors + p.dropped, p) }; }), borderColor: "#c62828", backgroundColor: "#c62828", pointRadius: 1.5, borderWidth: 1.5 });
     });
@@ -266,14 +279,16 @@ const PAGE_SCRIPT = String.raw`
       if (!b) return;
       dist.push({ label: runLabel(i) + "baseline", data: b.map(function (p) { return { x: nines(p.percentile), y: p.latency_ms }; }), borderColor: "#888888", backgroundColor: "#888888", borderDash: [5, 3], pointRadius: 1.5, borderWidth: 2 });
     });
+    if (tMin > tMax) { tMin = 0; tMax = 1; }
+    if (tMin === tMax) tMax = tMin + 1;
     if (sc.target.p95_ms !== null) {
       dist.push(targetLine("target p95 " + sc.target.p95_ms + " ms", sc.target.p95_ms, 0, MAX_NINES));
       dist.push({ label: "target point (p95)", data: [{ x: nines(95), y: sc.target.p95_ms }], borderColor: targetColour, backgroundColor: targetColour, pointRadius: 5, pointStyle: "crossRot", showLine: false });
-      lat.push(targetLine("target p95 " + sc.target.p95_ms + " ms", sc.target.p95_ms, 0, tMax));
+      lat.push(targetLine("target p95 " + sc.target.p95_ms + " ms", sc.target.p95_ms, tMin, tMax));
     }
     if (sc.target.min_achieved_rps !== null) tput.push(targetLine("target ≥ " + sc.target.min_achieved_rps + " req/s", sc.target.min_achieved_rps, 0, dMax));
     chart("dist-" + index, dist, "percentile", "latency (ms)", { min: 0, max: MAX_NINES, ticks: { stepSize: 1, callback: function (v) { return ninesLabel(v); } } });
-    chart("lat-" + index, lat, "seconds into the measured window", "latency (ms)");
+    chart("lat-" + index, lat, "seconds into the measured window", "latency (ms)", { min: tMin, max: tMax });
     chart("tput-" + index, tput, "seconds into the measured window", "requests per second", { min: 0, max: dMax });
   });
   data.capacity.forEach(function (cap, index) {

@@ -27,7 +27,7 @@ let exitHookInstalled = false;
  */
 export async function startProcessTarget(spec: ProcessTargetSpec, ctx: TargetContext, resolved: ResolvedTarget): Promise<StartedTarget> {
   const s = spec.settings;
-  let command = spec.command;
+  let command = expandHarness(spec.command);
   let knownUrl = s.url ?? (s.port ? `http://127.0.0.1:${s.port}` : undefined);
   if (command.includes("{port}")) {
     const port = s.port ?? (await freePort());
@@ -74,6 +74,19 @@ export async function startProcessTarget(spec: ProcessTargetSpec, ctx: TargetCon
     await stop();
     throw new TargetStartError(`${spec.raw}: ${(err as Error).message}; full output: ${log.file}`, log.tail(40) || undefined);
   }
+}
+
+/**
+ * `{harness}` in a process command is this very CLI, however it was started (npx, a global
+ * install, `node dist/src/cli.js`, tsx): the running Node binary, its flags, and the script.
+ */
+export function expandHarness(command: string, argv: readonly string[] = [process.execPath, ...process.execArgv, process.argv[1] ?? ""]): string {
+  if (!command.includes("{harness}")) return command;
+  return command.replaceAll("{harness}", argv.map(shellQuote).join(" "));
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

@@ -109,9 +109,11 @@ function validateSettings(settings: Record<string, unknown>, raw: string): Targe
   const parsed = TargetSettings.safeParse(settings);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  const where = issue.path.length ? `"${issue.path.join(".")}"` : "";
-  const keys = issue.code === "unrecognized_keys" ? ` ${issue.keys.map((k) => `"${k}"`).join(", ")} (known: ${Object.keys(TargetSettings.shape).join(", ")})` : "";
-  throw new TargetSpecError(`target "${raw}": bad setting ${where}${keys}: ${issue.message}`);
+  if (issue.code === "unrecognized_keys") {
+    const keys = issue.keys.map((k) => `"${k}"`).join(", ");
+    throw new TargetSpecError(`target "${raw}": unknown setting ${keys} (known: ${Object.keys(TargetSettings.shape).join(", ")})`);
+  }
+  throw new TargetSpecError(`target "${raw}": bad setting "${issue.path.join(".")}": ${issue.message}`);
 }
 
 /** A --config file: `{"targets": [{"spec": "…", "dialect": "…", …}]}` or a bare array of those. */

@@ -12,6 +12,8 @@ export interface StartedTarget {
   apiKey?: string;
   /** Name of the variable the key came from, for messages. */
   apiKeyEnv: string;
+  /** Set when the model is known to rank at random (the built-in tiny-bert): why relevance checks are skipped. */
+  randomRanking?: string;
   /** Where the target's own output went (process/container logs), if anywhere. */
   logFile?: string;
   stop(): Promise<void>;

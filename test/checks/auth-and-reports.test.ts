@@ -7,6 +7,9 @@ import { ConformanceSession, type ConformanceReport } from "../../src/checks/run
 import { checkJson } from "../../src/report/check-json.js";
 import { renderCheckConsole } from "../../src/report/check-console.js";
 import { renderJUnit } from "../../src/report/junit.js";
+import { errorSummary } from "../../src/checks/context.js";
+import { getDialect } from "../../src/contract/registry.js";
+import type { HttpExchange } from "../../src/client/http-client.js";
 import { asTarget } from "../servers/target.js";
 import { startVllmLikeServer } from "../servers/vllm-like.js";
 
@@ -103,8 +106,18 @@ describe("reports", () => {
     const text = renderCheckConsole(report);
     expect(text).toMatch(/^sort \(1 failed, 1 warnings\)$/m);
     expect(text).toMatch(/^FAIL sort\.descending \[MUST\] sorted$/m);
-    expect(text).toMatch(/^ {4}→ 200 application\/json: bad <xml>/m);
-    expect(text).toMatch(/^FAILED: 1 passed, 1 failed, 1 warnings, 1 skipped \(4 checks\)/m);
+    // A body of several lines is shown once, indented under its exchange; so is a message of several lines.
+    expect(text).toMatch(/^ {4}→ 200 application\/json:\n {6}bad <xml>.*\n {6,}second line$/m);
+    expect(text).toMatch(/^ {2}failure: bad <xml>.*\n {4}second line$/m);
+    expect(text).toMatch(/^FAILED: 1 passed, 1 failed, 1 warning, 1 skipped \(4 checks\)/m);
+  });
+
+  test("a failure message names an HTML error page in one line instead of pasting it", () => {
+    const page = "<!DOCTYPE html>\n<html>\n  <body>\n    <h1>502 Bad Gateway</h1>\n  </body>\n</html>\n";
+    const exchange = (text: string, type: string) => ({ status: 502, headers: { "content-type": type }, text }) as unknown as HttpExchange;
+    const vllm = getDialect("vllm");
+    expect(errorSummary(vllm, exchange(page, "text/html"))).toBe(`: a text/html body of ${page.length} bytes, not the error envelope`);
+    expect(errorSummary(vllm, exchange("Bad Gateway", "text/plain"))).toBe(": Bad Gateway");
   });
 
   test("JSON: target, dialect and every check with its status and evidence", () => {

@@ -57,6 +57,17 @@ describe("rerank-harness command line", () => {
     expect(run.stderr).toContain("vllm, jina, cohere-v1, cohere-v2, tei, infinity, llamacpp");
   });
 
+  it("serve on an address it cannot listen on exits 2 with one line naming the flag", async () => {
+    const run = await runCli(["serve", "--host", "999.1.1.1", "--port", "0"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: --host 999\.1\.1\.1: not an address or a host name that resolves \(E[A-Z_]+\)\n$/);
+  });
+
+  it("serve --help says what it prints when ready", async () => {
+    const run = await runCli(["serve", "--help"]);
+    expect(run.stdout).toContain("When ready, prints one line to stdout: rerank-harness serving <name> at <url>.");
+  });
+
   it("an unknown command exits 2", async () => {
     const run = await runCli(["benchmark"]);
     expect(run.code).toBe(2);

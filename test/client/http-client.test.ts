@@ -111,6 +111,14 @@ describe("HttpClient", () => {
     expect(err.code).toBe("ERR_NOT_HTTP");
   });
 
+  it("says to use http:// when an https:// URL reaches a plain HTTP server", async () => {
+    const server = await startServer((_req, res) => res.end("{}"));
+    const client = new HttpClient({ baseUrl: server.url.replace(/^http:/, "https:"), timeoutMs: 2_000 });
+    cleanups.push(server.close, () => client.close());
+    const err = await transportError(client.send({ method: "GET", path: "/" }));
+    expect(err.message).toBe("the server answered plain HTTP to a TLS request; use http://");
+  });
+
   it("cuts off an oversize body without buffering it whole (bounded memory)", async () => {
     const chunk = Buffer.alloc(64 * 1024, 97);
     const client = await clientFor(

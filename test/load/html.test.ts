@@ -65,6 +65,17 @@ describe("HTML report", () => {
         expect(p.h).toBeGreaterThan(200);
         expect(p.n).toBeGreaterThan(2_000);
       }
+      // Each line has its own colour (so the legends differ), and the latency-over-time axis ends at the data.
+      const charts = (await page.evaluate(`[...document.querySelectorAll("canvas")].map((c) => {
+        const chart = Chart.getChart(c);
+        const lines = chart.data.datasets.filter((d) => !/target/.test(d.label));
+        const xs = lines.flatMap((d) => d.data.map((p) => p.x));
+        return { id: c.id, labels: lines.map((d) => d.label), colours: lines.map((d) => d.borderColor), xMax: chart.scales.x.max, dataMax: Math.max(...xs) };
+      })`)) as Array<{ id: string; labels: string[]; colours: string[]; xMax: number; dataMax: number }>;
+      for (const c of charts.filter((x) => /^(lat|tput)-/.test(x.id))) {
+        expect(new Set(c.colours).size, `${c.id}: ${c.labels.join(", ")}`).toBe(c.colours.length);
+      }
+      for (const c of charts.filter((x) => x.id.startsWith("lat-"))) expect(c.xMax, c.id).toBe(c.dataMax);
       expect(await page.locator("#extra").textContent()).toBe("extra");
       expect(await page.locator("table td", { hasText: "second </script>" }).count()).toBeGreaterThan(0);
 

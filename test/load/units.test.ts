@@ -72,7 +72,7 @@ describe("scenarios and verdicts", () => {
     expect(view).toEqual({ p95_ms: 50, rps: 200, min_achieved_rps: 190, max_error_rate: 0.01 });
     const good = { sent: 2000, errors: 0, dropped: 0, achievedRps: 199, p95Ms: 40 };
     expect(judge(good, view)).toEqual([]);
-    expect(judge({ ...good, p95Ms: 51 }, view)).toEqual(["p95 51.0 ms > target 50.0 ms"]);
+    expect(judge({ ...good, p95Ms: 51 }, view)).toEqual(["p95 51 ms > target 50 ms"]);
     expect(judge({ ...good, achievedRps: 180 }, view)[0]).toMatch(/achieved 180 req\/s < 190 req\/s/);
     expect(judge({ ...good, errors: 21 }, view)[0]).toMatch(/1\.05% > 1\.00%/);
     expect(judge({ ...good, sent: 1980, dropped: 20 }, view)).toEqual([]);

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { HttpClient } from "../../src/client/http-client.js";
 import { callRerank } from "../../src/client/rerank-call.js";
-import { findServerUrl } from "../../src/targets/process.js";
+import { expandHarness, findServerUrl } from "../../src/targets/process.js";
 import { parseTargetSpec } from "../../src/targets/spec.js";
 import { startTarget } from "../../src/targets/start.js";
 import { TargetStartError, type StartedTarget, type TargetContext } from "../../src/targets/target.js";
@@ -24,6 +24,15 @@ function processesWith(marker: string): string[] {
   const out = execFileSync("ps", ["-eo", "pid,pgid,args"], { encoding: "utf8" });
   return out.split("\n").filter((l) => l.includes(marker) && !l.includes("ps -eo"));
 }
+
+describe("{harness} in a process command", () => {
+  it("becomes the running CLI: Node, its flags and the script, shell-quoted", () => {
+    const argv = ["/usr/bin/node", "--import", "tsx", "/home/a b/it's/cli.ts"];
+    expect(expandHarness("{harness} serve --port {port}", argv)).toBe(`/usr/bin/node --import tsx '/home/a b/it'\\''s/cli.ts' serve --port {port}`);
+    expect(expandHarness("vllm serve x", argv)).toBe("vllm serve x");
+    expect(expandHarness("{harness} serve")).toContain(process.execPath);
+  });
+});
 
 describe("findServerUrl", () => {
   it("takes the first URL with an explicit port, as an origin, loopback for 0.0.0.0", () => {

@@ -40,6 +40,8 @@ describe("target specs with # settings", () => {
     expect(() => parseTargetSpec("process:x#port=70000")).toThrow(TargetSpecError);
     expect(() => parseTargetSpec("process:x#url=ftp://h")).toThrow(/url/);
     expect(() => parseTargetSpec("http://h#colour=red")).toThrow(/"colour"/);
+    expect(() => parseTargetSpec("embedded#nmae=x")).toThrow(/^target "embedded#nmae=x": unknown setting "nmae" \(known: dialect, model, /);
+    expect(() => parseTargetSpec("embedded#port=abc")).toThrow(/^target "embedded#port=abc": bad setting "port": /);
     expect(() => parseTargetSpec("container:ollama")).toThrow(/unknown container "ollama"/);
   });
 

@@ -1,6 +1,6 @@
 import { fail } from "../assert.js";
 import { GRADED, relevanceSets, seedSet } from "../data.js";
-import { CheckFailure, type CheckDefinition } from "../types.js";
+import { CheckFailure, CheckSkip, type CheckDefinition } from "../types.js";
 
 /** Documents that have nothing in common: a working model cannot score them all alike. */
 const DIFFERENT = {
@@ -87,6 +87,7 @@ export const relevanceChecks: CheckDefinition[] = [
     source: "vllm#20794/#20478/#21681 (Qwen3-Reranker ranked the relevant document last); fixtures/relevance.json seed-france",
     skipReason: () => null,
     async run(ctx) {
+      if (ctx.target.randomRanking) throw new CheckSkip(ctx.target.randomRanking);
       const seed = seedSet();
       const r = await ctx.rerankOk({ query: seed.query, documents: seed.documents }, { label: "seed-france" });
       const [first, second] = r.output.results;
@@ -104,6 +105,7 @@ export const relevanceChecks: CheckDefinition[] = [
     source: "fixtures/relevance.json (chosen so that even lexical BM25 ranks them right); vllm#20794, llama.cpp#25447",
     skipReason: () => null,
     async run(ctx) {
+      if (ctx.target.randomRanking) throw new CheckSkip(ctx.target.randomRanking);
       const sets = relevanceSets();
       const misses: string[] = [];
       const evidence = [];
