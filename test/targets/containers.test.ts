@@ -2,18 +2,21 @@ import { describe, expect, it } from "vitest";
 import { ContainerSpec, DEFAULT_CONTAINER_MODEL } from "../../src/targets/containers/index.js";
 import { planContainer } from "../../src/targets/container.js";
 import { describeTarget } from "../../src/targets/dry-run.js";
-import { deviceRequestsFor, parseGpus } from "../../src/targets/gpus.js";
+import { deviceRequestsFor, gpuSupportFrom, parseGpus, type GpuSupport } from "../../src/targets/gpus.js";
 import { resolveTarget } from "../../src/targets/resolve.js";
 import { parseTargetSpec, type TargetSpec } from "../../src/targets/spec.js";
 import type { TargetContext } from "../../src/targets/target.js";
 
 const ctx: TargetContext = { reference: "bm25", apiKeyEnv: "RERANK_API_KEY", timeoutMs: 5_000, log: () => {}, cacheDir: "/cache/hf" };
 const ALL_GPUS = [{ Driver: "nvidia", Count: -1, Capabilities: [["gpu"]] }];
+const NO_GPUS: GpuSupport = { nvidiaRuntime: false, runtimeHook: false, cdiDevices: [] };
+const NVIDIA: GpuSupport = { nvidiaRuntime: true, runtimeHook: true, cdiDevices: [] };
+const support = (nvidia: boolean): GpuSupport => (nvidia ? NVIDIA : NO_GPUS);
 
 function plan(raw: string, nvidia: boolean, extra: Partial<TargetContext> = {}) {
   const spec = parseTargetSpec(raw) as Extract<TargetSpec, { kind: "container" }>;
   const c = { ...ctx, ...extra };
-  const p = planContainer(spec, c, resolveTarget(spec, c), nvidia);
+  const p = planContainer(spec, c, resolveTarget(spec, c), support(nvidia));
   ContainerSpec.parse(p); // the printed JSON always has the documented shape
   return p;
 }
@@ -28,11 +31,12 @@ describe("--gpus", () => {
   });
 
   it("maps to Docker device requests (auto follows the nvidia runtime)", () => {
-    expect(deviceRequestsFor({ mode: "auto" }, true)).toEqual(ALL_GPUS);
-    expect(deviceRequestsFor({ mode: "auto" }, false)).toEqual([]);
-    expect(deviceRequestsFor({ mode: "all" }, false)).toEqual(ALL_GPUS);
-    expect(deviceRequestsFor({ mode: "none" }, true)).toEqual([]);
-    expect(deviceRequestsFor({ mode: "ids", ids: ["1"] }, true)).toEqual([{ Driver: "nvidia", DeviceIDs: ["1"], Capabilities: [["gpu"]] }]);
+    expect(deviceRequestsFor({ mode: "auto" }, NVIDIA)).toEqual(ALL_GPUS);
+    expect(deviceRequestsFor({ mode: "auto" }, NO_GPUS)).toEqual([]);
+    expect(deviceRequestsFor({ mode: "all" }, NO_GPUS)).toEqual(ALL_GPUS);
+    expect(deviceRequestsFor({ mode: "none" }, NVIDIA)).toEqual([]);
+    expect(deviceRequestsFor({ mode: "ids", ids: ["1"] }, NVIDIA)).toEqual([{ Driver: "nvidia", DeviceIDs: ["1"], Capabilities: [["gpu"]] }]);
+    expect(deviceRequestsFor({ mode: "cdi", devices: ["nvidia.com/gpu=0"] }, NO_GPUS)).toEqual([{ Driver: "cdi", DeviceIDs: ["nvidia.com/gpu=0"] }]);
   });
 });
 
@@ -115,7 +119,7 @@ describe("container:infinity", () => {
 
 describe("dry-run description", () => {
   it("holds the documented fields for containers and describes other kinds too", () => {
-    const d = describeTarget(parseTargetSpec("container:tei"), ctx, false);
+    const d = describeTarget(parseTargetSpec("container:tei"), ctx, NO_GPUS);
     for (const key of ["image", "command", "env", "exposedPort", "healthPath", "startupTimeoutMs", "deviceRequests"]) expect(d).toHaveProperty(key);
     expect(d).toMatchObject({ kind: "container", server: "tei", dialect: "tei", nvidiaDriverOnHost: false });
     expect(describeTarget(parseTargetSpec("process:serve#port=8123"), ctx)).toMatchObject({ kind: "process", url: "http://127.0.0.1:8123", healthPath: "/health" });
@@ -130,7 +134,7 @@ describe("the testcontainers GenericContainer built from a spec (no Docker neede
     const previous = process.env["HF_TOKEN"];
     process.env["HF_TOKEN"] = "hf_test_token_value";
     try {
-      const built = rerankContainer(tc, plan("container:vllm", true), () => {}) as unknown as {
+      const built = rerankContainer(tc, plan("container:vllm", true), { "rerank-harness.run": "r1" }, undefined, () => {}) as unknown as {
         createOpts: { Image: string; Cmd: string[]; Env: string[]; ExposedPorts: Record<string, unknown>; Labels: Record<string, string> };
         hostConfig: { Binds: string[]; IpcMode?: string; DeviceRequests?: unknown[] };
         startupTimeoutMs: number;
@@ -143,7 +147,7 @@ describe("the testcontainers GenericContainer built from a spec (no Docker neede
       expect(built.startupTimeoutMs).toBeGreaterThanOrEqual(10 * 60_000);
       expect(built.waitStrategy).toMatchObject({ path: "/health", port: 8000 });
 
-      const cpu = rerankContainer(tc, plan("container:tei", false), () => {}) as unknown as { hostConfig: { DeviceRequests?: unknown[] } };
+      const cpu = rerankContainer(tc, plan("container:tei", false), {}, undefined, () => {}) as unknown as { hostConfig: { DeviceRequests?: unknown[] } };
       expect(cpu.hostConfig.DeviceRequests).toBeUndefined();
     } finally {
       if (previous === undefined) delete process.env["HF_TOKEN"];
