@@ -40,7 +40,8 @@ describe("target specs with # settings", () => {
     expect(() => parseTargetSpec("process:x#port=70000")).toThrow(TargetSpecError);
     expect(() => parseTargetSpec("process:x#url=ftp://h")).toThrow(/url/);
     expect(() => parseTargetSpec("http://h#colour=red")).toThrow(/"colour"/);
-    expect(() => parseTargetSpec("container:ollama")).toThrow(/unknown container "ollama"/);
+    expect(() => parseTargetSpec("container:Not An Image!")).toThrow(/neither a known container .* nor an image reference/);
+    expect(() => parseTargetSpec("container:local/x:1#image=other")).toThrow(/image is named twice/);
   });
 
   it("container targets speak their server's dialect unless told otherwise", () => {
