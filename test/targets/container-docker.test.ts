@@ -139,19 +139,22 @@ describe.skipIf(!engine)("container targets on a real Docker engine (local image
     expect(containersOf(process.pid)).toEqual([]);
   }, 60_000);
 
-  it("SIGINT while waiting for health and SIGTERM during load exit 130/143 and leave no container", async () => {
+  it("SIGINT while waiting for health or during checks, SIGTERM during load: exit 130/143, no container left", async () => {
     const waiting = spawnCli(["check", "--startup-timeout", "120s", "--target", `container:${fake}#args=--port%208000%20--health-status%20503`]);
+    const checking = spawnCli(["check", "--fuzz", "2000", "--target", `container:${fake}`]);
     const loading = spawnCli(["load", "--target", `container:${fake}`, "--docs", "2", "--rate", "5", "--duration", "120s", "--warmup", "0s"]);
     await until("the waiting run's container", () => containersOf(waiting.child.pid!).length > 0);
     waiting.child.kill("SIGINT");
+    await until("the check run's checks", () => /preflight/.test(checking.stderr()));
     await until("the load run to be ready", () => /ready at/.test(loading.stderr()));
-    await new Promise((r) => setTimeout(r, 1_500)); // into the load itself
+    await new Promise((r) => setTimeout(r, 1_500)); // into the checks and the load themselves
+    checking.child.kill("SIGINT");
     loading.child.kill("SIGTERM");
     expect(await waiting.exit, waiting.stderr()).toBe(130);
+    expect(await checking.exit, checking.stderr()).toBe(130);
     expect(await loading.exit, loading.stderr()).toBe(143);
-    expect(containersOf(waiting.child.pid!)).toEqual([]);
-    expect(containersOf(loading.child.pid!)).toEqual([]);
-  }, 120_000);
+    for (const run of [waiting, checking, loading]) expect(containersOf(run.child.pid!)).toEqual([]);
+  }, 150_000);
 
   it("`cleanup` removes the container of a run killed with -9 (and only containers of dead runs)", async () => {
     const killed = spawnCli(["check", "--startup-timeout", "120s", "--target", `container:${fake}#args=--port%208000%20--health-status%20503`]);
