@@ -160,7 +160,11 @@ export async function startContainerTarget(spec: ContainerTargetSpec, ctx: Targe
   ctx.log(`starting ${plan.image} (${plan.model}${wantsGpu ? ", GPU" : ", CPU"}) on ${plan.publishHost}; health ${plan.healthPath} within ${timeoutS} s; logs: ${log.file}`);
 
   let streamed = false;
-  const health = new HealthWait(plan, () => plan.publishHost);
+  const engineHost = client.info.containerRuntime.host;
+  if (!isLoopback(engineHost) && isLoopback(plan.publishHost)) {
+    ctx.log(`warning: the Docker engine is on ${engineHost} but ports are published on its ${plan.publishHost}: use --publish-host 0.0.0.0 to reach them`);
+  }
+  const health = new HealthWait(plan, urlHost(plan.publishHost, engineHost));
   const container = rerankContainer(tc, plan, labels, health, (stream) => {
     streamed = true;
     stream.on("data", (chunk: string | Buffer) => log.write(chunk));
@@ -195,7 +199,7 @@ export async function startContainerTarget(spec: ContainerTargetSpec, ctx: Targe
     watch.stop();
   }
 
-  const baseUrl = `http://${urlHost(plan.publishHost, started.getHost())}:${started.getMappedPort(plan.exposedPort)}`;
+  const baseUrl = `http://${urlHost(plan.publishHost, engineHost)}:${started.getMappedPort(plan.exposedPort)}`;
   ctx.log(`${spec.raw} ready at ${baseUrl} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return {
     ...resolved,
@@ -205,6 +209,10 @@ export async function startContainerTarget(spec: ContainerTargetSpec, ctx: Targe
     stop: async () => {
       try {
         await started.stop({ timeout: STOP_TIMEOUT_MS });
+      } catch (err) {
+        // Already removed (a signal's clean-up got there first, or someone ran `docker rm`): done.
+        const status = (err as { statusCode?: number }).statusCode;
+        if (status !== 404 && status !== 409) throw err;
       } finally {
         await removeOurs().catch(() => {});
         unregister();
@@ -214,10 +222,15 @@ export async function startContainerTarget(spec: ContainerTargetSpec, ctx: Targe
   };
 }
 
+function isLoopback(host: string): boolean {
+  return ["localhost", "127.0.0.1", "::1"].includes(host);
+}
+
 /** The host in the base URL: the published address when the engine is local and it names one. */
 function urlHost(publishHost: string, engineHost: string): string {
-  const local = ["localhost", "127.0.0.1", "::1"].includes(engineHost);
-  if (!local || publishHost === "0.0.0.0" || publishHost === "::") return engineHost;
+  if (!isLoopback(engineHost)) return engineHost;
+  if (publishHost === "0.0.0.0") return "127.0.0.1";
+  if (publishHost === "::") return "[::1]";
   return publishHost.includes(":") ? `[${publishHost}]` : publishHost;
 }
 
@@ -256,15 +269,14 @@ class HealthWait {
   private timeoutMs: number;
   constructor(
     private readonly plan: ContainerSpec,
-    private readonly host: () => string,
+    private readonly host: string,
   ) {
     this.timeoutMs = plan.startupTimeoutMs;
   }
 
   async waitUntilReady(_container: unknown, boundPorts: { getBinding(port: number): number }): Promise<void> {
     const port = boundPorts.getBinding(this.plan.exposedPort);
-    const host = this.host() === "0.0.0.0" ? "127.0.0.1" : this.host() === "::" ? "[::1]" : urlHost(this.host(), "localhost");
-    const url = `http://${host}:${port}`;
+    const url = `http://${this.host}:${port}`;
     const client = new HttpClient({ baseUrl: url, timeoutMs: HEALTH_REQUEST_TIMEOUT_MS });
     const deadline = Date.now() + this.timeoutMs;
     let last = "no answer yet";

@@ -5,9 +5,11 @@
  * and unregister it once stopped.
  *
  * On SIGINT/SIGTERM every cleanup runs (bounded by CLEANUP_BUDGET_MS), then the harness exits
- * 130/143 as a shell does for a process killed by that signal. A second signal while cleaning up
+ * 130/143 as a shell does for a process killed by that signal; calls to process.exit meanwhile
+ * are held back. A second signal while cleaning up
  * exits at once. On `exit` (a crash, or process.exit with targets still registered) only the
- * synchronous parts can run.
+ * synchronous parts can run: that is also the safety net when another library's own signal
+ * handler exits first (vitest's reporter, running `check`, exits 1 ms after SIGINT).
  */
 export interface Cleanup {
   /** What to say while cleaning up after a signal, e.g. "container abc123". */
@@ -60,6 +62,10 @@ async function onSignal(signal: keyof typeof SIGNAL_EXIT_CODES): Promise<void> {
     process.exit(code);
   }
   interrupted = signal;
+  // Until the clean-up is done, nobody else ends the process: the command's own flow (its target
+  // just vanished) or another library's signal handler would otherwise exit first, with their code.
+  const exit = process.exit.bind(process);
+  process.exit = (() => undefined) as unknown as typeof process.exit;
   const pending = [...registered];
   if (pending.length > 0) process.stderr.write(`${signal}: stopping ${pending.map((c) => c.what).join(", ")}\n`);
   let timer: NodeJS.Timeout | undefined;
@@ -68,5 +74,5 @@ async function onSignal(signal: keyof typeof SIGNAL_EXIT_CODES): Promise<void> {
     new Promise((resolve) => (timer = setTimeout(resolve, CLEANUP_BUDGET_MS))),
   ]);
   clearTimeout(timer);
-  process.exit(code);
+  exit(code);
 }
