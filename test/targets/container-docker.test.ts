@@ -50,7 +50,7 @@ function spawnCli(args: string[]): { child: ChildProcessWithoutNullStreams; stde
   return { child, stderr: () => stderr, exit };
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+async function until(what: string, condition: () => boolean, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -71,21 +71,21 @@ describe.skipIf(!engine)("container targets on a real Docker engine (local image
   });
 
   it("the Dockerfile's image as container:reference passes check, with no environment variable set", async () => {
-    const run = await runCli(["check", "--target", "container:reference", "--image", reference, "--fuzz", "10"], { env: plainEnv(), timeoutMs: 240_000 });
+    const run = await runCli(["check", "--target", "container:reference", "--image", reference, "--fuzz", "10"], { env: plainEnv(), timeoutMs: 300_000 });
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(run.stdout).toMatch(/PASSED/);
     expect(run.stderr).toMatch(/ready at http:\/\/127\.0\.0\.1:\d+/);
-  }, 250_000);
+  }, 310_000);
 
   it("a local image as container:IMAGE with its own args passes checks; a faulty one fails them (exit 1)", async () => {
     const [good, bad] = await Promise.all([
-      runCli(["check", "--only", "sort.,schema.", "--target", `container:${fake}#args=--port%209100&port=9100`], { env: plainEnv(), timeoutMs: 120_000 }),
-      runCli(["check", "--only", "sort.", "--target", `container:${fake}#args=--port%208000%20--unsorted`], { env: plainEnv(), timeoutMs: 120_000 }),
+      runCli(["check", "--only", "sort.,schema.", "--target", `container:${fake}#args=--port%209100&port=9100`], { env: plainEnv(), timeoutMs: 240_000 }),
+      runCli(["check", "--only", "sort.", "--target", `container:${fake}#args=--port%208000%20--unsorted`], { env: plainEnv(), timeoutMs: 240_000 }),
     ]);
     expect(good.code, good.stderr + good.stdout).toBe(0);
     expect(bad.code, bad.stderr + bad.stdout).toBe(1);
     expect(bad.stdout).toMatch(/FAIL\s+sort\.descending/);
-  }, 130_000);
+  }, 250_000);
 
   it("publishes on 127.0.0.1 only, labels the container with its run, answers reranks, and removes it on stop", async () => {
     const target = await startTarget(parseTargetSpec(`container:${fake}`), ctx());
@@ -154,7 +154,7 @@ describe.skipIf(!engine)("container targets on a real Docker engine (local image
     expect(await checking.exit, checking.stderr()).toBe(130);
     expect(await loading.exit, loading.stderr()).toBe(143);
     for (const run of [waiting, checking, loading]) expect(containersOf(run.child.pid!)).toEqual([]);
-  }, 150_000);
+  }, 240_000);
 
   it("`cleanup` removes the container of a run killed with -9 (and only containers of dead runs)", async () => {
     const killed = spawnCli(["check", "--startup-timeout", "120s", "--target", `container:${fake}#args=--port%208000%20--health-status%20503`]);
@@ -166,7 +166,7 @@ describe.skipIf(!engine)("container targets on a real Docker engine (local image
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^removed [0-9a-f]{12} /m);
     expect(containersOf(killed.child.pid!)).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });
 
 describe("container:tei with a model from the Hugging Face hub (downloads GBs: opt-in)", () => {
