@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { installOutputRedaction } from "./client/secrets.js";
 import { EXIT } from "./cli/errors.js";
 import * as check from "./commands/check.js";
+import * as cleanup from "./commands/cleanup.js";
 import * as compare from "./commands/compare.js";
 import * as fixtures from "./commands/fixtures.js";
 import * as load from "./commands/load.js";
@@ -24,7 +25,7 @@ const program = new Command("rerank-harness")
     "\nExit codes: 0 all passed, 1 a check or threshold failed, 2 usage error or the target could not start.",
   );
 
-for (const command of [serve, check, load, compare, fixtures]) command.define(program);
+for (const command of [serve, check, load, compare, fixtures, cleanup]) command.define(program);
 
 // Commander's own errors (unknown flag, bad value) must exit 2, not its default 1.
 program.exitOverride();

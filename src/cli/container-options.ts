@@ -12,6 +12,7 @@ export interface ContainerOptions {
   cacheDir?: string;
   logDir?: string;
   startupTimeout?: number;
+  publishHost?: string;
   dryRun?: boolean;
 }
 
@@ -24,12 +25,13 @@ function gpusArg(value: string): string {
   }
 }
 
-/** Adds --image, --served-model, --gpus, --cache-dir, --log-dir, --startup-timeout and --dry-run. */
+/** Adds --image, --served-model, --gpus, --publish-host, --cache-dir, --log-dir, --startup-timeout and --dry-run. */
 export function addContainerOptions(cmd: Command): Command {
   return cmd
     .option("--image <image>", "container targets: the image to run (default per server; CPU or CUDA build by the host)")
     .option("--served-model <model>", "container targets: the model the container loads (default BAAI/bge-reranker-base)")
-    .option("--gpus <gpus>", "container targets: auto (GPUs when Docker has the nvidia runtime), all, none, or ids such as 0,1", gpusArg)
+    .option("--gpus <gpus>", "container targets: auto (GPUs when the engine can give them), all, none, ids such as 0,1 or GPU-<uuid>, or CDI names such as nvidia.com/gpu=all", gpusArg)
+    .option("--publish-host <address>", "container targets: the host address their port is published on (default 127.0.0.1; 0.0.0.0 exposes it to the network)")
     .option("--cache-dir <dir>", "container targets: host Hugging Face cache mounted into the container (default $HF_HOME or ~/.cache/huggingface)")
     .option("--log-dir <dir>", "where container and process targets' output is written (default: the system temp folder)")
     .option("--startup-timeout <duration>", "how long a container or process target may take to become healthy (default 15m, 120s)", durationArg)
@@ -45,6 +47,7 @@ export function containerContext(options: ContainerOptions): Partial<TargetConte
   if (options.cacheDir) out.cacheDir = options.cacheDir;
   if (options.logDir) out.logDir = options.logDir;
   if (options.startupTimeout !== undefined) out.startupTimeoutMs = options.startupTimeout;
+  if (options.publishHost) out.publishHost = options.publishHost;
   return out;
 }
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { HttpClient } from "../client/http-client.js";
+import { registerCleanup } from "./interrupt.js";
 import { OutputLog } from "./output-log.js";
 import type { ResolvedTarget } from "./resolve.js";
 import type { TargetSpec } from "./spec.js";
@@ -14,10 +15,6 @@ export const DEFAULT_PROCESS_STARTUP_TIMEOUT_MS = 120_000;
 export const STOP_GRACE_MS = 5_000;
 const HEALTH_POLL_MS = 250;
 const HEALTH_REQUEST_TIMEOUT_MS = 2_000;
-
-/** Process groups still running, killed if the harness itself exits first. */
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
 
 /**
  * `process:<command>`: runs the command in a shell in its own process group, finds its base URL
@@ -45,8 +42,13 @@ export async function startProcessTarget(spec: ProcessTargetSpec, ctx: TargetCon
     await log.close();
     throw new TargetStartError(`${spec.raw}: could not spawn the command`);
   }
-  trackGroup(group);
-  const stop = () => stopGroup(child, group).finally(() => log.close());
+  // Interrupted or exiting mid-run: kill the group at once (it does not get the terminal's Ctrl-C).
+  const unregister = registerCleanup({
+    what: `process group ${group}`,
+    onSignal: () => signalGroup(group, "SIGKILL"),
+    onExit: () => signalGroup(group, "SIGKILL"),
+  });
+  const stop = () => stopGroup(child, group).finally(() => (unregister(), log.close()));
 
   let printedUrl: string | undefined;
   const onOutput = (chunk: Buffer) => {
@@ -148,10 +150,7 @@ async function waitUntilHealthy(o: {
 
 /** SIGTERM to the whole group, SIGKILL to whatever is left after the grace period. */
 async function stopGroup(child: ChildProcess, group: number): Promise<void> {
-  if (!groupAlive(group)) {
-    liveGroups.delete(group);
-    return;
-  }
+  if (!groupAlive(group)) return;
   signalGroup(group, "SIGTERM");
   const deadline = Date.now() + STOP_GRACE_MS;
   while (Date.now() < deadline && groupAlive(group)) await sleep(50);
@@ -160,7 +159,6 @@ async function stopGroup(child: ChildProcess, group: number): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) {
     await Promise.race([new Promise((resolve) => child.once("exit", resolve)), sleep(1_000)]);
   }
-  liveGroups.delete(group);
 }
 
 /** Whether any process of the group still exists (signal 0 only checks). */
@@ -179,26 +177,6 @@ function signalGroup(group: number, signal: NodeJS.Signals): void {
     process.kill(-group, signal);
   } catch {
     // already gone
-  }
-}
-
-function trackGroup(group: number): void {
-  liveGroups.add(group);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // A harness that exits (or is interrupted) mid-run must not leave servers behind: the
-  // children sit in their own process groups, so a terminal's Ctrl-C does not reach them.
-  const killAll = () => {
-    for (const g of liveGroups) signalGroup(g, "SIGKILL");
-  };
-  process.once("exit", killAll);
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    const onSignal = () => {
-      killAll();
-      // Re-raise with the default action when nobody else handles it.
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    };
-    process.once(signal, onSignal);
   }
 }
 

@@ -19,7 +19,7 @@ export interface ResolvedTarget {
 /** Per-target settings win over the command's flags, which win over the kind's defaults. */
 export function resolveTarget(spec: TargetSpec, ctx: TargetContext): ResolvedTarget {
   const s = spec.settings;
-  const kindDialect = spec.kind === "container" ? CONTAINER_DIALECTS[spec.container] : undefined;
+  const kindDialect = spec.kind === "container" && spec.container !== "image" ? CONTAINER_DIALECTS[spec.container] : undefined;
   const apiKeyEnv = s["key-env"] ?? ctx.apiKeyEnv;
   const name = s.dialect ?? ctx.dialect ?? kindDialect ?? "vllm";
   const autoDialect = name === "auto";

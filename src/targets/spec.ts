@@ -18,18 +18,27 @@ export const TargetSettings = z.strictObject({
   health: z.string().startsWith("/").optional(),
   /** Process target: its base URL, when the process does not print it. */
   url: z.url({ protocol: /^https?$/ }).optional(),
-  /** Process target: the port it listens on (base URL http://127.0.0.1:PORT). */
+  /** Process target: the port it listens on (base URL http://127.0.0.1:PORT); container targets: the container port. */
   port: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Container targets: the command after the image's entrypoint (a string is split on spaces; an array in --config). */
+  args: z.union([z.string(), z.array(z.string())]).optional(),
+  /** Container targets: replaces the image's entrypoint (same forms as args). */
+  entrypoint: z.union([z.string(), z.array(z.string())]).optional(),
+  /** Container targets: extra environment, `NAME=value` pairs separated by commas (an object in --config). */
+  env: z.union([z.string(), z.array(z.string()), z.record(z.string(), z.coerce.string())]).optional(),
 });
 export type TargetSettings = z.infer<typeof TargetSettings>;
 
-export const CONTAINER_KINDS = ["vllm", "tei", "infinity"] as const;
+/** Named container kinds (`reference`: this harness's own image running `serve`). */
+export const CONTAINER_KINDS = ["vllm", "tei", "infinity", "reference"] as const;
 export type ContainerKind = (typeof CONTAINER_KINDS)[number];
+/** A named kind, or `image`: `container:IMAGE` for any other image reference. */
+export type ContainerName = ContainerKind | "image";
 
 export type TargetSpec =
   | { kind: "embedded"; raw: string; settings: TargetSettings }
   | { kind: "url"; raw: string; url: string; settings: TargetSettings }
-  | { kind: "container"; raw: string; container: ContainerKind; settings: TargetSettings }
+  | { kind: "container"; raw: string; container: ContainerName; image?: string; settings: TargetSettings }
   | { kind: "process"; raw: string; command: string; settings: TargetSettings };
 
 /** Vendor presets: endpoint, dialect, model and the vendor's usual key variable (README, "Targets"). */
@@ -39,7 +48,7 @@ export const PRESETS = {
 } as const satisfies Record<string, { url: string; dialect: DialectName; model: string; "key-env": string }>;
 
 /** The dialect a kind of target speaks when nothing else is said. */
-export const CONTAINER_DIALECTS: Record<ContainerKind, DialectName> = { vllm: "vllm", tei: "tei", infinity: "infinity" };
+export const CONTAINER_DIALECTS: Record<ContainerKind, DialectName> = { vllm: "vllm", tei: "tei", infinity: "infinity", reference: "vllm" };
 
 export class TargetSpecError extends Error {
   override readonly name = "TargetSpecError";
@@ -72,11 +81,13 @@ export function parseTargetSpec(raw: string, extraSettings: Record<string, unkno
     return { kind: "url", raw, url: head, settings };
   }
   if (head.startsWith("container:")) {
-    const container = head.slice("container:".length);
-    if (!(CONTAINER_KINDS as readonly string[]).includes(container)) {
-      throw new TargetSpecError(`target "${raw}": unknown container "${container}" (known: ${CONTAINER_KINDS.join(", ")})`);
+    const container = head.slice("container:".length).trim();
+    if ((CONTAINER_KINDS as readonly string[]).includes(container)) return { kind: "container", raw, container: container as ContainerKind, settings };
+    if (!IMAGE_REFERENCE.test(container)) {
+      throw new TargetSpecError(`target "${raw}": "${container}" is neither a known container (${CONTAINER_KINDS.join(", ")}) nor an image reference such as local/my-reranker:dev`);
     }
-    return { kind: "container", raw, container: container as ContainerKind, settings };
+    if (settings.image) throw new TargetSpecError(`target "${raw}": the image is named twice (container:IMAGE and #image=); keep one`);
+    return { kind: "container", raw, container: "image", image: container, settings };
   }
   if (head.startsWith("process:")) {
     const command = head.slice("process:".length).trim();
@@ -84,9 +95,12 @@ export function parseTargetSpec(raw: string, extraSettings: Record<string, unkno
     return { kind: "process", raw, command, settings };
   }
   throw new TargetSpecError(
-    `target "${raw}" is not one of: embedded, http(s)://…, container:vllm|tei|infinity, process:<command>, ${Object.keys(PRESETS).join(", ")}`,
+    `target "${raw}" is not one of: embedded, http(s)://…, container:vllm|tei|infinity|reference|IMAGE, process:<command>, ${Object.keys(PRESETS).join(", ")}`,
   );
 }
+
+/** An image reference as Docker writes it: [registry[:port]/]path[:tag][@digest]. */
+const IMAGE_REFERENCE = /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
 function findSettingsHash(raw: string): number {
   const at = raw.lastIndexOf("#");

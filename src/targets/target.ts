@@ -38,6 +38,8 @@ export interface TargetContext {
   logDir?: string;
   /** How long a container or process may take to become healthy (defaults: 15 min, 120 s). */
   startupTimeoutMs?: number;
+  /** The host address container ports are published on (default 127.0.0.1). */
+  publishHost?: string;
 }
 
 export class TargetStartError extends Error {

@@ -42,7 +42,8 @@ describe("target specs with # settings", () => {
     expect(() => parseTargetSpec("http://h#colour=red")).toThrow(/"colour"/);
     expect(() => parseTargetSpec("embedded#nmae=x")).toThrow(/^target "embedded#nmae=x": unknown setting "nmae" \(known: dialect, model, /);
     expect(() => parseTargetSpec("embedded#port=abc")).toThrow(/^target "embedded#port=abc": bad setting "port": /);
-    expect(() => parseTargetSpec("container:ollama")).toThrow(/unknown container "ollama"/);
+    expect(() => parseTargetSpec("container:Not An Image!")).toThrow(/neither a known container .* nor an image reference/);
+    expect(() => parseTargetSpec("container:local/x:1#image=other")).toThrow(/image is named twice/);
   });
 
   it("container targets speak their server's dialect unless told otherwise", () => {

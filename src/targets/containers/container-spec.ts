@@ -7,23 +7,27 @@ import { CONTAINER_KINDS } from "../spec.js";
  * `../container.ts` turns it into a testcontainers `GenericContainer`.
  */
 export const ContainerSpec = z.strictObject({
-  /** Which server: vllm, tei, infinity. */
-  server: z.enum(CONTAINER_KINDS),
+  /** Which server: vllm, tei, infinity, reference, or `image` (any other image). */
+  server: z.enum([...CONTAINER_KINDS, "image"]),
   image: z.string(),
-  /** Arguments after the image's entrypoint. */
+  /** Replaces the image's entrypoint when set. */
+  entrypoint: z.array(z.string()).optional(),
+  /** Arguments after the image's entrypoint (empty: the image's own CMD). */
   command: z.array(z.string()),
   env: z.record(z.string(), z.string()),
   /** Variables copied from the host environment at start when set (tokens): names only, never values. */
   passEnv: z.array(z.string()),
   exposedPort: z.number().int(),
+  /** The host address the port is published on (127.0.0.1 unless --publish-host says otherwise). */
+  publishHost: z.string(),
   healthPath: z.string(),
   startupTimeoutMs: z.number().int().positive(),
   deviceRequests: z.array(
     z.strictObject({
-      Driver: z.literal("nvidia"),
+      Driver: z.enum(["nvidia", "cdi"]),
       Count: z.number().int().optional(),
       DeviceIDs: z.array(z.string()).optional(),
-      Capabilities: z.array(z.array(z.string())),
+      Capabilities: z.array(z.array(z.string())).optional(),
     }),
   ),
   shmSize: z.number().int().positive().optional(),
@@ -37,6 +41,9 @@ export const ContainerSpec = z.strictObject({
   gpu: z.boolean(),
 });
 export type ContainerSpec = z.infer<typeof ContainerSpec>;
+
+/** What a kind's module builds: everything but where the port is published. */
+export type KindSpec = Omit<ContainerSpec, "publishHost">;
 
 /** What every product module needs to build its spec. */
 export interface ContainerSpecOptions {
@@ -53,6 +60,29 @@ export interface ContainerSpecOptions {
   healthPath?: string;
   /** `process.arch`: picks arm64 image variants. */
   arch?: string;
+  /** `container:IMAGE`: the image; `reference`: the reference model `serve` runs. */
+  reference?: string;
+}
+
+/** Per-target overrides every kind accepts (DESIGN.md: port, args, entrypoint, env). */
+export interface ContainerOverrides {
+  port?: number;
+  args?: string[];
+  entrypoint?: string[];
+  env?: Record<string, string>;
+  publishHost: string;
+}
+
+/** Applies the overrides to a kind's spec: args replace its command, env is merged over its own. */
+export function applyOverrides(spec: KindSpec, o: ContainerOverrides): ContainerSpec {
+  return {
+    ...spec,
+    ...(o.entrypoint ? { entrypoint: o.entrypoint } : {}),
+    command: o.args ?? spec.command,
+    env: { ...spec.env, ...o.env },
+    exposedPort: o.port ?? spec.exposedPort,
+    publishHost: o.publishHost,
+  };
 }
 
 export const DEFAULT_CONTAINER_MODEL = "BAAI/bge-reranker-base";

@@ -1,6 +1,8 @@
-import type { ContainerKind } from "../spec.js";
-import type { ContainerSpec, ContainerSpecOptions } from "./container-spec.js";
+import type { ContainerName } from "../spec.js";
+import type { ContainerSpecOptions, KindSpec } from "./container-spec.js";
+import { imageContainerSpec } from "./image.js";
 import { infinityContainerSpec } from "./infinity.js";
+import { referenceContainerSpec } from "./reference.js";
 import { teiContainerSpec } from "./tei.js";
 import { vllmContainerSpec } from "./vllm.js";
 
@@ -8,13 +10,17 @@ export * from "./container-spec.js";
 export { vllmContainerSpec } from "./vllm.js";
 export { teiContainerSpec, teiImage } from "./tei.js";
 export { infinityContainerSpec } from "./infinity.js";
+export { imageContainerSpec } from "./image.js";
+export { referenceContainerSpec, referenceImage } from "./reference.js";
 
-const BUILDERS: Record<ContainerKind, (options: ContainerSpecOptions) => ContainerSpec> = {
+const BUILDERS: Record<ContainerName, (options: ContainerSpecOptions) => KindSpec> = {
   vllm: vllmContainerSpec,
   tei: teiContainerSpec,
   infinity: infinityContainerSpec,
+  reference: referenceContainerSpec,
+  image: imageContainerSpec,
 };
 
-export function containerSpecFor(kind: ContainerKind, options: ContainerSpecOptions): ContainerSpec {
+export function containerSpecFor(kind: ContainerName, options: ContainerSpecOptions): KindSpec {
   return BUILDERS[kind](options);
 }

@@ -1,15 +1,16 @@
-import { commonSpec, HUB_PASS_ENV, type ContainerSpec, type ContainerSpecOptions } from "./container-spec.js";
+import { commonSpec, HUB_PASS_ENV, type ContainerSpecOptions, type KindSpec } from "./container-spec.js";
 
 export const INFINITY_PORT = 7997;
-export const INFINITY_GPU_IMAGE = "michaelf34/infinity:latest";
+export const INFINITY_VERSION = "0.0.77";
+export const INFINITY_GPU_IMAGE = `michaelf34/infinity:${INFINITY_VERSION}`;
 /** The CPU image is built around optimum/ONNX (michaelfeil/infinity README.md, libs/infinity_emb/Docker.template.yaml). */
-export const INFINITY_CPU_IMAGE = "michaelf34/infinity:latest-cpu";
+export const INFINITY_CPU_IMAGE = `michaelf34/infinity:${INFINITY_VERSION}-cpu`;
 
 /**
  * Infinity (`v2 --model-id … --port 7997`). HF_HOME is pinned inside /app/.cache so the mounted
  * host cache is where downloads land; telemetry is switched off.
  */
-export function infinityContainerSpec(options: ContainerSpecOptions): ContainerSpec {
+export function infinityContainerSpec(options: ContainerSpecOptions): KindSpec {
   const common = commonSpec(options);
   const engine = common.gpu ? ["--device", "cuda", "--engine", "torch"] : ["--device", "cpu", "--engine", "optimum"];
   return {

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { commonSpec, HUB_PASS_ENV, type ContainerSpec, type ContainerSpecOptions } from "./container-spec.js";
+import { commonSpec, HUB_PASS_ENV, type ContainerSpecOptions, type KindSpec } from "./container-spec.js";
 
 export const TEI_PORT = 80;
 export const TEI_VERSION = "1.9";
@@ -16,7 +16,7 @@ export function teiImage(gpu: boolean, arch: string = process.arch): string {
  * the hub cache in /data (HUGGINGFACE_HUB_CACHE), so the host's `hub/` folder is mounted there.
  * TEI's rerank request has no model field: the served name does not matter to it.
  */
-export function teiContainerSpec(options: ContainerSpecOptions): ContainerSpec {
+export function teiContainerSpec(options: ContainerSpecOptions): KindSpec {
   const common = commonSpec(options);
   return {
     server: "tei",

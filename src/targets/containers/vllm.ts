@@ -1,11 +1,13 @@
-import { commonSpec, HUB_PASS_ENV, type ContainerSpec, type ContainerSpecOptions } from "./container-spec.js";
+import { commonSpec, HUB_PASS_ENV, type ContainerSpecOptions, type KindSpec } from "./container-spec.js";
 
 export const VLLM_PORT = 8000;
-export const VLLM_GPU_IMAGE = "vllm/vllm-openai:latest";
+/** Pinned: `--runner pooling` needs v0.10+, and `--task score` is rejected from v0.13. */
+export const VLLM_VERSION = "v0.19.0";
+export const VLLM_GPU_IMAGE = `vllm/vllm-openai:${VLLM_VERSION}`;
 /** vLLM's CPU build is a separate image per architecture. */
 export const VLLM_CPU_IMAGES: Record<string, string> = {
-  x64: "vllm/vllm-openai-cpu:latest-x86_64",
-  arm64: "vllm/vllm-openai-cpu:latest-arm64",
+  x64: `vllm/vllm-openai-cpu:${VLLM_VERSION}-x86_64`,
+  arm64: `vllm/vllm-openai-cpu:${VLLM_VERSION}-arm64`,
 };
 
 /**
@@ -13,7 +15,7 @@ export const VLLM_CPU_IMAGES: Record<string, string> = {
  * (`--model` is deprecated), `--runner pooling` serves /rerank and /score (`--task score` is
  * gone since v0.13). Shared memory: vLLM's docs run it with `--ipc=host`.
  */
-export function vllmContainerSpec(options: ContainerSpecOptions): ContainerSpec {
+export function vllmContainerSpec(options: ContainerSpecOptions): KindSpec {
   const common = commonSpec(options);
   const image = options.image ?? (common.gpu ? VLLM_GPU_IMAGE : (VLLM_CPU_IMAGES[options.arch ?? process.arch] ?? VLLM_CPU_IMAGES["x64"]!));
   return {
