@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import { ApiError, apiErrorFromFramework } from "./http/api-error.js";
-import { handleRerank, handleScore, type HandlerContext } from "./http/handlers.js";
+import { handleRerank, handleScore, shedError, type HandlerContext } from "./http/handlers.js";
 import { ServerMetrics } from "./http/metrics.js";
 import { loadReranker, type LoadRerankerOptions } from "./model.js";
 import type { SubmitOptions } from "./scheduler.js";
@@ -48,6 +48,7 @@ export const SERVER_DEFAULTS = {
 
 const RERANK_ROUTES = ["/rerank", "/v1/rerank", "/v2/rerank"];
 const SCORE_ROUTES = ["/score", "/v1/score"];
+const SCORING_ROUTES = new Set([...RERANK_ROUTES, ...SCORE_ROUTES]);
 
 /** Starts the embedded reference reranker: vLLM-shaped /rerank and /score plus health and metrics. */
 export async function startReferenceServer(options: ReferenceServerOptions): Promise<ReferenceServer> {
@@ -102,6 +103,12 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
         reply.header("www-authenticate", "Bearer");
         return send(reply, new ApiError(401, "Unauthorized: a valid bearer API key is required"));
       }
+    }
+    // While overloaded, refuse scoring requests before their bodies are read: when the HTTP
+    // thread itself falls behind, parsing requests only to refuse them would delay everyone.
+    if (request.method === "POST" && SCORING_ROUTES.has(request.routeOptions.url ?? "")) {
+      const refused = reranker.refusal();
+      if (refused) return send(reply, shedError(ctx, refused));
     }
   });
   app.addHook("onSend", async (_request, reply, payload) => {

@@ -4,7 +4,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { get, isErrorEnvelope, post, SEED, waitForQueueDepth } from "./helpers.js";
-import { heavyBody, openLoop, percentile } from "../../scripts/overload-traffic.js";
+import { heavyBody, openLoop } from "../../scripts/overload-traffic.js";
 import { DEADLINE_HEADER, startReferenceServer } from "../../src/reference/server.js";
 
 const heavy = (i: number) => ({
@@ -103,7 +103,7 @@ const metric = (text: string, name: string) =>
   [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "gm"))].reduce((n, m) => n + Number(m[1]), 0);
 
 describe("reference server: admission by expected wait, cancellation, deadlines", () => {
-  it("under a flood far above capacity, admitted requests finish in bounded time and the rest get 503 + Retry-After", async () => {
+  it("under a flood far above capacity, admitted requests wait a bounded time and the rest get 503 + Retry-After", async () => {
     // 200 req/s of 100-document requests for 3 s is many times tiny-bert's capacity on any CPU.
     const server = await serveChild(["--model", "tiny-bert"]);
     try {
@@ -116,11 +116,14 @@ describe("reference server: admission by expected wait, cancellation, deadlines"
       expect(shed.length).toBeGreaterThan(outcomes.length / 2);
       for (const o of shed) expect(Number(o.retryAfter)).toBeGreaterThanOrEqual(1);
       // The queue is bounded by its expected wait (1 s by default), not by its length: without
-      // admission by wait, 64 queued 100-document requests take many seconds on tiny-bert.
-      // Loose bound: shared CI machines run other tests beside this one.
-      expect(percentile(served.map((o) => o.latencyMs), 99)).toBeLessThan(6_000);
+      // admission by wait, 64 queued 100-document requests wait many seconds on tiny-bert. The
+      // server's own queue-time histogram is asserted, not client latency, which on a shared
+      // CI machine also counts the test process's own lag (npm run bench:reference measures it).
       const metrics = (await get(`${server.url}/metrics`)).text;
       expect(metrics).toMatch(/^rerank_shed_total\{reason="queue_time"\} [1-9]\d*$/m);
+      const admitted = metric(metrics, "rerank_queue_seconds_count");
+      expect(admitted).toBeGreaterThan(0);
+      expect(metric(metrics, 'rerank_queue_seconds_bucket\\{le="2.5"\\}')).toBe(admitted);
       // Recovered: a request afterwards succeeds.
       const [after] = await openLoop({ url: server.url, rate: 1, seconds: 1, body: () => heavyBody(99_999) });
       expect(after!.status).toBe(200);

@@ -116,13 +116,12 @@ async function score(
   opts: ScoreOptions,
   submit: SubmitOptions,
 ) {
-  const shed = (err: OverloadedError) => {
-    ctx.onShed(err.reason);
-    return new ApiError(503, err.message, null, { "retry-after": String(err.retryAfterSeconds) });
-  };
+  const shed = (err: OverloadedError) => shedError(ctx, err);
   // Shed before tokenizing: a refused request should cost next to nothing.
   const early = ctx.reranker.refusal(submit.deadlineMs);
   if (early) throw shed(early);
+  // Nor is a request whose client left while it waited for this thread worth tokenizing.
+  if (submit.signal?.aborted) throw new ApiError(499, new RequestCancelledError().message);
   try {
     return await ctx.reranker.scoreEncoded(ctx.reranker.encode(pairs, opts), opts, submit);
   } catch (err) {
@@ -135,4 +134,10 @@ async function score(
     if (err instanceof RerankerClosedError) throw new ApiError(503, err.message, null, { "retry-after": "1" });
     throw err;
   }
+}
+
+/** The 503 for a refused request, counted by reason. */
+export function shedError(ctx: HandlerContext, err: OverloadedError): ApiError {
+  ctx.onShed(err.reason);
+  return new ApiError(503, err.message, null, { "retry-after": String(err.retryAfterSeconds) });
 }
