@@ -4,7 +4,12 @@
  * The server runs in a child process (as `serve` would); the bare session runs here. Prints a
  * table; it is a measurement, not a test.
  *
- * Env: BENCH_SECONDS (per measurement, default 5), BENCH_CONCURRENCY (client requests in flight, default 4).
+ * Then two overload scenarios against a server with default flags: a flood of 200 req/s of
+ * 100-document requests for 10 s (admitted latency, shed count, recovery), and 5 s of 100 req/s
+ * clients that give up after 300 ms followed by one fresh request (is abandoned work dropped?).
+ *
+ * Env: BENCH_SECONDS (per measurement, default 5), BENCH_CONCURRENCY (client requests in flight,
+ * default 4), BENCH_ONLY=throughput|overload (one part).
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -14,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
 import { mulberry32 } from "../src/reference/fixtures/prng.js";
 import { loadBertVocab } from "../src/reference/fixtures/vocab.js";
+import { heavyBody, openLoop, percentile as nearestRank, type Outcome } from "./overload-traffic.js";
 import type { EncodedPair } from "../src/reference/pair-encoder.js";
 
 const MODEL = "tiny-bert";
@@ -152,13 +158,18 @@ async function serverRunner(url: string, requests: Request[]): Promise<{ slice: 
   };
 }
 
-async function main(): Promise<void> {
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--serve"], {
+/** Starts this script in child mode: the server alone in its own process, as `serve` runs it. */
+async function startServerChild(mode: "--serve" | "--serve-defaults") {
+  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), mode], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const [url] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
-  const cpu = cpus()[0]?.model ?? "unknown CPU";
-  console.log(`reference bench: ${MODEL}, ${availableParallelism()} cores (${cpu}), Node ${process.version}`);
+  return { url, stop: () => child.kill("SIGTERM") };
+}
+
+async function throughput(): Promise<void> {
+  const server = await startServerChild("--serve");
+  const url = server.url;
   console.log(`${SECONDS}s per measurement, in interleaved slices; server: ${CONCURRENCY} requests in flight over HTTP; bare: one session.run at a time, best of spinning/non-spinning threads\n`);
   const rows: string[][] = [["docs/req", "bare pairs/s", "bare p50 ms", "bare p99 ms", "server pairs/s", "server p50 ms", "server p99 ms", "ratio"]];
   try {
@@ -173,31 +184,102 @@ async function main(): Promise<void> {
         for (let k = 0; k < runners.length; k++) await runners[k]!.slice(meters[k]!, SECONDS / rounds);
       }
       for (const runner of runners) await runner.close();
-      const [spinning, quiet, server] = meters.map((m) => m.result()) as [Result, Result, Result];
+      const [spinning, quiet, result] = meters.map((m) => m.result()) as [Result, Result, Result];
       const bare = spinning.pairsPerSecond >= quiet.pairsPerSecond ? spinning : quiet;
       rows.push([
         String(docs),
         bare.pairsPerSecond.toFixed(0),
         bare.p50.toFixed(1),
         bare.p99.toFixed(1),
-        server.pairsPerSecond.toFixed(0),
-        server.p50.toFixed(1),
-        server.p99.toFixed(1),
-        `${((100 * server.pairsPerSecond) / bare.pairsPerSecond).toFixed(0)}%`,
+        result.pairsPerSecond.toFixed(0),
+        result.p50.toFixed(1),
+        result.p99.toFixed(1),
+        `${((100 * result.pairsPerSecond) / bare.pairsPerSecond).toFixed(0)}%`,
       ]);
     }
   } finally {
-    child.kill("SIGTERM");
+    server.stop();
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c]!)).join("  "));
+  printTable(rows);
   console.log("\nNote: server latency includes queueing behind the other in-flight requests; bare latency is one request alone.");
 }
 
-if (process.argv[2] === "--serve") {
-  // Child mode: the server alone in its own process.
+/** The two overload scenarios, each against a fresh server with default flags. */
+async function overload(): Promise<void> {
+  const counts = (outcomes: Outcome[]) => {
+    const by = new Map<string, number>();
+    for (const o of outcomes) {
+      const key = o.status ? String(o.status) : `client ${o.error}`;
+      by.set(key, (by.get(key) ?? 0) + 1);
+    }
+    return [...by].map(([k, n]) => `${k}: ${n}`).join(", ");
+  };
+  const fresh = async (url: string, i: number) => (await openLoop({ url, rate: 1, seconds: 1, body: () => heavyBody(i) }))[0]!;
+
+  console.log("\noverload: 200 req/s of 100-document requests for 10 s, server with default flags (--max-queue 64, --max-queue-time 1s)");
+  let server = await startServerChild("--serve-defaults");
+  try {
+    const flood = await openLoop({ url: server.url, rate: 200, seconds: 10, body: (i) => heavyBody(i) });
+    const served = flood.filter((o) => o.status === 200).map((o) => o.latencyMs);
+    const retryAfter = [...new Set(flood.filter((o) => o.status === 503).map((o) => o.retryAfter))].sort();
+    const after = await fresh(server.url, 1_000_000);
+    printTable([
+      ["sent", "answers", "admitted p50 ms", "admitted p99 ms", "admitted max ms", "Retry-After (s)", "request after"],
+      [
+        String(flood.length),
+        counts(flood),
+        nearestRank(served, 50).toFixed(0),
+        nearestRank(served, 99).toFixed(0),
+        Math.max(...served).toFixed(0),
+        retryAfter.join(" "),
+        `${after.status ?? after.error} in ${after.latencyMs.toFixed(0)} ms`,
+      ],
+    ]);
+  } finally {
+    server.stop();
+  }
+
+  console.log("\nabandoned clients: 5 s of 100 req/s of 100-document requests whose clients give up at 300 ms, then one fresh request");
+  server = await startServerChild("--serve-defaults");
+  try {
+    const abandoned = await openLoop({ url: server.url, rate: 100, seconds: 5, timeoutMs: 300, body: (i) => heavyBody(i) });
+    const next = await fresh(server.url, 2_000_000);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const value = (name: string) => new RegExp(`^${name} (\\S+)$`, "m").exec(metrics)?.[1] ?? "0";
+    printTable([
+      ["sent", "answers", "pairs dropped unrun", "pairs computed", "fresh request"],
+      [
+        String(abandoned.length),
+        counts(abandoned),
+        value("rerank_cancelled_pairs_total"),
+        value("rerank_batch_size_sum"),
+        `${next.status ?? next.error} in ${next.latencyMs.toFixed(0)} ms`,
+      ],
+    ]);
+  } finally {
+    server.stop();
+  }
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c]!)).join("  "));
+}
+
+async function main(): Promise<void> {
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  console.log(`reference bench: ${MODEL}, ${availableParallelism()} cores (${cpu}), Node ${process.version}`);
+  const only = process.env.BENCH_ONLY;
+  if (only !== "overload") await throughput();
+  if (only !== "throughput") await overload();
+}
+
+if (process.argv[2] === "--serve" || process.argv[2] === "--serve-defaults") {
+  // Child mode: the server alone in its own process. The throughput bench lifts the queue caps
+  // so that only its own concurrency limits the server; the overload bench keeps the defaults.
   const { startReferenceServer } = await import("../src/reference/server.js");
-  const server = await startReferenceServer({ model: MODEL, port: 0, maxQueue: 1024 });
+  const lifted = process.argv[2] === "--serve" ? { maxQueue: 1024, maxQueueTimeMs: 0 } : {};
+  const server = await startReferenceServer({ model: MODEL, port: 0, ...lifted });
   process.stdout.write(`${server.url}\n`);
   process.once("SIGTERM", () => void server.close().then(() => process.exit(0)));
 } else {

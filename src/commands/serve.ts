@@ -1,6 +1,6 @@
 import { Option, type Command } from "commander";
 import { action, EXIT, UsageError } from "../cli/errors.js";
-import { intArg } from "../cli/options.js";
+import { durationArg, intArg } from "../cli/options.js";
 
 interface ServeFlags {
   model: string;
@@ -10,6 +10,7 @@ interface ServeFlags {
   apiKeyEnv?: string;
   maxDocuments: number;
   maxQueue: number;
+  maxQueueTime: number;
   dtype: string;
 }
 
@@ -24,7 +25,15 @@ export function define(program: Command): void {
     .option("--port <port>", "port to listen on (0: a free port)", intArg(0), 8000)
     .option("--api-key-env <name>", "require a bearer key (read from this environment variable) on every route but /health")
     .option("--max-documents <n>", "documents allowed per request", intArg(1), 10_000)
-    .option("--max-queue <n>", "requests queued or running before new ones are shed with 503", intArg(1), 64)
+    .option("--max-queue <n>", "hard cap: requests queued or running before new ones are shed with 503", intArg(1), 64)
+    .addOption(
+      new Option(
+        "--max-queue-time <duration>",
+        "shed new requests with 503 + Retry-After when the expected queueing time (backlog / measured rate) exceeds this; 0: off",
+      )
+        .argParser(durationArg)
+        .default(1_000, "1s"),
+    )
     .addOption(
       new Option("--dtype <dtype>", "ONNX weights variant (onnx/model_<suffix>.onnx)")
         .choices(["fp32", "fp16", "quantized", "q8", "int8", "uint8", "q4", "q4f16", "bnb4"])
@@ -34,6 +43,8 @@ export function define(program: Command): void {
       "after",
       "\nWhen ready, prints one line to stdout: rerank-harness serving <name> at <url>. SIGTERM or SIGINT\n" +
         "finishes in-flight requests, then exits (saying so on stderr).\n" +
+        "Work whose client disconnected is dropped before inference; a client may send x-request-timeout-ms\n" +
+        "(its deadline) to have the request refused or dropped once it cannot be answered in time.\n" +
         "Hub models are cached under $HF_HOME/hub; HF_ENDPOINT, HF_TOKEN and HF_HUB_OFFLINE=1 are honoured.",
     )
     .action(action(serve));
@@ -58,6 +69,7 @@ async function serve(flags: ServeFlags): Promise<number> {
       apiKey,
       maxDocuments: flags.maxDocuments,
       maxQueue: flags.maxQueue,
+      maxQueueTimeMs: flags.maxQueueTime,
       modelOptions: { dtype: flags.dtype as never, log: (line) => process.stderr.write(`${line}\n`) },
       logger: (line) => process.stderr.write(`${line}\n`),
     });

@@ -56,10 +56,32 @@ export class InputTooLongError extends ReferenceError {
   }
 }
 
-/** The scheduler's queue is full: the caller should shed the request. */
-export class QueueFullError extends ReferenceError {
-  constructor(readonly depth: number) {
-    super(`The server is overloaded (${depth} requests queued); retry later.`, "QUEUE_FULL");
+/** Why a request was refused on arrival. */
+export type ShedReason = "queue_full" | "queue_time" | "deadline";
+
+/** The scheduler refuses the request: the caller answers 503 with Retry-After. */
+export class OverloadedError extends ReferenceError {
+  constructor(
+    readonly reason: ShedReason,
+    /** Whole seconds after which a retry is likely to be admitted. */
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
+    super(message, "OVERLOADED");
+  }
+}
+
+/** The caller gave up (its client disconnected) before the work was done. */
+export class RequestCancelledError extends ReferenceError {
+  constructor() {
+    super("The request was cancelled: its client disconnected.", "CANCELLED");
+  }
+}
+
+/** The request's own deadline passed while it waited. */
+export class DeadlineExceededError extends ReferenceError {
+  constructor(readonly deadlineMs: number) {
+    super(`The request's deadline (${deadlineMs} ms) passed before it could be computed.`, "DEADLINE_EXCEEDED");
   }
 }
 

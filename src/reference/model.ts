@@ -3,17 +3,15 @@ import { relevance } from "./activation.js";
 import { InvalidModelError } from "./errors.js";
 import { resolveModelFiles, type ModelFiles, type ModelSourceOptions } from "./model-source.js";
 import { PairEncoder, type EncodedPair } from "./pair-encoder.js";
-import { BatchScheduler } from "./scheduler.js";
+import { BatchScheduler, type SchedulerOptions, type SubmitOptions } from "./scheduler.js";
 import { CrossEncoderSession } from "./session.js";
+import { ThroughputEstimator } from "./throughput.js";
 
-export interface LoadRerankerOptions extends ModelSourceOptions {
-  /** Max batch × padded-length tokens per session run (default 8192). */
-  tokenBudget?: number;
-  /** Requests in flight beyond which scoring sheds with QueueFullError (default unbounded). */
-  maxQueue?: number;
+export interface LoadRerankerOptions
+  extends ModelSourceOptions,
+    Pick<SchedulerOptions, "tokenBudget" | "maxQueue" | "maxQueueSeconds" | "onBatch" | "onCancelledPairs" | "onQueueTime"> {
   /** onnxruntime intra-op threads (default: all cores). */
   threads?: number;
-  onBatch?: (pairs: number, paddedTokens: number) => void;
 }
 
 export interface ScoreOptions {
@@ -53,7 +51,10 @@ export class Reranker {
     const encoder = await PairEncoder.load(files.tokenizerPath, files.tokenizerConfigPath, config);
     const padId = typeof config.pad_token_id === "number" ? config.pad_token_id : 0;
     const session = await CrossEncoderSession.create(files.modelPath, { padId, threads: opts.threads });
-    const scheduler = new BatchScheduler((pairs) => session.run(pairs), opts);
+    // Admission by expected wait needs a rate before the first request: measure one full batch.
+    const estimator = new ThroughputEstimator();
+    await calibrate(session, encoder, opts.tokenBudget ?? 8192, estimator);
+    const scheduler = new BatchScheduler((pairs) => session.run(pairs), { ...opts, estimator });
     return new Reranker(spec, files, encoder, session, scheduler);
   }
 
@@ -66,9 +67,14 @@ export class Reranker {
     return this.scheduler.depth;
   }
 
-  /** True when a new request would be shed (the queue is at maxQueue). */
-  get isFull(): boolean {
-    return this.scheduler.isFull;
+  /** Seconds the admitted backlog takes at the measured rate. */
+  get expectedQueueSeconds(): number | undefined {
+    return this.scheduler.expectedQueueSeconds;
+  }
+
+  /** Why a request would be refused now (before tokenizing it), or undefined. */
+  refusal(deadlineMs?: number) {
+    return this.scheduler.refusal(0, deadlineMs);
   }
 
   /** Tokenizes every pair up front, so bad input fails before it takes a place in the queue. */
@@ -76,8 +82,8 @@ export class Reranker {
     return pairs.map(([q, d]) => this.encoder.encode(q, d, opts));
   }
 
-  async scoreEncoded(encoded: EncodedPair[], opts: ScoreOptions = {}): Promise<ScoreResult> {
-    const rows = await this.scheduler.submit(encoded);
+  async scoreEncoded(encoded: EncodedPair[], opts: ScoreOptions = {}, submit: SubmitOptions = {}): Promise<ScoreResult> {
+    const rows = await this.scheduler.submit(encoded, submit);
     const activation = opts.activation ?? true;
     return {
       scores: rows.map((row) => relevance(row, activation)),
@@ -105,6 +111,20 @@ export class Reranker {
     await this.scheduler.close();
     await this.session.release();
   }
+}
+
+/**
+ * Runs one token-budget batch of mid-length pairs twice (the first run allocates) and seeds the
+ * estimator with the second. Costs one or two batches' time at start-up.
+ */
+async function calibrate(session: CrossEncoderSession, encoder: PairEncoder, tokenBudget: number, estimator: ThroughputEstimator) {
+  const words = "the quick brown fox jumps over the lazy dog near the river bank ".repeat(12);
+  const pair = encoder.encode("what does the fox do", words, { truncate: true, maxLength: Math.min(128, encoder.maxLength) });
+  const batch = Array.from({ length: Math.max(1, Math.floor(tokenBudget / pair.ids.length)) }, () => pair);
+  await session.run(batch);
+  const began = performance.now();
+  await session.run(batch);
+  estimator.observe(batch.length * pair.ids.length, (performance.now() - began) / 1000);
 }
 
 export function loadReranker(spec: string, opts?: LoadRerankerOptions): Promise<Reranker> {

@@ -1,9 +1,10 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import { ApiError, apiErrorFromFramework } from "./http/api-error.js";
-import { handleRerank, handleScore, type HandlerContext } from "./http/handlers.js";
+import { handleRerank, handleScore, shedError, type HandlerContext } from "./http/handlers.js";
 import { ServerMetrics } from "./http/metrics.js";
 import { loadReranker, type LoadRerankerOptions } from "./model.js";
+import type { SubmitOptions } from "./scheduler.js";
 
 export interface ReferenceServerOptions {
   /** `bm25` (default), `tiny-bert`, a Hugging Face repo id or a model directory. */
@@ -16,8 +17,10 @@ export interface ReferenceServerOptions {
   /** The bearer key required on every route but /health; undefined disables auth. */
   apiKey?: string;
   maxDocuments?: number;
-  /** Scoring requests queued or running beyond which new ones are shed with 503. */
+  /** Scoring requests queued or running beyond which new ones are shed with 503 (a hard cap). */
   maxQueue?: number;
+  /** Expected queueing time (ms) beyond which new requests are shed with 503; 0 turns it off. */
+  maxQueueTimeMs?: number;
   /** Request body limit in bytes (413 above it). */
   bodyLimit?: number;
   logger?: (line: string) => void;
@@ -39,11 +42,13 @@ export const SERVER_DEFAULTS = {
   port: 8000,
   maxDocuments: 10_000,
   maxQueue: 64,
+  maxQueueTimeMs: 1_000,
   bodyLimit: 8 * 1024 * 1024,
 } as const;
 
 const RERANK_ROUTES = ["/rerank", "/v1/rerank", "/v2/rerank"];
 const SCORE_ROUTES = ["/score", "/v1/score"];
+const SCORING_ROUTES = new Set([...RERANK_ROUTES, ...SCORE_ROUTES]);
 
 /** Starts the embedded reference reranker: vLLM-shaped /rerank and /score plus health and metrics. */
 export async function startReferenceServer(options: ReferenceServerOptions): Promise<ReferenceServer> {
@@ -51,13 +56,17 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const modelName = options.servedModelName ?? spec;
   const log = options.logger ?? (() => {});
   let metrics: ServerMetrics | undefined;
+  const maxQueueTimeMs = options.maxQueueTimeMs ?? SERVER_DEFAULTS.maxQueueTimeMs;
   const reranker = await loadReranker(spec, {
     ...options.modelOptions,
     maxQueue: options.maxQueue ?? SERVER_DEFAULTS.maxQueue,
+    maxQueueSeconds: maxQueueTimeMs > 0 ? maxQueueTimeMs / 1000 : undefined,
     onBatch: (pairs, tokens) => {
       metrics?.batchSize.observe(pairs);
       metrics?.batchTokens.observe(tokens);
     },
+    onCancelledPairs: (pairs) => metrics?.cancelledPairs.inc(pairs),
+    onQueueTime: (seconds) => metrics?.queueTime.observe(seconds),
   });
   metrics = new ServerMetrics(() => reranker.queueDepth);
   const m = metrics;
@@ -65,7 +74,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     reranker,
     modelName,
     maxDocuments: options.maxDocuments ?? SERVER_DEFAULTS.maxDocuments,
-    onShed: () => m.shed.inc(),
+    onShed: (reason) => m.shed.inc({ reason }),
   };
   let closing = false;
 
@@ -95,6 +104,12 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
         return send(reply, new ApiError(401, "Unauthorized: a valid bearer API key is required"));
       }
     }
+    // While overloaded, refuse scoring requests before their bodies are read: when the HTTP
+    // thread itself falls behind, parsing requests only to refuse them would delay everyone.
+    if (request.method === "POST" && SCORING_ROUTES.has(request.routeOptions.url ?? "")) {
+      const refused = reranker.refusal();
+      if (refused) return send(reply, shedError(ctx, refused));
+    }
   });
   app.addHook("onSend", async (_request, reply, payload) => {
     // Let clients drop keep-alive sockets while we drain, so close() does not wait on them.
@@ -121,10 +136,10 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     if (type !== "application/json") throw new ApiError(400, "Unsupported Media Type: Only 'application/json' is allowed");
   };
   for (const url of RERANK_ROUTES) {
-    app.post(url, { preValidation: requireJson }, (request) => handleRerank(ctx, request.body));
+    app.post(url, { preValidation: requireJson }, (request, reply) => handleRerank(ctx, request.body, submitOptions(request, reply)));
   }
   for (const url of SCORE_ROUTES) {
-    app.post(url, { preValidation: requireJson }, (request) => handleScore(ctx, request.body));
+    app.post(url, { preValidation: requireJson }, (request, reply) => handleScore(ctx, request.body, submitOptions(request, reply)));
   }
   app.get("/v1/models", async () => ({
     object: "list",
@@ -172,6 +187,29 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
       return closed;
     },
   };
+}
+
+/** Client deadline header: milliseconds the client will wait, from when the request arrived. */
+export const DEADLINE_HEADER = "x-request-timeout-ms";
+
+/**
+ * How the scheduler learns that nobody waits any more: the connection closed before the answer
+ * was written (the client gave up), or the client's own deadline (DEADLINE_HEADER) passed.
+ */
+function submitOptions(request: FastifyRequest, reply: FastifyReply): SubmitOptions {
+  const aborted = new AbortController();
+  reply.raw.once("close", () => {
+    if (!reply.raw.writableFinished) aborted.abort();
+  });
+  const header = request.headers[DEADLINE_HEADER];
+  if (header === undefined) return { signal: aborted.signal };
+  const text = Array.isArray(header) ? header[0]! : header;
+  if (!/^\d{1,9}$/.test(text.trim()) || Number(text) === 0) {
+    throw new ApiError(400, `${DEADLINE_HEADER} must be a positive whole number of milliseconds, got "${text}"`, DEADLINE_HEADER);
+  }
+  // Time already spent reading and parsing the body counts against the client's deadline.
+  const spent = reply.elapsedTime;
+  return { signal: aborted.signal, deadlineMs: Math.max(1, Number(text) - spent) };
 }
 
 function digest(value: string): Buffer {

@@ -7,8 +7,10 @@ const TYPES: Record<number, string> = {
   405: "MethodNotAllowedError",
   413: "RequestEntityTooLargeError",
   429: "TooManyRequestsError",
+  499: "ClientClosedRequestError",
   500: "InternalServerError",
   503: "ServiceUnavailableError",
+  504: "GatewayTimeoutError",
 };
 
 /** An HTTP error answered in vLLM's envelope `{error: {message, type, param, code}}`. */

@@ -1,6 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { InputTooLongError, QueueFullError, RerankerClosedError } from "../errors.js";
+import {
+  DeadlineExceededError,
+  InputTooLongError,
+  OverloadedError,
+  RequestCancelledError,
+  RerankerClosedError,
+  type ShedReason,
+} from "../errors.js";
 import type { Reranker, ScoreOptions } from "../model.js";
+import type { SubmitOptions } from "../scheduler.js";
 import { ApiError } from "./api-error.js";
 import { RerankRequest, ScoreRequest, type RerankResponse, type ScoringOptions } from "./schemas.js";
 
@@ -9,11 +17,11 @@ export interface HandlerContext {
   /** Names the server answers to; `model` in a request must be one of them. */
   modelName: string;
   maxDocuments: number;
-  onShed: () => void;
+  onShed: (reason: ShedReason) => void;
 }
 
 /** Rerank: scores every document, sorts descending (ties keep input order), applies top_n. */
-export async function handleRerank(ctx: HandlerContext, body: unknown): Promise<RerankResponse> {
+export async function handleRerank(ctx: HandlerContext, body: unknown, submit: SubmitOptions = {}): Promise<RerankResponse> {
   const parsed = RerankRequest.safeParse(body);
   if (!parsed.success) throw ApiError.fromZod(parsed.error);
   const req = parsed.data;
@@ -23,7 +31,7 @@ export async function handleRerank(ctx: HandlerContext, body: unknown): Promise<
     throw new ApiError(400, `Too many documents: ${req.documents.length} > ${ctx.maxDocuments}`, "documents");
   }
   const texts = req.documents.map((d) => (typeof d === "string" ? d : d.text));
-  const { scores, tokens } = await score(ctx, texts.map((t) => [req.query, t] as const), scoreOptions(ctx, req));
+  const { scores, tokens } = await score(ctx, texts.map((t) => [req.query, t] as const), scoreOptions(ctx, req), submit);
 
   const order = scores.map((s, index) => ({ s, index })).sort((a, b) => b.s - a.s || a.index - b.index);
   const topN = req.top_n && req.top_n > 0 ? req.top_n : order.length;
@@ -41,7 +49,7 @@ export async function handleRerank(ctx: HandlerContext, body: unknown): Promise<
 }
 
 /** vLLM's /score: pairs 1:1, 1:N or N:N; data in input order. */
-export async function handleScore(ctx: HandlerContext, body: unknown) {
+export async function handleScore(ctx: HandlerContext, body: unknown, submit: SubmitOptions = {}) {
   const parsed = ScoreRequest.safeParse(body);
   if (!parsed.success) throw ApiError.fromZod(parsed.error);
   const req = parsed.data;
@@ -66,7 +74,7 @@ export async function handleScore(ctx: HandlerContext, body: unknown) {
   }
   if (b.length > ctx.maxDocuments) throw new ApiError(400, `Too many inputs: ${b.length} > ${ctx.maxDocuments}`, rightName);
   const pairs = b.map((d, i) => [a.length === 1 ? a[0]! : a[i]!, d] as const);
-  const { scores, tokens } = await score(ctx, pairs, scoreOptions(ctx, req));
+  const { scores, tokens } = await score(ctx, pairs, scoreOptions(ctx, req), submit);
   return {
     id: `score-${randomUUID().replace(/-/g, "")}`,
     object: "list",
@@ -102,19 +110,34 @@ function scoreOptions(ctx: HandlerContext, req: ScoringOptions): ScoreOptions {
   };
 }
 
-async function score(ctx: HandlerContext, pairs: ReadonlyArray<readonly [string, string]>, opts: ScoreOptions) {
+async function score(
+  ctx: HandlerContext,
+  pairs: ReadonlyArray<readonly [string, string]>,
+  opts: ScoreOptions,
+  submit: SubmitOptions,
+) {
+  const shed = (err: OverloadedError) => shedError(ctx, err);
   // Shed before tokenizing: a refused request should cost next to nothing.
-  const shed = () => {
-    ctx.onShed();
-    return new ApiError(503, "The server is overloaded; retry later.", null, { "retry-after": "1" });
-  };
-  if (ctx.reranker.isFull) throw shed();
+  const early = ctx.reranker.refusal(submit.deadlineMs);
+  if (early) throw shed(early);
+  // Nor is a request whose client left while it waited for this thread worth tokenizing.
+  if (submit.signal?.aborted) throw new ApiError(499, new RequestCancelledError().message);
   try {
-    return await ctx.reranker.scoreEncoded(ctx.reranker.encode(pairs, opts), opts);
+    return await ctx.reranker.scoreEncoded(ctx.reranker.encode(pairs, opts), opts, submit);
   } catch (err) {
     if (err instanceof InputTooLongError) throw new ApiError(400, err.message, "input_tokens");
-    if (err instanceof QueueFullError) throw shed();
+    if (err instanceof OverloadedError) throw shed(err);
+    // 504 as a gateway says a deadline passed; the client set it, so retrying is its call.
+    if (err instanceof DeadlineExceededError) throw new ApiError(504, err.message);
+    // Nobody reads this answer; 499 (nginx's "client closed request") keeps it apart in metrics.
+    if (err instanceof RequestCancelledError) throw new ApiError(499, err.message);
     if (err instanceof RerankerClosedError) throw new ApiError(503, err.message, null, { "retry-after": "1" });
     throw err;
   }
+}
+
+/** The 503 for a refused request, counted by reason. */
+export function shedError(ctx: HandlerContext, err: OverloadedError): ApiError {
+  ctx.onShed(err.reason);
+  return new ApiError(503, err.message, null, { "retry-after": String(err.retryAfterSeconds) });
 }

@@ -7,7 +7,9 @@ export class ServerMetrics {
   readonly latency: Histogram<"route">;
   readonly batchSize: Histogram;
   readonly batchTokens: Histogram;
-  readonly shed: Counter;
+  readonly shed: Counter<"reason">;
+  readonly cancelledPairs: Counter;
+  readonly queueTime: Histogram;
 
   constructor(queueDepth: () => number) {
     const registers = [this.registry];
@@ -44,6 +46,22 @@ export class ServerMetrics {
       buckets: [64, 256, 1024, 2048, 4096, 8192, 16384],
       registers,
     });
-    this.shed = new Counter({ name: "rerank_shed_total", help: "Requests refused because the queue was full", registers });
+    this.shed = new Counter({
+      name: "rerank_shed_total",
+      help: "Requests refused with 503 on arrival, by reason: queue_full (--max-queue), queue_time (--max-queue-time), deadline (x-request-timeout-ms)",
+      labelNames: ["reason"],
+      registers,
+    });
+    this.cancelledPairs = new Counter({
+      name: "rerank_cancelled_pairs_total",
+      help: "Pairs dropped before inference because their client disconnected or their deadline passed",
+      registers,
+    });
+    this.queueTime = new Histogram({
+      name: "rerank_queue_seconds",
+      help: "Time a scoring request waited before its first pair ran",
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
   }
 }

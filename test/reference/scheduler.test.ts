@@ -1,0 +1,206 @@
+import { describe, expect, it } from "vitest";
+import { DeadlineExceededError, OverloadedError, RequestCancelledError } from "../../src/reference/errors.js";
+import type { EncodedPair } from "../../src/reference/pair-encoder.js";
+import { BatchScheduler } from "../../src/reference/scheduler.js";
+import { ThroughputEstimator } from "../../src/reference/throughput.js";
+
+/** `n` pairs of `len` tokens; the first id tags the request so runs can be traced. */
+const pairs = (n: number, len = 10, tag = 0): EncodedPair[] =>
+  Array.from({ length: n }, () => ({ ids: [tag, ...new Array(len - 1).fill(1)], typeIds: new Array(len).fill(0) }));
+
+/** A session stand-in that holds each run until released, recording what it was given. */
+function gatedSession() {
+  const runs: EncodedPair[][] = [];
+  const gates: Array<() => void> = [];
+  const run = (batch: readonly EncodedPair[]) => {
+    runs.push([...batch]);
+    return new Promise<{ logits: Float32Array; labels: number }>((resolve) =>
+      gates.push(() => resolve({ logits: new Float32Array(batch.length).fill(1), labels: 1 })),
+    );
+  };
+  const releaseOne = async () => {
+    for (let i = 0; i < 50 && gates.length === 0; i++) await new Promise((r) => setTimeout(r, 1));
+    gates.shift()?.();
+    await new Promise((r) => setTimeout(r, 1));
+  };
+  return { run, runs, releaseOne };
+}
+
+/** An estimator that believes the session computes `rate` tokens per second. */
+const knownRate = (rate: number) => {
+  const e = new ThroughputEstimator();
+  e.observe(rate, 1);
+  return e;
+};
+
+describe("ThroughputEstimator", () => {
+  it("is undefined until observed, then the token-weighted rate of what it saw", () => {
+    const e = new ThroughputEstimator();
+    expect(e.tokensPerSecond).toBeUndefined();
+    expect(e.secondsFor(100)).toBeUndefined();
+    e.observe(1000, 0.5);
+    expect(e.tokensPerSecond).toBeCloseTo(2000);
+    expect(e.secondsFor(500)).toBeCloseTo(0.25);
+    e.observe(0, 1); // nothing computed: ignored, not a zero rate
+    expect(e.tokensPerSecond).toBeCloseTo(2000);
+  });
+
+  it("follows a tenfold drop of rate within eight half-lives of busy time", () => {
+    const e = new ThroughputEstimator(1);
+    e.observe(10_000, 1); // 10k tokens/s
+    for (let i = 0; i < 80; i++) e.observe(100, 0.1); // then 1k tokens/s for 8 s (8 half-lives)
+    expect(e.tokensPerSecond!).toBeGreaterThan(1000);
+    expect(e.tokensPerSecond!).toBeLessThan(1100);
+  });
+});
+
+describe("BatchScheduler admission by expected wait", () => {
+  it("sheds with reason queue_time once the backlog would take longer than maxQueueSeconds, with Retry-After from the estimate", async () => {
+    const session = gatedSession();
+    // 1000 tokens/s, at most 1 s of queueing: ten 100-token requests fit, the eleventh does not.
+    const scheduler = new BatchScheduler(session.run, { maxQueueSeconds: 1, estimator: knownRate(1000) });
+    // The 11th sees 1000 backlog tokens = 1 s: not over the limit. The 12th sees 1.1 s.
+    for (let i = 0; i < 11; i++) void scheduler.submit(pairs(10, 10)).catch(() => {});
+    expect(scheduler.backlog).toBe(1100);
+    const refused = await scheduler.submit(pairs(10, 10)).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(OverloadedError);
+    expect((refused as OverloadedError).reason).toBe("queue_time");
+    expect((refused as OverloadedError).retryAfterSeconds).toBe(1);
+    expect(scheduler.refusal()?.reason).toBe("queue_time");
+    expect(scheduler.depth).toBe(11);
+
+    // A deeper backlog asks clients to come back later: ceil(5.1 s - 1 s) = 5.
+    const deep = new BatchScheduler(gatedSession().run, { maxQueueSeconds: 1, estimator: knownRate(1000) });
+    void deep.submit(pairs(51, 100)).catch(() => {});
+    expect(deep.refusal()?.retryAfterSeconds).toBe(5);
+  });
+
+  it("admits again as the backlog drains", async () => {
+    const session = gatedSession();
+    const scheduler = new BatchScheduler(session.run, { maxQueueSeconds: 0.5, tokenBudget: 100, estimator: knownRate(1000) });
+    const first = scheduler.submit(pairs(10, 10)); // 100 tokens = one batch
+    const second = scheduler.submit(pairs(50, 10)); // 500 tokens: backlog 0.6 s after it
+    expect(scheduler.refusal()?.reason).toBe("queue_time");
+    await session.releaseOne();
+    await first;
+    expect(scheduler.backlog).toBe(500);
+    for (let i = 0; i < 5; i++) await session.releaseOne();
+    await second;
+    expect(scheduler.backlog).toBe(0);
+    expect(scheduler.refusal()).toBeUndefined();
+  });
+
+  it("keeps maxQueue as a hard cap whatever the estimate says", async () => {
+    const scheduler = new BatchScheduler(gatedSession().run, { maxQueue: 2, maxQueueSeconds: 100, estimator: knownRate(1e9) });
+    void scheduler.submit(pairs(1)).catch(() => {});
+    void scheduler.submit(pairs(1)).catch(() => {});
+    const refused = await scheduler.submit(pairs(1)).catch((e: unknown) => e);
+    expect((refused as OverloadedError).reason).toBe("queue_full");
+  });
+
+  it("admits everything up to maxQueue while no rate is known", async () => {
+    const scheduler = new BatchScheduler(gatedSession().run, { maxQueueSeconds: 0.001 });
+    for (let i = 0; i < 5; i++) void scheduler.submit(pairs(100, 100)).catch(() => {});
+    expect(scheduler.depth).toBe(5);
+    expect(scheduler.refusal()).toBeUndefined();
+  });
+
+  it("learns the rate from the batches it runs", async () => {
+    const run = async (batch: readonly EncodedPair[]) => {
+      await new Promise((r) => setTimeout(r, 20));
+      return { logits: new Float32Array(batch.length), labels: 1 };
+    };
+    const scheduler = new BatchScheduler(run, { tokenBudget: 1000 });
+    await scheduler.submit(pairs(100, 10)); // 1000 tokens in ~20 ms
+    const rate = scheduler.estimator.tokensPerSecond!;
+    expect(rate).toBeGreaterThan(1000 / 0.2);
+    expect(rate).toBeLessThanOrEqual(1000 / 0.019);
+  });
+});
+
+describe("BatchScheduler cancellation and deadlines", () => {
+  it("drops a cancelled request's queued pairs before inference and counts them", async () => {
+    const session = gatedSession();
+    let cancelled = 0;
+    const scheduler = new BatchScheduler(session.run, { tokenBudget: 50, onCancelledPairs: (n) => (cancelled += n) });
+    const keep = scheduler.submit(pairs(5, 10, 1)); // one batch of 5
+    const abort = new AbortController();
+    const gone = scheduler.submit(pairs(20, 10, 2), { signal: abort.signal }).catch((e: unknown) => e);
+    await session.releaseOne(); // the first round: request 1 alone
+    await keep;
+    // Request 2's round has started: its first batch of 5 pairs is running.
+    expect(session.runs).toHaveLength(2);
+    abort.abort();
+    expect(await gone).toBeInstanceOf(RequestCancelledError);
+    expect(cancelled).toBe(15); // 20 pairs, 5 already in the session
+    expect(scheduler.backlog).toBe(0);
+    expect(scheduler.depth).toBe(0);
+    await session.releaseOne();
+    // No further batch ran for the abandoned request.
+    await new Promise((r) => setTimeout(r, 10));
+    expect(session.runs).toHaveLength(2);
+    expect(session.runs.flat().filter((p) => p.ids[0] === 2)).toHaveLength(5);
+  });
+
+  it("never runs a micro-batch that holds only abandoned pairs, and runs the live pairs of a mixed one", async () => {
+    const session = gatedSession();
+    const scheduler = new BatchScheduler(session.run, { tokenBudget: 1000 });
+    const blocker = scheduler.submit(pairs(1, 10, 9));
+    const abort = new AbortController();
+    const gone = scheduler.submit(pairs(10, 10, 3), { signal: abort.signal }).catch((e: unknown) => e);
+    const live = scheduler.submit(pairs(10, 10, 4));
+    abort.abort(); // while still waiting for its round
+    expect(await gone).toBeInstanceOf(RequestCancelledError);
+    await session.releaseOne();
+    await blocker;
+    await session.releaseOne();
+    await live;
+    expect(session.runs).toHaveLength(2);
+    expect(session.runs[1]!.map((p) => p.ids[0])).toEqual(new Array(10).fill(4));
+  });
+
+  it("a signal already aborted is refused without queueing", async () => {
+    const scheduler = new BatchScheduler(gatedSession().run);
+    const refused = await scheduler.submit(pairs(3), { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RequestCancelledError);
+    expect(scheduler.depth).toBe(0);
+  });
+
+  it("drops a request whose deadline passes while it waits", async () => {
+    const session = gatedSession();
+    let cancelled = 0;
+    const scheduler = new BatchScheduler(session.run, { onCancelledPairs: (n) => (cancelled += n) });
+    const blocker = scheduler.submit(pairs(1, 10, 9));
+    const late = scheduler.submit(pairs(4, 10, 5), { deadlineMs: 20 }).catch((e: unknown) => e);
+    expect(await late).toBeInstanceOf(DeadlineExceededError);
+    expect(cancelled).toBe(4);
+    await session.releaseOne();
+    await blocker;
+    await new Promise((r) => setTimeout(r, 10));
+    expect(session.runs.flat().some((p) => p.ids[0] === 5)).toBe(false);
+  });
+
+  it("refuses at once a request that cannot finish within its deadline at the measured rate", async () => {
+    const scheduler = new BatchScheduler(gatedSession().run, { estimator: knownRate(1000) });
+    void scheduler.submit(pairs(10, 10)).catch(() => {}); // 0.1 s of backlog
+    const refused = await scheduler.submit(pairs(10, 10), { deadlineMs: 150 }).catch((e: unknown) => e);
+    expect((refused as OverloadedError).reason).toBe("deadline");
+    // 0.1 s queue + 0.1 s own work fits a 250 ms deadline.
+    void scheduler.submit(pairs(10, 10), { deadlineMs: 250 }).catch(() => {});
+    expect(scheduler.depth).toBe(2);
+  });
+
+  it("records each request's queueing time once", async () => {
+    const session = gatedSession();
+    const waits: number[] = [];
+    const scheduler = new BatchScheduler(session.run, { tokenBudget: 20, onQueueTime: (s) => waits.push(s) });
+    const a = scheduler.submit(pairs(4, 10));
+    const b = scheduler.submit(pairs(2, 10));
+    await new Promise((r) => setTimeout(r, 30));
+    for (let i = 0; i < 3; i++) await session.releaseOne();
+    await Promise.all([a, b]);
+    expect(waits).toHaveLength(2);
+    expect(waits[0]!).toBeLessThan(0.02);
+    expect(waits[1]!).toBeGreaterThanOrEqual(0.025); // b waited for a's round
+  });
+});
