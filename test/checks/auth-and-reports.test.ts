@@ -104,7 +104,7 @@ describe("reports", () => {
 
   test("console: grouped by area with the failure's evidence", () => {
     const text = renderCheckConsole(report);
-    expect(text).toMatch(/^sort \(1 failed, 1 warnings\)$/m);
+    expect(text).toMatch(/^sort \(1 failed, 1 warning\)$/m);
     expect(text).toMatch(/^FAIL sort\.descending \[MUST\] sorted$/m);
     // A body of several lines is shown once, indented under its exchange; so is a message of several lines.
     expect(text).toMatch(/^ {4}→ 200 application\/json:\n {6}bad <xml>.*\n {6,}second line$/m);

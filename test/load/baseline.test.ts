@@ -114,7 +114,7 @@ describe("rerank-harness load --baseline", () => {
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/not JSON/);
     expect(c.code).toBe(2);
-    expect(c.stderr).toMatch(/ENOENT/);
+    expect(c.stderr).toMatch(/cannot read it: no such file/);
   }, 60_000);
 
   it("the new flags refuse what cannot run: exit 2 with one line, before any target starts", async () => {
