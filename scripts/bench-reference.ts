@@ -19,7 +19,9 @@ import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
 import { mulberry32 } from "../src/reference/fixtures/prng.js";
 import { loadBertVocab } from "../src/reference/fixtures/vocab.js";
-import { heavyBody, openLoop, percentile as nearestRank, type Outcome } from "./overload-traffic.js";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { EncodedPair } from "../src/reference/pair-encoder.js";
 
 const MODEL = "tiny-bert";
@@ -204,36 +206,45 @@ async function throughput(): Promise<void> {
   console.log("\nNote: server latency includes queueing behind the other in-flight requests; bare latency is one request alone.");
 }
 
+/**
+ * `rerank-harness load` against `url` (open loop, from intended send times, its own worker
+ * thread): the harness's generator keeps its schedule where a simple client would lag.
+ */
+function loadRun(url: string, args: string[]): Promise<{ scenarios: Array<Record<string, any>> }> {
+  const json = join(mkdtempSync(join(tmpdir(), "rh-bench-")), "load.json");
+  const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", cli, "load", "--target", url, "--model", MODEL, "--warmup", "0s", "--json", json, "--no-progress", ...args],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  return once(child, "exit").then(() => JSON.parse(readFileSync(json, "utf8")));
+}
+
 /** The two overload scenarios, each against a fresh server with default flags. */
 async function overload(): Promise<void> {
-  const counts = (outcomes: Outcome[]) => {
-    const by = new Map<string, number>();
-    for (const o of outcomes) {
-      const key = o.status ? String(o.status) : `client ${o.error}`;
-      by.set(key, (by.get(key) ?? 0) + 1);
-    }
-    return [...by].map(([k, n]) => `${k}: ${n}`).join(", ");
+  const statuses = (s: Record<string, any>) =>
+    Object.entries(s.status_counts as Record<string, number>)
+      .map(([k, n]) => `${k}: ${n}`)
+      .concat(s.errors_by_class.timeout ? [`client timeout: ${s.errors_by_class.timeout}`] : [])
+      .concat(s.errors_by_class.connection ? [`connection error: ${s.errors_by_class.connection}`] : [])
+      .join(", ");
+  const freshBody = JSON.stringify({ model: MODEL, ...(await makeRequests(100, 1))[0]!, return_documents: false });
+  const fresh = async (url: string) => {
+    const started = performance.now();
+    const res = await fetch(`${url}/rerank`, { method: "POST", headers: { "content-type": "application/json" }, body: freshBody });
+    await res.text();
+    return `${res.status} in ${(performance.now() - started).toFixed(0)} ms`;
   };
-  const fresh = async (url: string, i: number) => (await openLoop({ url, rate: 1, seconds: 1, body: () => heavyBody(i) }))[0]!;
 
   console.log("\noverload: 200 req/s of 100-document requests for 10 s, server with default flags (--max-queue 64, --max-queue-time 1s)");
   let server = await startServerChild("--serve-defaults");
   try {
-    const flood = await openLoop({ url: server.url, rate: 200, seconds: 10, body: (i) => heavyBody(i) });
-    const served = flood.filter((o) => o.status === 200).map((o) => o.latencyMs);
-    const retryAfter = [...new Set(flood.filter((o) => o.status === 503).map((o) => o.retryAfter))].sort();
-    const after = await fresh(server.url, 1_000_000);
+    const [flood] = (await loadRun(server.url, ["--docs", "100", "--rate", "200", "--duration", "10s", "--timeout", "30s"])).scenarios;
+    const after = await fresh(server.url);
     printTable([
-      ["sent", "answers", "admitted p50 ms", "admitted p99 ms", "admitted max ms", "Retry-After (s)", "request after"],
-      [
-        String(flood.length),
-        counts(flood),
-        nearestRank(served, 50).toFixed(0),
-        nearestRank(served, 99).toFixed(0),
-        Math.max(...served).toFixed(0),
-        retryAfter.join(" "),
-        `${after.status ?? after.error} in ${after.latencyMs.toFixed(0)} ms`,
-      ],
+      ["sent", "answers", "admitted p50 ms", "admitted p99 ms", "admitted max ms", "request after"],
+      [String(flood!.sent), statuses(flood!), flood!.latency_ms.p50.toFixed(0), flood!.latency_ms.p99.toFixed(0), flood!.latency_ms.max.toFixed(0), after],
     ]);
   } finally {
     server.stop();
@@ -242,19 +253,13 @@ async function overload(): Promise<void> {
   console.log("\nabandoned clients: 5 s of 100 req/s of 100-document requests whose clients give up at 300 ms, then one fresh request");
   server = await startServerChild("--serve-defaults");
   try {
-    const abandoned = await openLoop({ url: server.url, rate: 100, seconds: 5, timeoutMs: 300, body: (i) => heavyBody(i) });
-    const next = await fresh(server.url, 2_000_000);
+    const [gone] = (await loadRun(server.url, ["--docs", "100", "--rate", "100", "--duration", "5s", "--timeout", "300ms"])).scenarios;
+    const next = await fresh(server.url);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     const value = (name: string) => new RegExp(`^${name} (\\S+)$`, "m").exec(metrics)?.[1] ?? "0";
     printTable([
       ["sent", "answers", "pairs dropped unrun", "pairs computed", "fresh request"],
-      [
-        String(abandoned.length),
-        counts(abandoned),
-        value("rerank_cancelled_pairs_total"),
-        value("rerank_batch_size_sum"),
-        `${next.status ?? next.error} in ${next.latencyMs.toFixed(0)} ms`,
-      ],
+      [String(gone!.sent), statuses(gone!), value("rerank_cancelled_pairs_total"), value("rerank_batch_size_sum"), next],
     ]);
   } finally {
     server.stop();

@@ -9,7 +9,7 @@ import { ThroughputEstimator } from "./throughput.js";
 
 export interface LoadRerankerOptions
   extends ModelSourceOptions,
-    Pick<SchedulerOptions, "tokenBudget" | "maxQueue" | "maxQueueSeconds" | "onBatch" | "onCancelledPairs" | "onQueueTime"> {
+    Pick<SchedulerOptions, "tokenBudget" | "maxQueue" | "maxQueueSeconds" | "hostWaitSeconds" | "onBatch" | "onCancelledPairs" | "onQueueTime"> {
   /** onnxruntime intra-op threads (default: all cores). */
   threads?: number;
 }

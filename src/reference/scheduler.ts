@@ -11,6 +11,8 @@ export interface SchedulerOptions {
   maxQueueSeconds?: number;
   /** Learns the session's tokens/s; a caller may seed it (a warm-up run) before traffic comes. */
   estimator?: ThroughputEstimator;
+  /** Seconds a request waits before it reaches submit() (the HTTP thread's own backlog). */
+  hostWaitSeconds?: () => number;
   /** Called after every micro-batch (for metrics). */
   onBatch?: (pairs: number, paddedTokens: number) => void;
   /** Called with the number of pairs a cancelled request leaves uncomputed. */
@@ -81,9 +83,15 @@ export class BatchScheduler {
     return this.backlogTokens;
   }
 
-  /** Seconds the current backlog takes at the measured rate (undefined before any measurement). */
+  /**
+   * Seconds a request arriving now would wait: the backlog at the measured rate, plus the wait
+   * for the thread that admits it. Undefined while neither is known to be above zero.
+   */
   get expectedQueueSeconds(): number | undefined {
-    return this.estimator.secondsFor(this.backlogTokens);
+    const model = this.estimator.secondsFor(this.backlogTokens);
+    const host = this.options.hostWaitSeconds?.() ?? 0;
+    if (model === undefined) return host > 0 ? host : undefined;
+    return model + host;
   }
 
   /**

@@ -5,6 +5,7 @@ import { handleRerank, handleScore, shedError, type HandlerContext } from "./htt
 import { ServerMetrics } from "./http/metrics.js";
 import { loadReranker, type LoadRerankerOptions } from "./model.js";
 import type { SubmitOptions } from "./scheduler.js";
+import { LoopLag } from "./http/loop-lag.js";
 
 export interface ReferenceServerOptions {
   /** `bm25` (default), `tiny-bert`, a Hugging Face repo id or a model directory. */
@@ -57,7 +58,10 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const log = options.logger ?? (() => {});
   let metrics: ServerMetrics | undefined;
   const maxQueueTimeMs = options.maxQueueTimeMs ?? SERVER_DEFAULTS.maxQueueTimeMs;
+  // Tokenizing runs on this thread: when it falls behind, requests wait here before admission.
+  const loopLag = new LoopLag();
   const reranker = await loadReranker(spec, {
+    hostWaitSeconds: () => loopLag.seconds,
     ...options.modelOptions,
     maxQueue: options.maxQueue ?? SERVER_DEFAULTS.maxQueue,
     maxQueueSeconds: maxQueueTimeMs > 0 ? maxQueueTimeMs / 1000 : undefined,
@@ -67,6 +71,9 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     },
     onCancelledPairs: (pairs) => metrics?.cancelledPairs.inc(pairs),
     onQueueTime: (seconds) => metrics?.queueTime.observe(seconds),
+  }).catch((err: unknown) => {
+    loopLag.stop();
+    throw err;
   });
   metrics = new ServerMetrics(() => reranker.queueDepth);
   const m = metrics;
@@ -166,6 +173,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     await app.listen({ host, port: options.port ?? SERVER_DEFAULTS.port });
   } catch (err) {
     await reranker.close();
+    loopLag.stop();
     throw err;
   }
   const address = app.server.address();
@@ -183,6 +191,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
         closing = true;
         await app.close();
         await reranker.close();
+        loopLag.stop();
       })();
       return closed;
     },

@@ -4,7 +4,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { get, isErrorEnvelope, post, SEED, waitForQueueDepth } from "./helpers.js";
-import { heavyBody, openLoop } from "../../scripts/overload-traffic.js";
+import { heavyBody, openLoop } from "./overload-traffic.js";
 import { DEADLINE_HEADER, startReferenceServer } from "../../src/reference/server.js";
 
 const heavy = (i: number) => ({

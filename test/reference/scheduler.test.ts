@@ -204,3 +204,35 @@ describe("BatchScheduler cancellation and deadlines", () => {
     expect(waits[1]!).toBeGreaterThanOrEqual(0.025); // b waited for a's round
   });
 });
+
+describe("admission counts the HTTP thread's own backlog", () => {
+  it("adds hostWaitSeconds to the expected wait, even before any rate is known", () => {
+    let host = 0;
+    const scheduler = new BatchScheduler(gatedSession().run, { maxQueueSeconds: 1, hostWaitSeconds: () => host });
+    expect(scheduler.refusal()).toBeUndefined();
+    host = 1.5;
+    expect(scheduler.refusal()?.reason).toBe("queue_time");
+    const measured = new BatchScheduler(gatedSession().run, { maxQueueSeconds: 1, estimator: knownRate(1000), hostWaitSeconds: () => 0.6 });
+    void measured.submit(pairs(5, 10)).catch(() => {}); // 0.05 s of model backlog: 0.65 s in all
+    expect(measured.refusal()).toBeUndefined();
+    void measured.submit(pairs(50, 10)).catch(() => {}); // 0.55 s of model backlog: 1.15 s in all
+    expect(measured.refusal()?.reason).toBe("queue_time");
+  });
+
+  it("LoopLag sees a blocked thread, and forgets it once the thread has caught up", async () => {
+    const { LoopLag } = await import("../../src/reference/http/loop-lag.js");
+    const lag = new LoopLag(20, 100);
+    try {
+      await new Promise((r) => setTimeout(r, 60));
+      const blockedUntil = performance.now() + 300;
+      while (performance.now() < blockedUntil); // a 300 ms turn
+      expect(lag.seconds).toBeGreaterThanOrEqual(0.25); // seen while the turn still runs
+      await new Promise((r) => setTimeout(r, 50));
+      expect(lag.seconds).toBeGreaterThanOrEqual(0.2); // remembered after it
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(lag.seconds).toBeLessThan(0.2); // from 0.3 s: decayed (timers on a busy machine still fire a little late)
+    } finally {
+      lag.stop();
+    }
+  });
+});

@@ -1,7 +1,8 @@
 /**
- * Open-loop traffic for the reference server's overload scenarios, shared by
- * `npm run bench:reference` and test/reference/overload.test.ts: requests sent on a fixed
- * schedule whatever the server does, each on its own connection slot, each outcome kept.
+ * Open-loop traffic for the reference server's overload tests: requests sent on a fixed schedule
+ * whatever the server does, each outcome kept, and clients that give up close their connection.
+ * Latency figures come from `npm run bench:reference`, which drives `rerank-harness load`: this
+ * simple sender is for behaviour (statuses, headers, what the server counts), not for timing.
  */
 import { Agent, request } from "undici";
 
