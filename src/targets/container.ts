@@ -72,7 +72,7 @@ export async function startContainerTarget(spec: ContainerTargetSpec, ctx: Targe
   } catch (err) {
     await log.close();
     throw new TargetStartError(
-      `${spec.raw}: container ${plan.image} did not become healthy (${(err as Error).message}); full log: ${log.file}`,
+      `${spec.raw}: container ${plan.image} did not become healthy (${(err as Error).message}); full log: ${log.where()}`,
       log.tail(40) || undefined,
     );
   }
