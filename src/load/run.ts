@@ -3,7 +3,7 @@ import { DEFAULT_CORPUS_SOURCE, DEFAULT_TARGETS_SOURCE, loadDefaultCorpus, loadD
 import { parseLoadSettings, type LoadOptions } from "./options.js";
 import { buildBodies, planScenarios, shardPlans, workerCount } from "./plan.js";
 import { progressView } from "./progress.js";
-import type { LoadReport, ScenarioResult } from "./report.js";
+import { LOAD_REPORT_VERSION, type LoadReport, type ScenarioResult } from "./report.js";
 import { runShards } from "./shards.js";
 import { summariseScenario } from "./summarise.js";
 import { targetView } from "./verdict.js";
@@ -51,11 +51,12 @@ export async function runLoad(target: StartedTarget, options: LoadOptions): Prom
   }
 
   return {
+    schema_version: LOAD_REPORT_VERSION,
     target: target.label,
     dialect: target.dialect.name,
-    startedAt,
+    started_at: startedAt,
     scenarios,
     passed: scenarios.every((s) => s.pass),
-    ...(targetsSource !== undefined ? { targetsSource } : {}),
+    ...(targetsSource !== undefined ? { targets_source: targetsSource } : {}),
   };
 }

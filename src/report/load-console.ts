@@ -51,7 +51,7 @@ export function formatTable(rows: string[][]): string {
 /** The table, then one line per failure reason and per error class seen, then the verdict. */
 export function renderLoadConsole(report: LoadReport): string {
   const lines: string[] = [];
-  lines.push(`load: ${report.target} (${report.dialect})${report.targetsSource ? `, targets from ${report.targetsSource}` : ""}`);
+  lines.push(`load: ${report.target} (${report.dialect})${report.targets_source ? `, targets from ${report.targets_source}` : ""}`);
   lines.push("latency is measured from each request's intended send time (open loop), successful requests only");
   lines.push("");
   lines.push(formatTable([[...HEADERS], ...report.scenarios.map(scenarioRow)]));

@@ -65,8 +65,8 @@ function runMeta(r: LoadHtmlRun): string {
   const rep = r.report;
   const verdict = rep.passed ? `<span class="pass">PASS</span>` : `<span class="fail">FAIL</span>`;
   const who = r.label === rep.target ? escapeHtml(rep.target) : `${escapeHtml(r.label)}: ${escapeHtml(rep.target)}`;
-  return `${who} (${escapeHtml(rep.dialect)}), started ${escapeHtml(rep.startedAt)}${
-    rep.targetsSource ? `, targets from ${escapeHtml(rep.targetsSource)}` : ""
+  return `${who} (${escapeHtml(rep.dialect)}), started ${escapeHtml(rep.started_at)}${
+    rep.targets_source ? `, targets from ${escapeHtml(rep.targets_source)}` : ""
   } — ${verdict}`;
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { ConformanceSession, type ConformanceReport } from "../../src/checks/run.js";
-import { checkJson } from "../../src/report/check-json.js";
+import { checkJson, CheckReportJson } from "../../src/report/check-json.js";
 import { renderCheckConsole } from "../../src/report/check-console.js";
 import { renderJUnit } from "../../src/report/junit.js";
 import { assertWellFormedXml, HAS_PYTHON3 } from "../helpers/tools.js";
@@ -104,7 +104,11 @@ describe("reports", () => {
 
   test("JSON: target, dialect and every check with its status and evidence", () => {
     const json = checkJson(report);
-    expect(json).toMatchObject({ schema: "rerank-harness/check-report@1", target: "t & <x>", dialect: "vllm", passed: false });
+    expect(json).toMatchObject({ schema_version: 2, target: "t & <x>", dialect: "vllm", base_url: report.baseUrl, started_at: report.startedAt, duration_ms: report.durationMs, passed: false });
+    // Every field is described by the strict schema, and nothing camelCase is left.
+    expect(CheckReportJson.parse(json)).toEqual(json);
+    expect(JSON.stringify(json)).not.toMatch(/"[a-z]+[A-Z][A-Za-z]*":/);
+    expect(json.checks[1]!.evidence![0]).toMatchObject({ content_type: "application/json", body_start: expect.any(String) });
     expect(json.checks.map((c) => c.status)).toEqual(["pass", "fail", "warn", "skip"]);
     expect(json.checks[1]!.evidence![0]!.status).toBe(200);
   });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { CATALOGUE } from "../../src/checks/catalogue/index.js";
+import { CheckReportJson } from "../../src/report/check-json.js";
 import { assertWellFormedXml, HAS_PYTHON3 } from "../helpers/tools.js";
 import { runCli } from "../cli/run-cli.js";
 import { closedPortUrl } from "../servers/hostile.js";
@@ -37,12 +38,13 @@ describe("rerank-harness check", () => {
       expect(xml.match(/<testcase /g)).toHaveLength(CATALOGUE.length);
       expect(xml).toMatch(/<testcase name="sort\.descending" classname="rerank\.vllm\.sort" time="[\d.]+">\s*<failure message="results are not sorted/);
 
-      const report = JSON.parse(readFileSync(json, "utf8"));
-      expect(report).toMatchObject({ schema: "rerank-harness/check-report@1", baseUrl: server.url, dialect: "vllm", model: SERVED_MODEL, passed: false });
-      const sort = report.checks.find((c: { id: string }) => c.id === "sort.descending");
+      // Strict schema (the published one's source): an undescribed field fails here.
+      const report = CheckReportJson.parse(JSON.parse(readFileSync(json, "utf8")));
+      expect(report).toMatchObject({ schema_version: 2, base_url: server.url, dialect: "vllm", model: SERVED_MODEL, passed: false });
+      const sort = report.checks.find((c) => c.id === "sort.descending")!;
       expect(sort).toMatchObject({ level: "MUST", status: "fail" });
-      expect(sort.evidence[0]).toMatchObject({ status: 200, request: { method: "POST", url: `${server.url}/rerank` } });
-      expect(sort.evidence[0].bodyStart).toContain("relevance_score");
+      expect(sort.evidence![0]).toMatchObject({ status: 200, content_type: "application/json", request: { method: "POST", url: `${server.url}/rerank` } });
+      expect(sort.evidence![0]!.body_start).toContain("relevance_score");
     } finally {
       await server.close();
     }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReferenceServer, type ReferenceServer } from "../../src/reference/server.js";
-import type { CompareReport } from "../../src/compare/report.js";
+import { CompareReportJson } from "../../src/report/compare-json.js";
 import { runCli } from "../cli/run-cli.js";
 import { CHROMIUM, HAS_CHROMIUM } from "../helpers/tools.js";
 import { startNoisyServer } from "./noisy-server.js";
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 describe("rerank-harness compare", () => {
-  let report: CompareReport;
+  let report: CompareReportJson;
   let stdout = "";
   const html = join(dir, "compare.html");
   const json = join(dir, "compare.json");
@@ -47,12 +47,14 @@ describe("rerank-harness compare", () => {
     stdout = run.stdout;
     // Exit 1: the CPU reference misses the A100 latency targets, which is a threshold failure.
     expect([0, 1], run.stderr).toContain(run.code);
-    report = JSON.parse(readFileSync(json, "utf8")) as CompareReport;
+    // Strict schema: a field the published schema does not describe fails here.
+    report = CompareReportJson.parse(JSON.parse(readFileSync(json, "utf8")));
+    expect(report.schema_version).toBe(2);
     expect(report.targets.map((t) => t.label)).toEqual(["embedded (bm25)", "tiny-bert-process", "noisy-bm25"]);
     for (const t of report.targets) {
       expect(t.error).toBeUndefined();
       expect(t.conformance?.summary.fail).toBe(0);
-      expect(t.load?.scenarios.map((s) => [s.name, s.ok > 0])).toEqual([["docs-10", true]]);
+      expect(t.load?.scenarios.map((s) => [s.name, s.ok > 0])).toEqual([["docs_10", true]]);
       expect(t.load?.scenarios[0]!.workload.seed).toBe(42);
     }
     expect(run.code).toBe(report.passed ? 0 : 1);
@@ -79,7 +81,7 @@ describe("rerank-harness compare", () => {
   it("prints a side-by-side table", () => {
     expect(stdout).toMatch(/embedded \(bm25\)\s+tiny-bert-process\s+noisy-bm25/);
     expect(stdout).toMatch(/top-1 agreement vs baseline\s+\(baseline\)\s+0\.\d\d\s+1\.00/);
-    expect(stdout).toMatch(/docs-10 p50\/p95\/p99 ms/);
+    expect(stdout).toMatch(/docs_10 p50\/p95\/p99 ms/);
     expect(stdout).toMatch(/mean \|Δscore\| vs baseline\s+\(baseline\)\s+n\/a \(other model\)\s+0\.00\d\d/);
   });
 

@@ -83,12 +83,12 @@ describe("modes and scenarios", () => {
     const targets = { source: "test", achieved_rate_tolerance: 0.05, scenarios: [{ docs: 3, rps: 30, p95_ms: 1_000 }, { docs: 7, rps: 30, p95_ms: 1_000 }] };
     const report = await runLoad(targetAt(server.url), { ramp: [10, 30], durationMs: 500, warmupMs: 0, targets, targetsSource: "inline" });
     expect(report.scenarios.map((s) => [s.name, s.docs, s.offered_rps, s.sent])).toEqual([
-      ["docs-3@10rps", 3, 10, 5],
-      ["docs-3@30rps", 3, 30, 15],
-      ["docs-7@10rps", 7, 10, 5],
-      ["docs-7@30rps", 7, 30, 15],
+      ["docs_3@10rps", 3, 10, 5],
+      ["docs_3@30rps", 3, 30, 15],
+      ["docs_7@10rps", 7, 10, 5],
+      ["docs_7@30rps", 7, 30, 15],
     ]);
-    expect(report.targetsSource).toBe("inline");
+    expect(report.targets_source).toBe("inline");
   }, 15_000);
 
   it("sends the dialect's body with the seeded workload's documents", async () => {
