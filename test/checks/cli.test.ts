@@ -48,7 +48,7 @@ describe("rerank-harness check", () => {
     } finally {
       await server.close();
     }
-  });
+  }, 90_000);
 
   test.skipIf(!HAS_PYTHON3)("…and that JUnit file is well-formed XML (python3's parser; skipped without python3)", () => {
     assertWellFormedXml(join(dir, "faulty", "junit.xml"));
