@@ -1,0 +1,95 @@
+// @ts-nocheck
+import type { Dialect } from "../../contract/dialect.js";
+import { fail, rawResults } from "../assert.js";
+import type { CheckContext, RerankResult } from "../context.js";
+import { ECHO_DOCUMENTS, GRADED } from "../data.js";
+import type { CheckDefinition } from "../types.js";
+
+type DocExpectation = NonNullable<Dialect["expectations"]["returnDocuments"]>;
+const docs = (d: Dialect): DocExpectation => d.expectations.returnDocuments!;
+const noDocs = (d: Dialect) => (d.expectations.returnDocuments === null ? `${d.title} never echoes documents` : null);
+const notSwitchable = (d: Dialect) => noDocs(d) ?? (docs(d).switchable ? null : `${d.title} has no return_documents switch`);
+
+/** Every result echoes its input document exactly. */
+function assertEchoed(r: RerankResult, documents: readonly string[], what: string): void {
+  const output = r.output!;
+  for (const [pos, x] of output.results.entries()) {
+    if (x.document === undefined) fail(`${what}: results[${pos}] (index ${x.index}) carries no document`, [r.evidence]);
+    const input = documents[x.index];
+    if (x.document !== input) {
+      fail(`${what}: results[${pos}].document is ${JSON.stringify(x.document).slice(0, 120)}, expected the input text ${JSON.stringify(input).slice(0, 120)}`, [r.evidence]);
+    }
+  }
+}
+
+/** No result carries the document: the field is absent or null as the dialect says. */
+function assertOmitted(r: RerankResult, expect: DocExpectation, what: string): void {
+  for (const [pos, raw] of rawResults(r.exchange.json).entries()) {
+    const present = expect.field in raw;
+    const value = raw[expect.field];
+    if (present && value !== null) fail(`${what}: results[${pos}].${expect.field} is present (${JSON.stringify(value).slice(0, 80)}); it should be left out`, [r.evidence]);
+    if (present && expect.whenOmitted === "absent") {
+      fail(`${what}: results[${pos}].${expect.field} is null; the dialect leaves the field out (strict clients such as LiteLLM reject null, joonsoome/embed-rerank#11)`, [r.evidence]);
+    }
+    if (!present && expect.whenOmitted === "null") fail(`${what}: results[${pos}].${expect.field} is missing; the dialect sends null`, [r.evidence]);
+  }
+}
+
+async function answer(ctx: CheckContext, returnDocuments: boolean | undefined, documents: string[] = GRADED.documents) {
+  const label = returnDocuments === undefined ? "return_documents absent" : `return_documents=${returnDocuments}`;
+  const r = await ctx.rerankOk({ query: GRADED.query, documents, returnDocuments }, { label });
+  return { r, label };
+}
+
+export const documentChecks: CheckDefinition[] = [
+  {
+    id: "documents.default",
+    area: "documents",
+    level: "MUST",
+    statement: "Without a return_documents switch in the request, documents are echoed or left out as the dialect's default says.",
+    source: (d) => `${d.title}: return_documents default ${d.expectations.returnDocuments?.byDefault ?? "n/a"} (CONTRACTS.md §8 'return docs' row; xorbitsai/inference#2566)`,
+    skipReason: noDocs,
+    async run(ctx) {
+      const { r, label } = await answer(ctx, undefined);
+      const expect = docs(ctx.dialect);
+      if (expect.byDefault) assertEchoed(r, GRADED.documents, label);
+      else assertOmitted(r, expect, label);
+    },
+  },
+  {
+    id: "documents.requested",
+    area: "documents",
+    level: "MUST",
+    statement: "return_documents=true echoes every result's document.",
+    source: (d) => `${d.title} honours return_documents (CONTRACTS.md §8)`,
+    skipReason: notSwitchable,
+    async run(ctx) {
+      const { r, label } = await answer(ctx, true);
+      assertEchoed(r, GRADED.documents, label);
+    },
+  },
+  {
+    id: "documents.omitted",
+    area: "documents",
+    level: "MUST",
+    statement: "return_documents=false leaves the document out of every result (absent or null, per the dialect).",
+    source: (d) => `${d.title}: document ${d.expectations.returnDocuments?.whenOmitted ?? "n/a"} when not requested (CONTRACTS.md §8; cohere-ai/notebooks#202)`,
+    skipReason: notSwitchable,
+    async run(ctx) {
+      const { r, label } = await answer(ctx, false);
+      assertOmitted(r, docs(ctx.dialect), label);
+    },
+  },
+  {
+    id: "documents.echo_exact",
+    area: "documents",
+    level: "MUST",
+    statement: "An echoed document equals the input text exactly: whitespace, quotes, newlines and emoji included.",
+    source: "the echoed document is the input (Infinity test_torch_reranker: document equals the original string)",
+    skipReason: (d) => noDocs(d) ?? (!docs(d).switchable && !docs(d).byDefault ? `${d.title} never echoes documents` : null),
+    async run(ctx) {
+      const { r, label } = await answer(ctx, docs(ctx.dialect).switchable ? true : undefined, ECHO_DOCUMENTS);
+      assertEchoed(r, ECHO_DOCUMENTS, label);
+    },
+  },
+];

@@ -1,0 +1,155 @@
+// @ts-nocheck
+import { HttpClient, type HttpExchange, type SendOptions } from "../client/http-client.js";
+import { TransportError } from "../client/errors.js";
+import { readApiKey } from "../client/secrets.js";
+import type { RerankInput, RerankOutput } from "../contract/common.js";
+import { ContractViolationError } from "../contract/errors.js";
+import { withScoreKind, type Dialect, type ScoreKind } from "../contract/dialect.js";
+import { getDialect } from "../contract/registry.js";
+import { evidenceOf, evidenceOfFailure } from "./evidence.js";
+import { CheckFailure, type Evidence } from "./types.js";
+
+/**
+ * What a suite is told about its target (through vitest's provide/inject). The API key's
+ * value is never in here: the suite reads it from `apiKeyEnv` itself.
+ */
+export interface SuiteTarget {
+  /** Distinguishes runs in one process (the give-up state is per run). */
+  runId: string;
+  label: string;
+  baseUrl: string;
+  dialect: string;
+  model?: string;
+  apiKeyEnv: string;
+  timeoutMs: number;
+  strict: boolean;
+  fuzz: number;
+  seed: number;
+  /** Check-id prefixes to run; empty or absent: all. */
+  only?: string[];
+  /** Overrides the dialect's documented score kind (e.g. "any" for a bi-encoder behind vLLM). */
+  scoreKind?: ScoreKind;
+}
+
+/** After this many timeouts the target is treated as gone: later requests fail at once. */
+const TIMEOUTS_BEFORE_GIVING_UP = 2;
+
+/**
+ * Per run, shared by every suite file in the worker: whether the target has stopped
+ * answering. Without it, a server that hangs after the preflight would cost each check
+ * its full timeout.
+ */
+const health = new Map<string, { timeouts: number; gone?: string }>();
+
+export interface RerankRequestInput extends Omit<RerankInput, "model"> {
+  /** undefined: the target's model; null: leave the field out. */
+  model?: string | null;
+}
+
+export interface RerankResult {
+  exchange: HttpExchange;
+  output?: RerankOutput;
+  /** Why a 2xx body did not normalise. */
+  violation?: Error;
+  evidence: Evidence;
+}
+
+/** Everything a check needs: the dialect, a client for the target, and shared helpers. */
+export class CheckContext {
+  readonly dialect: Dialect;
+  readonly model: string | undefined;
+  readonly apiKey: string | undefined;
+  readonly client: HttpClient;
+  private readonly health: { timeouts: number; gone?: string };
+  private readonly memos = new Map<string, Promise<unknown>>();
+
+  constructor(readonly target: SuiteTarget) {
+    this.dialect = withScoreKind(getDialect(target.dialect), target.scoreKind);
+    this.model = target.model;
+    this.apiKey = readApiKey(target.apiKeyEnv);
+    if (!health.has(target.runId)) health.set(target.runId, { timeouts: 0 });
+    this.health = health.get(target.runId)!;
+    this.client = new HttpClient({
+      baseUrl: target.baseUrl,
+      apiKey: this.apiKey,
+      timeoutMs: target.timeoutMs,
+      connections: 16,
+    });
+  }
+
+  /** Sends one request; a transport failure becomes a CheckFailure carrying the request. */
+  async send(req: SendOptions, label?: string): Promise<HttpExchange> {
+    const h = this.health;
+    if (h.gone) {
+      throw new CheckFailure(`not sent: ${h.gone}`, [evidenceOfFailure(this.target.baseUrl, req, new Error(h.gone), label)]);
+    }
+    try {
+      return await this.client.send({ timeoutMs: this.target.timeoutMs, ...req });
+    } catch (err) {
+      if (!(err instanceof TransportError)) throw err;
+      if (err.isTimeout && ++h.timeouts >= TIMEOUTS_BEFORE_GIVING_UP) {
+        h.gone = `the target stopped answering (${h.timeouts} requests timed out after ${this.target.timeoutMs} ms)`;
+      }
+      if (err.code === "ERR_CONNECTION_REFUSED") h.gone = "the target refused a connection (it went away)";
+      throw new CheckFailure(`no usable response: ${err.message}`, [evidenceOfFailure(this.target.baseUrl, req, err, label)]);
+    }
+  }
+
+  /** Builds the dialect's request for `input` (with the target's model) and sends it. */
+  async rerank(input: RerankRequestInput, options: { path?: string; label?: string } = {}): Promise<RerankResult> {
+    const { model, ...rest } = input;
+    const full: RerankInput = { ...rest, ...(model === null ? {} : model !== undefined ? { model } : this.model !== undefined ? { model: this.model } : {}) };
+    const built = this.dialect.buildRequest(full, options.path);
+    const exchange = await this.send({ method: "POST", path: built.path, json: built.body }, options.label);
+    const evidence = evidenceOf(exchange, options.label);
+    if (exchange.status < 200 || exchange.status >= 300) return { exchange, evidence };
+    if (exchange.json === undefined) return { exchange, evidence, violation: new Error(`the 2xx body is not JSON (${exchange.jsonError})`) };
+    try {
+      return { exchange, evidence, output: this.dialect.normalise(exchange.json) };
+    } catch (err) {
+      if (err instanceof ContractViolationError) return { exchange, evidence, violation: err };
+      throw err;
+    }
+  }
+
+  /** A rerank that must succeed: 2xx with a body matching the dialect's schema. */
+  async rerankOk(input: RerankRequestInput, options: { path?: string; label?: string } = {}): Promise<RerankResult & { output: RerankOutput }> {
+    return this.requireOk(await this.rerank(input, options), options.label);
+  }
+
+  /** Fails unless a rerank result is 2xx with a body matching the dialect's schema. */
+  requireOk(result: RerankResult, label?: string): RerankResult & { output: RerankOutput } {
+    if (result.output) return result as RerankResult & { output: RerankOutput };
+    const why = result.violation
+      ? result.violation.message
+      : `status ${result.exchange.status}${errorSummary(this.dialect, result.exchange)}`;
+    throw new CheckFailure(`${label ? `${label}: ` : ""}expected 2xx with a ${this.dialect.title} response body; got ${why}`, [result.evidence]);
+  }
+
+  /** Shares one request's result between checks of the same suite file. */
+  memo<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    let p = this.memos.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = fn();
+      this.memos.set(key, p);
+    }
+    return p;
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+/** ": <the server's error message>" when the body is the dialect's envelope, else the body's start. */
+export function errorSummary(dialect: Dialect, exchange: HttpExchange): string {
+  if (exchange.json !== undefined) {
+    try {
+      return `: ${dialect.errorMessage(exchange.json).slice(0, 200)}`;
+    } catch {
+      // not the envelope: fall through to the raw text
+    }
+  }
+  const text = exchange.text.trim().slice(0, 200);
+  return text ? `: ${text}` : " (empty body)";
+}

@@ -1,0 +1,37 @@
+// @ts-nocheck
+import type { HttpExchange, SendOptions } from "../client/http-client.js";
+import { redact } from "../client/secrets.js";
+import type { Evidence } from "./types.js";
+
+/** How much of a response body a piece of evidence keeps. */
+export const BODY_START_CHARS = 600;
+
+export function evidenceOf(exchange: HttpExchange, label?: string): Evidence {
+  return {
+    ...(label ? { label } : {}),
+    request: exchange.request,
+    status: exchange.status,
+    ...(exchange.headers["content-type"] !== undefined ? { contentType: exchange.headers["content-type"] } : {}),
+    bodyStart: redact(clip(exchange.text, BODY_START_CHARS)),
+    durationMs: Math.round(exchange.timings.totalMs),
+  };
+}
+
+/** Evidence for a request that got no response (the client threw before building an exchange). */
+export function evidenceOfFailure(baseUrl: string, req: SendOptions, error: Error, label?: string): Evidence {
+  const body = req.rawBody ?? (req.json !== undefined ? JSON.stringify(req.json) : undefined);
+  return {
+    ...(label ? { label } : {}),
+    request: {
+      method: req.method ?? "POST",
+      url: redact(baseUrl.replace(/\/+$/, "") + req.path),
+      headers: req.contentType === null ? {} : { "content-type": req.contentType ?? "application/json" },
+      ...(body !== undefined ? { body: redact(clip(body, 2_000)) } : {}),
+    },
+    error: redact(`${(error as { code?: string }).code ?? error.name}: ${error.message}`),
+  };
+}
+
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}

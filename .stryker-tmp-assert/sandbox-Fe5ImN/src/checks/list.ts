@@ -1,0 +1,23 @@
+// @ts-nocheck
+import { listDialects } from "../contract/registry.js";
+import { CATALOGUE } from "./catalogue/index.js";
+import { CHECK_AREAS } from "./types.js";
+
+/** The catalogue as `check --list` prints it: id, level, the dialects it applies to, the statement. */
+export function renderCatalogue(): string {
+  const dialects = listDialects();
+  const width = Math.max(...CATALOGUE.map((c) => c.id.length));
+  const out: string[] = [`${CATALOGUE.length} checks. MUST fails the run; SHOULD warns (fails with --strict).`, ""];
+  for (const area of CHECK_AREAS) {
+    const checks = CATALOGUE.filter((c) => c.area === area);
+    if (checks.length === 0) continue;
+    out.push(area);
+    for (const c of checks) {
+      const applies = dialects.filter((d) => c.skipReason(d) === null).map((d) => d.name);
+      const to = applies.length === dialects.length ? "all dialects" : applies.length === 0 ? "no dialect" : applies.join(", ");
+      out.push(`  ${c.id.padEnd(width)}  ${c.level.padEnd(6)}  [${to}]`, `  ${" ".repeat(width)}  ${c.statement}`);
+    }
+    out.push("");
+  }
+  return out.join("\n");
+}

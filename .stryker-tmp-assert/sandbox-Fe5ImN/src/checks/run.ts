@@ -1,0 +1,199 @@
+// @ts-nocheck
+import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { extname } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Vitest } from "vitest/node";
+import type { Dialect, ScoreKind } from "../contract/dialect.js";
+import type { StartedTarget } from "../targets/target.js";
+import { CATALOGUE, matchesOnly, resolveSource, unknownPrefixes } from "./catalogue/index.js";
+import { OutcomeCollector } from "./collector.js";
+import type { SuiteTarget } from "./context.js";
+import type {} from "./provided.js";
+import { packageFile, packageRoot } from "./package-root.js";
+import { preflight } from "./preflight.js";
+import { CHECK_AREAS, type CheckOutcome } from "./types.js";
+
+export { PreflightError } from "./preflight.js";
+export type { CheckOutcome, Evidence } from "./types.js";
+
+export interface ConformanceOptions {
+  /** SHOULD failures and warnings fail the run. */
+  strict?: boolean;
+  /** Generated requests per fuzz check (default 50; 0 turns fuzzing off). */
+  fuzz?: number;
+  /** Seed for generated requests and shuffles (default 1). */
+  seed?: number;
+  /** Check-id prefixes to run (default: all). */
+  only?: string[];
+  /** Overrides the dialect's documented score kind. */
+  scoreKind?: ScoreKind;
+  /** Per-request timeout. */
+  timeoutMs: number;
+  log?: (line: string) => void;
+}
+
+export interface ConformanceReport {
+  target: string;
+  baseUrl: string;
+  dialect: string;
+  model?: string;
+  startedAt: string;
+  durationMs: number;
+  outcomes: CheckOutcome[];
+  summary: { pass: number; fail: number; warn: number; skip: number };
+  passed: boolean;
+}
+
+export const DEFAULT_FUZZ = 50;
+export const DEFAULT_SEED = 1;
+
+/** Bad options (an --only prefix that selects nothing): a usage error, exit 2. */
+export class ConformanceOptionsError extends Error {
+  override readonly name = "ConformanceOptionsError";
+  readonly code = "ERR_CONFORMANCE_OPTIONS";
+}
+
+/**
+ * Runs the conformance catalogue against an already-started target: a preflight request
+ * (throws PreflightError when the target cannot answer at all), then the vitest suites in
+ * suites/ through vitest's Node API, with the target provided to them by value (its key
+ * stays in the environment). The caller starts and stops the target.
+ */
+export async function runConformance(target: StartedTarget, options: ConformanceOptions): Promise<ConformanceReport> {
+  const session = new ConformanceSession();
+  try {
+    return await session.run(target, options);
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * Several conformance runs on one vitest instance (starting vitest costs about a second):
+ * for callers that check many targets in turn. Runs are serialised; close() when done.
+ */
+export class ConformanceSession {
+  private vitest: Vitest | undefined;
+  private collector: OutcomeCollector | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  run(target: StartedTarget, options: ConformanceOptions): Promise<ConformanceReport> {
+    const next = this.queue.then(() => this.runNow(target, options));
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    const vitest = this.vitest;
+    this.vitest = undefined;
+    await vitest?.close();
+  }
+
+  private async runNow(target: StartedTarget, options: ConformanceOptions): Promise<ConformanceReport> {
+    const startedAt = new Date();
+    const t0 = performance.now();
+    const log = options.log ?? (() => {});
+    const only = options.only?.filter(Boolean);
+    if (only && only.length > 0) {
+      const unknown = unknownPrefixes(only);
+      if (unknown.length > 0) throw new ConformanceOptionsError(`--only ${unknown.join(",")} selects no check (see check --list)`);
+    }
+
+    const pre = await preflight(target, options.timeoutMs);
+    log(`preflight: ${target.dialect.paths[0]} answered ${pre.status} in ${pre.durationMs} ms`);
+
+    const suiteTarget: SuiteTarget = {
+      runId: randomUUID(),
+      label: target.label,
+      baseUrl: target.baseUrl,
+      dialect: target.dialect.name,
+      ...(target.model !== undefined ? { model: target.model } : {}),
+      apiKeyEnv: target.apiKeyEnv,
+      timeoutMs: options.timeoutMs,
+      strict: options.strict ?? false,
+      fuzz: options.fuzz ?? DEFAULT_FUZZ,
+      seed: options.seed ?? DEFAULT_SEED,
+      ...(only && only.length > 0 ? { only } : {}),
+      ...(options.scoreKind ? { scoreKind: options.scoreKind } : {}),
+    };
+    const collector = await this.runSuites(suiteTarget, target.dialect, options.timeoutMs, log);
+
+    // Every selected check gets an outcome, even if its suite never reported it.
+    const outcomes: CheckOutcome[] = CATALOGUE.filter((c) => matchesOnly(c.id, only)).map(
+      (c) =>
+        collector.outcomes.get(c.id) ?? {
+          id: c.id,
+          area: c.area,
+          level: c.level,
+          statement: c.statement,
+          source: resolveSource(c, target.dialect),
+          status: "fail",
+          message: `the check did not report a result${collector.problems.length ? `: ${collector.problems.join("; ")}` : ""}`,
+          durationMs: 0,
+        },
+    );
+    const summary = { pass: 0, fail: 0, warn: 0, skip: 0 };
+    for (const o of outcomes) summary[o.status]++;
+    return {
+      target: target.label,
+      baseUrl: target.baseUrl,
+      dialect: target.dialect.name,
+      ...(target.model !== undefined ? { model: target.model } : {}),
+      startedAt: startedAt.toISOString(),
+      durationMs: Math.round(performance.now() - t0),
+      outcomes,
+      summary,
+      passed: summary.fail === 0,
+    };
+  }
+
+  private async runSuites(target: SuiteTarget, dialect: Dialect, timeoutMs: number, log: (line: string) => void): Promise<OutcomeCollector> {
+    const previousExitCode = process.exitCode;
+    if (!this.vitest) {
+      const { createVitest } = await import("vitest/node");
+      this.collector = new OutcomeCollector();
+      this.vitest = await createVitest(
+        "test",
+        {
+          config: packageFile("suites/vitest.config.ts"),
+          root: packageRoot(),
+          watch: false,
+          reporters: [this.collector],
+          provide: { rerankHarness: { target, checksModule: checksModuleUrl() } },
+          // Backstop only: each request has its own deadline and checks give up on a dead target.
+          testTimeout: Math.max(60_000, 8 * timeoutMs),
+        },
+        { logLevel: "silent" },
+      );
+    }
+    const vitest = this.vitest;
+    const collector = this.collector!;
+    collector.reset(dialect);
+    vitest.provide("rerankHarness", { target, checksModule: checksModuleUrl() });
+    const areas = CHECK_AREAS.filter((a) => CATALOGUE.some((c) => c.area === a && matchesOnly(c.id, target.only)));
+    const specs = await vitest.globTestSpecifications(areas.map((a) => `suites/${a}.conformance.ts`));
+
+    // A whole run never outlives this, whatever the target does.
+    const deadlineMs = Math.max(120_000, 20 * timeoutMs);
+    const deadline = setTimeout(() => {
+      log(`the suites ran past ${deadlineMs} ms: cancelling`);
+      void vitest.cancelCurrentRun("keyboard-input");
+    }, deadlineMs);
+    deadline.unref();
+    try {
+      await vitest.runTestSpecifications(specs, true);
+    } finally {
+      clearTimeout(deadline);
+      process.exitCode = previousExitCode; // vitest sets it on failures; the caller decides
+    }
+    return collector;
+  }
+}
+
+/** URL of the module the suites import the checks from: this build's own (src .ts or dist .js). */
+function checksModuleUrl(): string {
+  const ext = extname(fileURLToPath(import.meta.url));
+  return new URL(`./suite-api${ext}`, import.meta.url).href;
+}

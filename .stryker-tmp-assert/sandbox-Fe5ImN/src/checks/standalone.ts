@@ -1,0 +1,45 @@
+// @ts-nocheck
+import { randomUUID } from "node:crypto";
+import { startTarget, targetSpecsFromOptions } from "../targets/start.js";
+import { DEFAULT_API_KEY_ENV } from "../cli/options.js";
+import type { SuiteTarget } from "./context.js";
+
+/** Defaults for a standalone `vitest run --config suites/vitest.config.ts`. */
+export const STANDALONE_ENV = {
+  target: "RERANK_HARNESS_TARGET",
+  dialect: "RERANK_HARNESS_DIALECT",
+  model: "RERANK_HARNESS_MODEL",
+} as const;
+
+/**
+ * Starts the target a standalone suite run checks: $RERANK_HARNESS_TARGET (any target spec)
+ * or the embedded bm25 reference, with $RERANK_HARNESS_DIALECT / $RERANK_HARNESS_MODEL.
+ */
+export async function startStandaloneTarget(): Promise<{ target: SuiteTarget; stop: () => Promise<void> }> {
+  const env = process.env;
+  const specs = await targetSpecsFromOptions({ target: env[STANDALONE_ENV.target] ? [env[STANDALONE_ENV.target]!] : [] });
+  const timeoutMs = 30_000;
+  const started = await startTarget(specs[0]!, {
+    dialect: env[STANDALONE_ENV.dialect],
+    model: env[STANDALONE_ENV.model],
+    reference: "bm25",
+    apiKeyEnv: DEFAULT_API_KEY_ENV,
+    timeoutMs,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  return {
+    target: {
+      runId: randomUUID(),
+      label: started.label,
+      baseUrl: started.baseUrl,
+      dialect: started.dialect.name,
+      ...(started.model !== undefined ? { model: started.model } : {}),
+      apiKeyEnv: started.apiKeyEnv,
+      timeoutMs,
+      strict: false,
+      fuzz: 50,
+      seed: 1,
+    },
+    stop: () => started.stop(),
+  };
+}

@@ -1,0 +1,13 @@
+/**
+ * What the vitest suites in suites/ load (by URL, through inject), so they run the same
+ * from src/ under tsx and from dist/ once built. Everything here is plain functions.
+ */
+// @ts-nocheck
+
+export { CATALOGUE, checksForArea } from "./catalogue/index.js";
+export { CheckContext, type SuiteTarget } from "./context.js";
+export { executeCheck } from "./execute.js";
+export { CHECK_AREAS, type CheckArea, type CheckOutcome } from "./types.js";
+export { formatFailure } from "./format.js";
+export { startStandaloneTarget } from "./standalone.js";
+export type { HarnessProvided } from "./provided.js";

@@ -1,0 +1,96 @@
+// @ts-nocheck
+import { Option, type Command } from "commander";
+import { addCommonOptions, idListArg, intArg, type CommonOptions } from "../cli/options.js";
+import { addContainerOptions, maybeDryRun, type ContainerOptions } from "../cli/container-options.js";
+import { targetContextFrom } from "../cli/target-context.js";
+import { SCORE_KINDS, type ScoreKind } from "../contract/dialect.js";
+import { action, EXIT, UsageError } from "../cli/errors.js";
+import { formatDuration } from "../cli/duration.js";
+
+interface CheckOptions extends CommonOptions, ContainerOptions {
+  scoreKind?: ScoreKind;
+  list?: boolean;
+  strict?: boolean;
+  fuzz: number;
+  seed: number;
+  only?: string[];
+  junit?: string;
+  json?: string;
+  verbose?: boolean;
+}
+
+
+export function define(program: Command): void {
+  const cmd = program
+    .command("check")
+    .description("run the conformance suites against a target; console summary, --junit FILE, --json FILE")
+    .option("--list", "print the check catalogue (ids, levels, dialects) and exit")
+    .option("--strict", "SHOULD failures and warnings fail the run too")
+    .option("--fuzz <n>", "generated requests per fuzz check (0: none)", intArg(0), 50)
+    .option("--seed <n>", "seed for generated requests and shuffles", intArg(0), 1)
+    .option("--only <ids>", "run only checks whose id starts with one of these (comma-separated), e.g. sort.,errors.malformed_json", idListArg)
+    .option("--junit <file>", "write a JUnit XML report")
+    .option("--json <file>", "write a JSON report with each check's evidence")
+    .option("--verbose", "print each passing check's statement too")
+    .addOption(
+      new Option("--score-kind <kind>", "override the dialect's score range: probability [0,1], logit, or any (a bi-encoder or ColBERT model behind vLLM)").choices(
+        SCORE_KINDS,
+      ),
+    );
+  addContainerOptions(addCommonOptions(cmd)).action(action(runCheck));
+}
+
+async function runCheck(options: CheckOptions): Promise<number> {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (options.list) {
+    const { renderCatalogue } = await import("../checks/list.js");
+    process.stdout.write(renderCatalogue());
+    return EXIT.ok;
+  }
+  const { unknownPrefixes } = await import("../checks/catalogue/index.js");
+  const unknown = unknownPrefixes(options.only ?? []);
+  if (unknown.length > 0) throw new UsageError(`--only ${unknown.join(",")} selects no check (see check --list)`);
+
+  const { startTarget, targetSpecsFromOptions } = await import("../targets/start.js");
+  const specs = await targetSpecsFromOptions(options);
+  if (specs.length > 1) throw new UsageError(`check runs against one target (got ${specs.length}); use compare for several`);
+
+  const ctx = targetContextFrom(options, log);
+  if (await maybeDryRun(specs, ctx, options)) return EXIT.ok;
+  const target = await startTarget(specs[0]!, ctx);
+  try {
+    const { runConformance, PreflightError } = await import("../checks/run.js");
+    let report;
+    try {
+      report = await runConformance(target, {
+        strict: options.strict ?? false,
+        fuzz: options.fuzz,
+        seed: options.seed,
+        ...(options.only ? { only: options.only } : {}),
+        ...(options.scoreKind ? { scoreKind: options.scoreKind } : {}),
+        timeoutMs: options.timeout,
+        log,
+      });
+    } catch (err) {
+      if (err instanceof PreflightError) {
+        log(`error: ${err.message}`);
+        return EXIT.usage;
+      }
+      throw err;
+    }
+    const { renderCheckConsole } = await import("../report/check-console.js");
+    process.stdout.write(renderCheckConsole(report, { verbose: options.verbose ?? false }));
+    const { jsonText, writeRequestedReports } = await import("../report/write-file.js");
+    await writeRequestedReports(
+      [
+        [options.junit, async () => (await import("../report/junit.js")).renderJUnit(report)],
+        [options.json, async () => jsonText((await import("../report/check-json.js")).checkJson(report))],
+      ],
+      log,
+    );
+    log(`check finished in ${formatDuration(report.durationMs)}`);
+    return report.passed ? EXIT.ok : EXIT.failed;
+  } finally {
+    await target.stop();
+  }
+}

@@ -1,0 +1,194 @@
+// @ts-nocheck
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { addCommonOptions, durationArg, intArg, intListArg, numberArg, type CommonOptions } from "../cli/options.js";
+import { action, EXIT, UsageError } from "../cli/errors.js";
+import { addContainerOptions, maybeDryRun, type ContainerOptions } from "../cli/container-options.js";
+import { targetContextFrom } from "../cli/target-context.js";
+
+interface LoadFlags extends CommonOptions, ContainerOptions {
+  docs?: number[];
+  rate?: number;
+  ramp?: number[];
+  concurrency?: number;
+  duration: number;
+  warmup: number;
+  maxInflight: number;
+  workers: number | "auto";
+  docTokens: { mean: number; spread: number };
+  queryTokens: { mean: number; spread: number };
+  seed: number;
+  corpus?: string;
+  targets?: string;
+  maxErrorRate: number;
+  path?: string;
+  json?: string;
+  html?: string;
+  progress: boolean;
+}
+
+/** Comma-separated positive numbers, e.g. `--ramp 50,100,200`. */
+function rateListArg(value: string): number[] {
+  return value.split(",").map((item) => {
+    const n = Number(item.trim());
+    if (item.trim() === "" || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`"${item}" in "${value}" is not a positive rate`);
+    return n;
+  });
+}
+
+/** `MEAN` or `MEAN:SPREAD` in tokens, e.g. `64:16`. */
+function lengthArg(value: string): { mean: number; spread: number } {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?::\s*(\d+(?:\.\d+)?)\s*)?$/.exec(value);
+  if (!m || Number(m[1]) <= 0) throw new InvalidArgumentError(`"${value}" is not MEAN or MEAN:SPREAD in tokens (e.g. 64:16)`);
+  return { mean: Number(m[1]), spread: m[2] === undefined ? 0 : Number(m[2]) };
+}
+
+function workersArg(value: string): number | "auto" {
+  return value === "auto" ? "auto" : intArg(1)(value);
+}
+
+function fractionArg(value: string): number {
+  const n = numberArg(0)(value);
+  if (n > 1) throw new InvalidArgumentError("must be a fraction between 0 and 1");
+  return n;
+}
+
+export function define(program: Command): void {
+  const cmd = program
+    .command("load")
+    .description("run the built-in open-loop load generator against a target and judge it against latency/throughput targets");
+  addContainerOptions(addCommonOptions(cmd))
+    .option("--docs <list>", "documents per request, one scenario each (default: the targets file's, 10,50,100)", intListArg)
+    .option("--rate <rps>", "open loop: constant arrival rate for every scenario (default: each scenario's target rate)", numberArg(0.001))
+    .option("--ramp <rates>", "stepped open loop: each rate in turn, each for --duration (e.g. 50,100,200)", rateListArg)
+    .option("--concurrency <n>", "closed loop: n virtual users, each sending as soon as its last response came back", intArg(1))
+    .addOption(new Option("--duration <duration>", "measured time per scenario (and per ramp step)").argParser(durationArg).default(10_000, "10s"))
+    .addOption(new Option("--warmup <duration>", "unmeasured lead-in before each scenario").argParser(durationArg).default(2_000, "2s"))
+    .option("--max-inflight <n>", "past this many requests in flight a due send is dropped and counted, never delayed", intArg(1), 1_000)
+    .option("--workers <n|auto>", "threads sending (auto: one per 5000 req/s offered, up to the cores)", workersArg, "auto")
+    .addOption(new Option("--doc-tokens <mean[:spread]>", "document length in tokens").argParser(lengthArg).default({ mean: 64, spread: 16 }, "64:16"))
+    .addOption(new Option("--query-tokens <mean[:spread]>", "query length in tokens").argParser(lengthArg).default({ mean: 12, spread: 3 }, "12:3"))
+    .option("--seed <n>", "workload seed (same seed, same requests)", intArg(0), 42)
+    .option("--corpus <file>", "passages and queries: JSON {passages, queries?} or JSONL (default: fixtures/corpus/default.json)")
+    .option("--targets <file>", "latency/throughput targets (default: fixtures/targets/default.json, the seed's A100 figures)")
+    .option("--max-error-rate <fraction>", "a scenario fails when (errors + dropped) / scheduled exceeds this", fractionArg, 0.01)
+    .option("--path <path>", "rerank path (default: the dialect's canonical one)")
+    .option("--json <file>", "write the full report as JSON (histograms included, HdrHistogram base64)")
+    .option("--html <file>", "write a self-contained HTML report with charts")
+    .option("--no-progress", "no live progress on stderr")
+    .addHelpText(
+      "after",
+      "\nLatency is measured from each request's intended send time (no coordinated omission) and recorded in\n" +
+        "HdrHistogram. Each scenario passes when p95 ≤ target, achieved rate ≥ (1 − tolerance) × offered, and\n" +
+        "errors + drops ≤ --max-error-rate. Exit 0 all passed, 1 a scenario failed, 2 usage or start error.",
+    );
+  for (const flag of ["--rate", "--ramp", "--concurrency"]) {
+    const opt = cmd.options.find((o) => o.long === flag)!;
+    opt.conflicts(["rate", "ramp", "concurrency"].filter((n) => `--${n}` !== flag));
+  }
+  cmd.action(action(load));
+}
+
+async function load(flags: LoadFlags): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  const { parseTargets, TargetsFileError } = await import("../load/targets.js");
+  const { parseCorpus, CorpusFileError } = await import("../load/corpus.js");
+  const { parseLoadSettings, LoadOptionsError } = await import("../load/options.js");
+  const { planScenarios } = await import("../load/plan.js");
+  const { loadDefaultTargets } = await import("../load/fixtures.js");
+  const { startTarget, targetSpecsFromOptions } = await import("../targets/start.js");
+
+  const readInput = async (what: string, file: string): Promise<string> => {
+    try {
+      return await readFile(file, "utf8");
+    } catch (err) {
+      throw new UsageError(`${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  };
+
+  let targets;
+  let corpus;
+  try {
+    if (flags.targets) {
+      const text = await readInput("--targets", flags.targets);
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (err) {
+        throw new UsageError(`--targets ${flags.targets}: ${(err as Error).message}`);
+      }
+      targets = parseTargets(json, flags.targets);
+    }
+    if (flags.corpus) corpus = parseCorpus(await readInput("--corpus", flags.corpus), flags.corpus);
+  } catch (err) {
+    if (err instanceof TargetsFileError || err instanceof CorpusFileError) throw new UsageError(err.message);
+    throw err;
+  }
+
+  const options = {
+    docs: flags.docs,
+    rate: flags.rate,
+    ramp: flags.ramp,
+    concurrency: flags.concurrency,
+    durationMs: flags.duration,
+    warmupMs: flags.warmup,
+    timeoutMs: flags.timeout,
+    maxInflight: flags.maxInflight,
+    workers: flags.workers,
+    docTokens: flags.docTokens,
+    queryTokens: flags.queryTokens,
+    seed: flags.seed,
+    path: flags.path,
+    maxErrorRate: flags.maxErrorRate,
+    ...(targets ? { targets, targetsSource: flags.targets } : {}),
+    ...(corpus ? { corpus, corpusName: flags.corpus } : {}),
+  };
+  // Refuse unrunnable options before starting a target, which may take minutes.
+  try {
+    if (flags.duration <= 0) throw new LoadOptionsError("--duration must be more than 0");
+    planScenarios(parseLoadSettings(options), targets ?? (await loadDefaultTargets()));
+  } catch (err) {
+    if (err instanceof LoadOptionsError) throw new UsageError(err.message);
+    throw err;
+  }
+
+  const specs = await targetSpecsFromOptions(flags);
+  if (specs.length > 1) throw new UsageError("load runs against one target; use compare for several");
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  // The embedded reference runs inference in this process: send from a worker thread so its
+  // CPU work cannot hold up the generator's schedule (unless --workers says otherwise).
+  const isolate = specs[0]!.kind === "embedded" && flags.workers === "auto";
+  const ctx = targetContextFrom(flags, log);
+  if (await maybeDryRun(specs, ctx, flags)) return EXIT.ok;
+  const target = await startTarget(specs[0]!, ctx);
+
+  const { runLoad } = await import("../load/run.js");
+  const { renderLoadConsole } = await import("../report/load-console.js");
+  const { createProgressPrinter } = await import("../report/load-progress.js");
+  const printer = flags.progress ? createProgressPrinter() : undefined;
+  let report;
+  try {
+    // One small request first: an unreachable or wrong target is exit 2 now, not a run of errors.
+    const { preflightTarget } = await import("../targets/preflight.js");
+    await preflightTarget(target, { timeoutMs: flags.timeout });
+    report = await runLoad(target, {
+      ...options,
+      isolate,
+      onProgress: printer ? (p) => printer.update(p) : undefined,
+      onScenario: printer ? () => printer.done() : undefined,
+    });
+  } finally {
+    printer?.done();
+    await target.stop();
+  }
+
+  process.stdout.write(renderLoadConsole(report));
+  const { jsonText, writeRequestedReports } = await import("../report/write-file.js");
+  await writeRequestedReports(
+    [
+      [flags.json, () => jsonText(report)],
+      [flags.html, async () => (await import("../report/load-html.js")).renderLoadHtml([{ label: report.target, report }])],
+    ],
+    log,
+  );
+  return report.passed ? EXIT.ok : EXIT.failed;
+}

@@ -1,0 +1,81 @@
+// @ts-nocheck
+import { Option, type Command } from "commander";
+import { action, EXIT, UsageError } from "../cli/errors.js";
+import { intArg } from "../cli/options.js";
+
+interface ServeFlags {
+  model: string;
+  servedModelName?: string;
+  host: string;
+  port: number;
+  apiKeyEnv?: string;
+  maxDocuments: number;
+  maxQueue: number;
+  dtype: string;
+}
+
+/** `rerank-harness serve`: the embedded reference reranker as a standalone HTTP server. */
+export function define(program: Command): void {
+  program
+    .command("serve")
+    .description("run the embedded reference reranker as an HTTP server (vLLM-shaped /rerank, /v1/rerank, /v2/rerank, /score)")
+    .option("--model <model>", "bm25 (built-in), tiny-bert (built-in), a Hugging Face repo id or a model directory", "bm25")
+    .option("--served-model-name <name>", "the model name to answer as (e.g. BAAI/bge-reranker-base); default: --model")
+    .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .option("--port <port>", "port to listen on (0: a free port)", intArg(0), 8000)
+    .option("--api-key-env <name>", "require a bearer key (read from this environment variable) on every route but /health")
+    .option("--max-documents <n>", "documents allowed per request", intArg(1), 10_000)
+    .option("--max-queue <n>", "requests queued or running before new ones are shed with 503", intArg(1), 64)
+    .addOption(
+      new Option("--dtype <dtype>", "ONNX weights variant (onnx/model_<suffix>.onnx)")
+        .choices(["fp32", "fp16", "quantized", "q8", "int8", "uint8", "q4", "q4f16", "bnb4"])
+        .default("fp32"),
+    )
+    .addHelpText(
+      "after",
+      "\nPrints one line with the URL when ready. SIGTERM or SIGINT finishes in-flight requests, then exits.\n" +
+        "Hub models are cached under $HF_HOME/hub; HF_ENDPOINT, HF_TOKEN and HF_HUB_OFFLINE=1 are honoured.",
+    )
+    .action(action(serve));
+}
+
+async function serve(flags: ServeFlags): Promise<number> {
+  if (flags.port > 65535) throw new UsageError(`--port ${flags.port} is out of range`);
+  let apiKey: string | undefined;
+  if (flags.apiKeyEnv) {
+    apiKey = process.env[flags.apiKeyEnv];
+    if (!apiKey) throw new UsageError(`--api-key-env ${flags.apiKeyEnv}: that environment variable is empty or unset`);
+  }
+  const { startReferenceServer } = await import("../reference/server.js");
+  const { ReferenceError } = await import("../reference/errors.js");
+  let server: Awaited<ReturnType<typeof startReferenceServer>>;
+  try {
+    server = await startReferenceServer({
+      model: flags.model,
+      servedModelName: flags.servedModelName,
+      host: flags.host,
+      port: flags.port,
+      apiKey,
+      maxDocuments: flags.maxDocuments,
+      maxQueue: flags.maxQueue,
+      modelOptions: { dtype: flags.dtype as never, log: (line) => process.stderr.write(`${line}\n`) },
+      logger: (line) => process.stderr.write(`${line}\n`),
+    });
+  } catch (err) {
+    // Model and listen failures are "could not start" (exit 2), with the reason on one line.
+    if (err instanceof ReferenceError || (err as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new UsageError((err as Error).message);
+    }
+    throw err;
+  }
+  process.stdout.write(`rerank-harness serving ${server.modelName} at ${server.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.stderr.write(`${signal}: finishing in-flight requests\n`);
+      void server.close().then(resolve);
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+  return EXIT.ok;
+}

@@ -1,0 +1,79 @@
+// @ts-nocheck
+import { z } from "zod";
+import type { Corpus } from "./workload.js";
+import type { TargetsFile } from "./targets.js";
+import type { LoadProgress } from "./progress.js";
+import type { ScenarioResult } from "./report.js";
+
+// The knobs of a load run. The CLI maps its flags onto these; `compare` passes them directly.
+
+export const DEFAULT_DURATION_MS = 10_000;
+export const DEFAULT_WARMUP_MS = 2_000;
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Past this many requests in flight, due sends are dropped (and counted) rather than delayed. */
+export const DEFAULT_MAX_INFLIGHT = 1_000;
+/** A scenario with more than this share of errors and drops fails whatever its latency. */
+export const DEFAULT_MAX_ERROR_RATE = 0.01;
+
+const Length = z.object({ mean: z.number().positive(), spread: z.number().min(0) });
+
+export const LoadSettings = z
+  .object({
+    /** Documents per request, one scenario each; default: the targets file's scenarios. */
+    docs: z.array(z.number().int().positive()).min(1).optional(),
+    /** Open loop at this constant rate (req/s) for every scenario. */
+    rate: z.number().positive().optional(),
+    /** Stepped open loop: each rate in turn, each for `durationMs`. */
+    ramp: z.array(z.number().positive()).min(1).optional(),
+    /** Closed loop with this many virtual users. */
+    concurrency: z.number().int().positive().optional(),
+    durationMs: z.number().positive().default(DEFAULT_DURATION_MS),
+    warmupMs: z.number().min(0).default(DEFAULT_WARMUP_MS),
+    timeoutMs: z.number().positive().default(DEFAULT_TIMEOUT_MS),
+    maxInflight: z.number().int().positive().default(DEFAULT_MAX_INFLIGHT),
+    /** Threads sending; "auto" adds workers above the rate one event loop keeps up with. */
+    workers: z.union([z.number().int().positive(), z.literal("auto")]).default("auto"),
+    docTokens: Length.default({ mean: 64, spread: 16 }),
+    queryTokens: Length.default({ mean: 12, spread: 3 }),
+    seed: z.number().int().default(42),
+    /** Overrides the dialect's canonical rerank path. */
+    path: z.string().optional(),
+    maxErrorRate: z.number().min(0).max(1).default(DEFAULT_MAX_ERROR_RATE),
+    /**
+     * Send from worker threads even with one shard: for a target that shares this process (the
+     * embedded reference), whose inference would otherwise block the generator's timers.
+     */
+    isolate: z.boolean().default(false),
+  })
+  .refine((s) => [s.rate, s.ramp, s.concurrency].filter((x) => x !== undefined).length <= 1, {
+    message: "rate, ramp and concurrency are alternatives: give one at most",
+  });
+export type LoadSettings = z.infer<typeof LoadSettings>;
+
+export type LoadOptions = z.input<typeof LoadSettings> & {
+  /** Default: fixtures/corpus/default.json. */
+  corpus?: Corpus;
+  /** Names the corpus in reports. */
+  corpusName?: string;
+  /** Default: fixtures/targets/default.json. */
+  targets?: TargetsFile;
+  targetsSource?: string;
+  /** About once a second while a scenario runs. */
+  onProgress?: (progress: LoadProgress) => void;
+  /** After each scenario. */
+  onScenario?: (result: ScenarioResult) => void;
+};
+
+export class LoadOptionsError extends Error {
+  override readonly name = "LoadOptionsError";
+  readonly code = "ERR_LOAD_OPTIONS";
+}
+
+export function parseLoadSettings(options: LoadOptions): LoadSettings {
+  const parsed = LoadSettings.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new LoadOptionsError(`${issue.path.join(".") || "options"}: ${issue.message}`);
+  }
+  return parsed.data;
+}

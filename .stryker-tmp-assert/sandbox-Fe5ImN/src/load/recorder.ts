@@ -1,0 +1,148 @@
+// @ts-nocheck
+import { clockMs } from "./clock.js";
+import { encodeHistogram, newHistogram, recordMs, type Histogram } from "./histogram.js";
+import { emptyErrorCounts, type ErrorClass, type ErrorCounts } from "./outcome.js";
+import type { Completion } from "./sender.js";
+
+/** One second of a run, as a shard saw it (histogram encoded so shards can be merged). */
+export interface ShardSecond {
+  t: number;
+  sent: number;
+  ok: number;
+  errors: number;
+  dropped: number;
+  latency: string;
+}
+
+/** Everything one thread measured for one scenario; plain data, so it crosses thread boundaries. */
+export interface ShardResult {
+  sent: number;
+  ok: number;
+  dropped: number;
+  errors: ErrorCounts;
+  statusCounts: Record<string, number>;
+  /** Successful responses that completed inside the measured window (warm-up requests included): throughput. */
+  okInWindow: number;
+  sampleErrors: Partial<Record<ErrorClass, string>>;
+  histograms: { latency: string; service: string; lag: string };
+  serverTimings: Record<string, string>;
+  series: ShardSecond[];
+}
+
+/** A live view for progress lines: counts and the latency histogram so far (encoded). */
+export interface ShardProgress {
+  /** When the snapshot was taken (absolute clock ms): worker snapshots arrive up to a second late. */
+  at: number;
+  sent: number;
+  ok: number;
+  errors: number;
+  dropped: number;
+  latency: string;
+}
+
+interface Second {
+  sent: number;
+  ok: number;
+  errors: number;
+  dropped: number;
+  latency?: Histogram;
+}
+
+/**
+ * Records one scenario in one thread. A request counts as measured when its *intended* send
+ * time falls in the window [start, end); latency is completion − intended (the user's view, free
+ * of coordinated omission), service time is completion − actual send, and lag is actual −
+ * intended (the generator's own lateness). Latency histograms hold successful requests only;
+ * failures are counted by class.
+ */
+export class Recorder {
+  readonly latency = newHistogram();
+  readonly service = newHistogram();
+  readonly lag = newHistogram();
+  private readonly serverTimings = new Map<string, Histogram>();
+  private readonly seconds = new Map<number, Second>();
+  sent = 0;
+  ok = 0;
+  dropped = 0;
+  okInWindow = 0;
+  readonly errors = emptyErrorCounts();
+  private errorTotal = 0;
+  private readonly statusCounts: Record<string, number> = {};
+  private readonly sampleErrors: Partial<Record<ErrorClass, string>> = {};
+
+  constructor(
+    readonly windowStart: number,
+    readonly windowEnd: number,
+  ) {}
+
+  isMeasured(intendedAbs: number): boolean {
+    return intendedAbs >= this.windowStart && intendedAbs < this.windowEnd;
+  }
+
+  onDropped(intendedAbs: number): void {
+    if (!this.isMeasured(intendedAbs)) return;
+    this.dropped++;
+    this.second(intendedAbs).dropped++;
+  }
+
+  onSent(intendedAbs: number): void {
+    if (!this.isMeasured(intendedAbs)) return;
+    this.sent++;
+    this.second(intendedAbs).sent++;
+  }
+
+  onComplete(intendedAbs: number, sentAbs: number, doneAbs: number, c: Completion): void {
+    if (c.errorClass === undefined && doneAbs >= this.windowStart && doneAbs < this.windowEnd) this.okInWindow++;
+    if (!this.isMeasured(intendedAbs)) return;
+    if (c.status !== undefined) this.statusCounts[c.status] = (this.statusCounts[c.status] ?? 0) + 1;
+    const second = this.second(doneAbs);
+    if (c.errorClass !== undefined) {
+      this.errors[c.errorClass]++;
+      this.errorTotal++;
+      second.errors++;
+      if (c.error && this.sampleErrors[c.errorClass] === undefined) this.sampleErrors[c.errorClass] = c.error;
+      return;
+    }
+    this.ok++;
+    second.ok++;
+    recordMs(this.latency, doneAbs - intendedAbs);
+    recordMs(this.service, doneAbs - sentAbs);
+    recordMs(this.lag, Math.max(0, sentAbs - intendedAbs));
+    recordMs((second.latency ??= newHistogram(2)), doneAbs - intendedAbs);
+    if (c.serverTimings) {
+      for (const [name, ms] of c.serverTimings) {
+        let h = this.serverTimings.get(name);
+        if (!h) this.serverTimings.set(name, (h = newHistogram()));
+        recordMs(h, ms);
+      }
+    }
+  }
+
+  progress(): ShardProgress {
+    return { at: clockMs(), sent: this.sent, ok: this.ok, errors: this.errorTotal, dropped: this.dropped, latency: encodeHistogram(this.latency) };
+  }
+
+  result(): ShardResult {
+    return {
+      sent: this.sent,
+      ok: this.ok,
+      dropped: this.dropped,
+      errors: { ...this.errors },
+      statusCounts: { ...this.statusCounts },
+      okInWindow: this.okInWindow,
+      sampleErrors: { ...this.sampleErrors },
+      histograms: { latency: encodeHistogram(this.latency), service: encodeHistogram(this.service), lag: encodeHistogram(this.lag) },
+      serverTimings: Object.fromEntries([...this.serverTimings].map(([name, h]) => [name, encodeHistogram(h)])),
+      series: [...this.seconds]
+        .sort((a, b) => a[0] - b[0])
+        .map(([t, s]) => ({ t, sent: s.sent, ok: s.ok, errors: s.errors, dropped: s.dropped, latency: s.latency ? encodeHistogram(s.latency) : "" })),
+    };
+  }
+
+  private second(tAbs: number): Second {
+    const t = Math.floor((tAbs - this.windowStart) / 1000);
+    let s = this.seconds.get(t);
+    if (!s) this.seconds.set(t, (s = { sent: 0, ok: 0, errors: 0, dropped: 0 }));
+    return s;
+  }
+}

@@ -1,0 +1,4 @@
+// @ts-nocheck
+import { defineAreaSuite } from "./harness.js";
+
+await defineAreaSuite("input");

@@ -1,0 +1,36 @@
+// @ts-nocheck
+import type { Fault } from "./vllm-like.js";
+
+/** The check each fault is meant to be caught by. */
+export const CAUGHT_BY: Record<Fault, string> = {
+  unsorted: "sort.descending",
+  ascending: "sort.descending",
+  top_n_ignored: "top_n.truncates",
+  top_n_off_by_one: "top_n.truncates",
+  top_n_zero_empty: "top_n.zero",
+  top_n_worst: "top_n.truncates",
+  score_out_of_range: "scores.range",
+  null_score: "schema.response",
+  string_score: "schema.response",
+  shifted_indices: "schema.indices",
+  duplicated_indices: "schema.indices",
+  missing_document: "documents.default",
+  document_bare_string: "schema.response",
+  echo_trimmed: "documents.echo_exact",
+  unicode_mangled: "input.unicode",
+  empty_documents_200: "errors.empty_documents",
+  malformed_json_500: "errors.malformed_json",
+  non_object_500: "errors.non_object_json",
+  missing_field_500: "errors.missing_query",
+  empty_string_500: "input.empty_string",
+  nondeterministic: "invariance.deterministic",
+  position_dependent: "invariance.permutation",
+  batch_dependent: "invariance.batch",
+  constant: "scores.vary",
+  relevant_last: "relevance.seed",
+  wrong_content_type: "schema.content_type",
+  non_json_error_body: "errors.missing_query",
+  unknown_model_accepted: "errors.unknown_model",
+  alias_disagrees: "paths.aliases",
+  too_long_500: "errors.too_long",
+};
