@@ -1,5 +1,0 @@
-// @ts-nocheck
-export * from "./errors.js";
-export * from "./http-client.js";
-export * from "./secrets.js";
-export * from "./rerank-call.js";

@@ -1,4 +1,0 @@
-// @ts-nocheck
-import { defineAreaSuite } from "./harness.js";
-
-await defineAreaSuite("usage");
