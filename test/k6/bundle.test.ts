@@ -151,11 +151,11 @@ describe("k6 bundles", () => {
       expect(text).toContain("FAILED: 3 of 8 thresholds not met (k6 exits with code 99)");
 
       const json = JSON.parse(out["out/rerank-load-summary.json"]!);
-      expect(json).toMatchObject({ tool: "rerank-harness k6", script: "rerank-load", passed: false, target: { dialect: "vllm" }, targets: { from: "default", tolerance: 0.05 } });
+      expect(json).toMatchObject({ schema_version: 2, tool: "rerank-harness k6", script: "rerank-load", passed: false, target: { dialect: "vllm" }, targets: { from: "default", tolerance: 0.05 } });
       expect(json.options).toBeUndefined();
       expect(json.scenarios).toMatchObject([
-        { name: "docs_10", docs: 10, rps: 1, requests: 12, achievedRps: 3, p95Ms: 31.2, p95TargetMs: 50, dropped: 0, passed: true },
-        { name: "docs_50", docs: 50, p95Ms: 180.4, p95TargetMs: 150, dropped: 1, passed: false },
+        { name: "docs_10", docs: 10, rps: 1, requests: 12, achieved_rps: 3, p95_ms: 31.2, p95_target_ms: 50, dropped: 0, passed: true },
+        { name: "docs_50", docs: 50, p95_ms: 180.4, p95_target_ms: 150, dropped: 1, passed: false },
       ]);
       expect(json.thresholds).toHaveLength(8);
       expect(json.checks).toContainEqual({ name: "sorted by score", passes: 22, fails: 1 });
