@@ -69,7 +69,7 @@ describe("--expect-failures file", () => {
 
       expect(renderCheckConsole(report)).toMatch(/^ {2}KNOWN {2}sort\.descending/m);
       expect(renderCheckConsole(report)).toMatch(/^XPASS schema\.indices/m);
-      expect(renderCheckConsole(report)).toMatch(/1 known faults, 1 passed unexpectedly/);
+      expect(renderCheckConsole(report)).toMatch(/1 known fault, 1 passed unexpectedly/);
       expect(renderJUnit(report)).toMatch(/<testcase name="sort\.descending"[^>]*>\s*<skipped message="KNOWN: expected failure: the proxy reorders/);
       const json = checkJson(report);
       expect(json.checks.find((c) => c.id === "sort.descending")).toMatchObject({ status: "known", known_fault: { origin: "expect-failures", source: "mine.txt:1", reason: "the proxy reorders" } });
