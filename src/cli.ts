@@ -2,7 +2,7 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
 import { installOutputRedaction } from "./client/secrets.js";
-import { EXIT } from "./cli/errors.js";
+import { EXIT, reportThrown } from "./cli/errors.js";
 import * as check from "./commands/check.js";
 import * as cleanup from "./commands/cleanup.js";
 import * as compare from "./commands/compare.js";
@@ -22,7 +22,7 @@ const program = new Command("rerank-harness")
   .showHelpAfterError("(run with --help for usage)")
   .addHelpText(
     "after",
-    "\nExit codes: 0 all passed, 1 a check or threshold failed, 2 usage error or the target could not start.",
+    "\nExit codes: 0 all passed, 1 a check or threshold failed, 2 usage error or the target could not start, 70 internal error (a bug: please report it).",
   );
 
 for (const command of [serve, check, load, compare, fixtures, cleanup]) command.define(program);
@@ -38,7 +38,7 @@ try {
     const informational = ["commander.helpDisplayed", "commander.version", "commander.help"].includes(err.code);
     process.exitCode = informational ? EXIT.ok : EXIT.usage;
   } else {
-    throw err;
+    process.exitCode = reportThrown(err);
   }
 }
 /** package.json sits one level up from src/ and two from dist/src/. */

@@ -111,7 +111,7 @@ async function compare(flags: CompareFlags): Promise<number> {
   const { jsonText, writeRequestedReports } = await import("../report/write-file.js");
   await writeRequestedReports(
     [
-      [flags.json, () => jsonText(report)],
+      [flags.json, async () => jsonText((await import("../report/compare-json.js")).compareJson(report))],
       [flags.html, async () => (await import("../report/compare-html.js")).renderCompareHtml(report)],
     ],
     log,

@@ -160,7 +160,7 @@ export function compareWithBaseline(now: LoadReport, base: LoadReport, options: 
   });
   return {
     file: options.file,
-    baseline_started_at: base.startedAt,
+    baseline_started_at: base.started_at,
     baseline_target: base.target,
     max_regression_pct: options.maxRegressionPct,
     regressed: scenarios.some((s) => s.verdict === "regressed"),

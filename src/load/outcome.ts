@@ -13,11 +13,15 @@ export function emptyErrorCounts(): ErrorCounts {
 /** Error codes that mean a deadline passed rather than the connection failing. */
 const TIMEOUT_CODES = new Set(["ERR_LOAD_DEADLINE", "ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 
-/** Classes a failure where no HTTP status came back: the generator's deadline, or the connection. */
+/**
+ * Classes a failure where no usable response came back: the generator's deadline, a body over
+ * the cap (an answer no client could use: invalid_body), or the connection.
+ */
 export function classifyTransportError(err: unknown): ErrorClass {
   const e = err as { code?: string; name?: string; cause?: { code?: string } };
   const code = e.code ?? e.cause?.code ?? "";
   if (TIMEOUT_CODES.has(code) || e.name === "TimeoutError") return "timeout";
+  if (code === "ERR_RESPONSE_TOO_LARGE") return "invalid_body";
   return "connection";
 }
 

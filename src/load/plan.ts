@@ -39,7 +39,7 @@ export function planScenarios(settings: LoadSettings, targets: TargetsFile): Sce
   const specs: ScenarioSpec[] = [];
   for (const docs of docsList) {
     const target = targetFor(targets, docs);
-    const name = `docs-${docs}`;
+    const name = `docs_${docs}`; // the name k6 gives the same scenario (k6/lib/plan.ts)
     if (settings.concurrency !== undefined) {
       specs.push({ name, docs, mode: "closed", rate: null, concurrency: settings.concurrency, target });
     } else if (settings.ramp !== undefined) {

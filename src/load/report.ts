@@ -219,15 +219,20 @@ export const BaselineComparison = z.object({
 });
 export type BaselineComparison = z.infer<typeof BaselineComparison>;
 
+/** Bumped on any breaking change to the file's shape (2: `started_at`, `targets_source`, `docs_N` names). */
+export const LOAD_REPORT_VERSION = 2;
+
+/** `load --json FILE`. The single source of the published schemas/load-report.schema.json. */
 export const LoadReport = z.object({
+  schema_version: z.literal(LOAD_REPORT_VERSION),
   /** The target's label. */
   target: z.string(),
   dialect: z.string(),
-  startedAt: z.string(),
+  started_at: z.string(),
   scenarios: z.array(ScenarioResult),
   passed: z.boolean(),
   /** Where the targets came from (file path or the built-in default). */
-  targetsSource: z.string().optional(),
+  targets_source: z.string().optional(),
   /** --find-max: per scenario, the highest passing rate and every step (scenarios[] then holds each search's best step). */
   capacity: z.array(Capacity).optional(),
   find_max: FindMaxInfo.optional(),

@@ -7,7 +7,7 @@ import { formatMix } from "./mix.js";
 import { FIND_MAX_MIN_STEP_MS, parseLoadSettings, type LoadOptions, type LoadSettings } from "./options.js";
 import { buildBodies, planScenarios, shardPlans, workerCount, type ScenarioSpec } from "./plan.js";
 import { progressView } from "./progress.js";
-import type { Capacity, LoadReport, ScenarioResult } from "./report.js";
+import { LOAD_REPORT_VERSION, type Capacity, type LoadReport, type ScenarioResult } from "./report.js";
 import { runShards } from "./shards.js";
 import { summariseScenario } from "./summarise.js";
 import { targetFor, type TargetsFile } from "./targets.js";
@@ -52,7 +52,13 @@ export async function runLoad(target: StartedTarget, options: LoadOptions): Prom
   const specs = planScenarios(settings, targets);
   const startedAt = new Date().toISOString();
   const scenarios: ScenarioResult[] = [];
-  const meta = { target: target.label, dialect: target.dialect.name, startedAt, ...(targetsSource !== undefined ? { targetsSource } : {}) };
+  const meta: Pick<LoadReport, "schema_version" | "target" | "dialect" | "started_at" | "targets_source"> = {
+    schema_version: LOAD_REPORT_VERSION,
+    target: target.label,
+    dialect: target.dialect.name,
+    started_at: startedAt,
+    ...(targetsSource !== undefined ? { targets_source: targetsSource } : {}),
+  };
 
   if (settings.findMax) {
     const fm = settings.findMax;

@@ -184,7 +184,7 @@ function renderBaseline(b: BaselineComparison): string[] {
 /** The table, then one line per failure reason and per error class seen, then the verdict. */
 export function renderLoadConsole(report: LoadReport, { colors = PLAIN }: { colors?: Colors } = {}): string {
   const lines: string[] = [];
-  lines.push(`load: ${report.target} (${report.dialect})${report.targetsSource ? `, targets from ${report.targetsSource}` : ""}`);
+  lines.push(`load: ${report.target} (${report.dialect})${report.targets_source ? `, targets from ${report.targets_source}` : ""}`);
   lines.push(`${latencyBasis(report.scenarios)}, successful requests only`);
   if (report.capacity && report.find_max) lines.push("", ...renderCapacity(report.capacity, report.find_max), "", "the highest passing step of each search:");
   lines.push("");

@@ -152,8 +152,8 @@ function runMeta(r: LoadHtmlRun, verdictLabel?: string): string {
   const word = `${verdictLabel ? `${escapeHtml(verdictLabel)} ` : ""}${rep.passed ? "PASS" : "FAIL"}`;
   const verdict = `<span class="${rep.passed ? "pass" : "fail"}">${word}</span>`;
   const who = r.label === rep.target ? escapeHtml(rep.target) : `${escapeHtml(r.label)}: ${escapeHtml(rep.target)}`;
-  return `${who} (${escapeHtml(rep.dialect)}), started ${escapeHtml(rep.startedAt)}${
-    rep.targetsSource ? `, targets from ${escapeHtml(rep.targetsSource)}` : ""
+  return `${who} (${escapeHtml(rep.dialect)}), started ${escapeHtml(rep.started_at)}${
+    rep.targets_source ? `, targets from ${escapeHtml(rep.targets_source)}` : ""
   } — ${verdict}`;
 }
 

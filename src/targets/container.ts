@@ -184,7 +184,7 @@ export async function startContainerTarget(spec: ContainerTargetSpec, ctx: Targe
       if (!streamed) log.write(output);
       const tail = output.split(/\r?\n/).filter(Boolean).slice(-TAIL_LINES).join("\n");
       const how = err.exit.oomKilled ? " (killed: out of memory)" : err.exit.error ? ` (${err.exit.error})` : "";
-      return fail(`${spec.raw}: container ${plan.image} exited during start-up with exit code ${err.exit.exitCode}${how} after ${seconds} s; full log: ${log.file}`, tail);
+      return fail(`${spec.raw}: container ${plan.image} exited during start-up with exit code ${err.exit.exitCode}${how} after ${seconds} s; full log: ${log.where()}`, tail);
     }
     const message = (err as Error).message;
     if (/could not select device driver|nvidia-container-cli|unresolvable CDI devices/i.test(message)) {
@@ -193,8 +193,8 @@ export async function startContainerTarget(spec: ContainerTargetSpec, ctx: Targe
     if (/ryuk|reaper/i.test(message)) {
       return fail(`${spec.raw}: the testcontainers reaper (ryuk) could not start (${oneLine(message)}); set TESTCONTAINERS_RYUK_DISABLED=true to run without it (then \`rerank-harness cleanup\` removes containers of killed runs)`);
     }
-    if (err instanceof HealthTimeoutError) return fail(`${spec.raw}: ${plan.image} ${message}; full log: ${log.file}`, log.tail(TAIL_LINES));
-    return fail(`${spec.raw}: container ${plan.image} could not start after ${seconds} s (${oneLine(message)}); full log: ${log.file}`, log.tail(TAIL_LINES));
+    if (err instanceof HealthTimeoutError) return fail(`${spec.raw}: ${plan.image} ${message}; full log: ${log.where()}`, log.tail(TAIL_LINES));
+    return fail(`${spec.raw}: container ${plan.image} could not start after ${seconds} s (${oneLine(message)}); full log: ${log.where()}`, log.tail(TAIL_LINES));
   } finally {
     watch.stop();
   }

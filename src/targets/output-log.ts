@@ -15,14 +15,18 @@ export class OutputLog {
   private readonly lines: string[] = [];
   private partial = "";
   private closed = false;
+  private failure: Error | undefined;
 
   constructor(name: string, logDir: string = tmpdir()) {
     mkdirSync(logDir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     this.file = join(logDir, `rerank-harness-${name.replace(/[^A-Za-z0-9_.-]+/g, "_")}-${stamp}-${process.pid}.log`);
     this.stream = createWriteStream(this.file, { flags: "a" });
-    // A log we cannot write must not take the target down; the tail still works.
-    this.stream.on("error", () => {});
+    // A log we cannot write must not take the target down (the tail still works), but messages
+    // that point to the file must say it was not written.
+    this.stream.on("error", (err) => {
+      this.failure ??= err;
+    });
   }
 
   write(chunk: string | Buffer): void {
@@ -34,6 +38,16 @@ export class OutputLog {
     for (const line of parts) this.push(line);
   }
 
+  /** Why the log file could not be written, if it could not. */
+  get writeError(): Error | undefined {
+    return this.failure;
+  }
+
+  /** Where the full output is, for messages: the file, or that it could not be written and why. */
+  where(): string {
+    return this.failure ? `not written (${this.file}: ${this.failure.message})` : this.file;
+  }
+
   /** The last `n` lines (including an unterminated one). */
   tail(n = TAIL_LINES): string {
     const all = this.partial ? [...this.lines, this.partial] : this.lines;
@@ -43,7 +57,12 @@ export class OutputLog {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await new Promise<void>((resolve) => this.stream.end(resolve));
+    // end()'s callback does not run on a stream that failed to open: wait for close instead.
+    await new Promise<void>((resolve) => {
+      if (this.stream.destroyed) return resolve();
+      this.stream.once("close", () => resolve());
+      this.stream.end();
+    });
   }
 
   private push(line: string): void {

@@ -74,7 +74,7 @@ export async function startProcessTarget(spec: ProcessTargetSpec, ctx: TargetCon
     return { ...resolved, baseUrl, logFile: log.file, stop };
   } catch (err) {
     await stop();
-    throw new TargetStartError(`${spec.raw}: ${(err as Error).message}; full output: ${log.file}`, log.tail(40) || undefined);
+    throw new TargetStartError(`${spec.raw}: ${(err as Error).message}; full output: ${log.where()}`, log.tail(40) || undefined);
   }
 }
 

@@ -1,15 +1,15 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { ConformanceSession, type ConformanceReport } from "../../src/checks/run.js";
-import { checkJson } from "../../src/report/check-json.js";
+import { checkJson, CheckReportJson } from "../../src/report/check-json.js";
 import { renderCheckConsole } from "../../src/report/check-console.js";
 import { renderJUnit } from "../../src/report/junit.js";
 import { errorSummary } from "../../src/checks/context.js";
 import { getDialect } from "../../src/contract/registry.js";
 import type { HttpExchange } from "../../src/client/http-client.js";
+import { assertWellFormedXml, HAS_PYTHON3 } from "../helpers/tools.js";
 import { asTarget } from "../servers/target.js";
 import { startVllmLikeServer } from "../servers/vllm-like.js";
 
@@ -32,16 +32,6 @@ async function check(server: Awaited<ReturnType<typeof startVllmLikeServer>>, on
   }
 }
 
-function assertWellFormedXml(xml: string): void {
-  const file = join(dir, `${Math.random().toString(16).slice(2)}.xml`);
-  writeFileSync(file, xml);
-  try {
-    execFileSync("python3", ["-c", "import sys,xml.etree.ElementTree as E; E.parse(sys.argv[1])", file], { stdio: "pipe" });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return; // no python3: regex checks below still run
-    throw new Error(`not well-formed XML: ${(err as { stderr?: Buffer }).stderr?.toString()}`);
-  }
-}
 
 describe("auth.required", () => {
   test("passes when the server enforces the key (vLLM guards /v1 and /v2 paths)", async () => {
@@ -93,13 +83,18 @@ describe("reports", () => {
 
   test("JUnit: one testcase per check, counts per suite, hostile text escaped", () => {
     const xml = renderJUnit(report);
-    assertWellFormedXml(xml);
     expect(xml.match(/<testcase /g)).toHaveLength(4);
     expect(xml).toMatch(/<testsuites name="rerank-harness check t &amp; &lt;x&gt;" tests="4" failures="1" errors="0" skipped="1" time="1.234"/);
     expect(xml).toMatch(/<testsuite name="sort" tests="2" failures="1" errors="0" skipped="0"/);
     expect(xml).toMatch(/<testcase name="sort.ties" classname="rerank.vllm.sort" time="0.001">\s*<system-out>warning \(SHOULD\)/);
     expect(xml).toMatch(/<skipped message="no key"\/>/);
     expect(xml).not.toMatch(/[\u0001\u0007]|\ud800/);
+  });
+
+  test.skipIf(!HAS_PYTHON3)("JUnit with hostile text is well-formed XML (python3's parser; skipped without python3)", () => {
+    const file = join(dir, "hostile.xml");
+    writeFileSync(file, renderJUnit(report));
+    assertWellFormedXml(file);
   });
 
   test("console: grouped by area with the failure's evidence", () => {
@@ -122,7 +117,11 @@ describe("reports", () => {
 
   test("JSON: target, dialect and every check with its status and evidence", () => {
     const json = checkJson(report);
-    expect(json).toMatchObject({ schema: "rerank-harness/check-report@1", target: "t & <x>", dialect: "vllm", passed: false });
+    expect(json).toMatchObject({ schema_version: 2, target: "t & <x>", dialect: "vllm", base_url: report.baseUrl, started_at: report.startedAt, duration_ms: report.durationMs, passed: false });
+    // Every field is described by the strict schema, and nothing camelCase is left.
+    expect(CheckReportJson.parse(json)).toEqual(json);
+    expect(JSON.stringify(json)).not.toMatch(/"[a-z]+[A-Z][A-Za-z]*":/);
+    expect(json.checks[1]!.evidence![0]).toMatchObject({ content_type: "application/json", body_start: expect.any(String) });
     expect(json.checks.map((c) => c.status)).toEqual(["pass", "fail", "warn", "skip"]);
     expect(json.checks[1]!.evidence![0]!.status).toBe(200);
   });

@@ -28,7 +28,7 @@ describe("compare --find-max", () => {
     expect(report.settings.find_max).toBe(true);
     const [a, b] = report.targets;
     expect(a!.capacity).toHaveLength(1);
-    expect(a!.capacity![0]).toMatchObject({ scenario: "docs-2", docs: 2, target_p95_ms: 300, stopped_by: "resolution" });
+    expect(a!.capacity![0]).toMatchObject({ scenario: "docs_2", docs: 2, target_p95_ms: 300, stopped_by: "resolution" });
     expect(a!.capacity![0]).not.toHaveProperty("steps");
     expect(a!.load!.capacity![0]!.steps.length).toBeGreaterThan(2);
     // Near 50 and 100 req/s, the faster target ahead. Loose bounds: 2 s steps on a shared 2-core
@@ -41,6 +41,6 @@ describe("compare --find-max", () => {
     expect(cb / 100).toBeLessThan(1.15);
     expect(cb).toBeGreaterThan(ca);
     const text = renderCompareConsole(report);
-    expect(text).toMatch(new RegExp(`^docs-2 capacity req/s \\(p95≤300\\)\\s+${a!.capacity![0]!.max_rps!.toFixed(1)}\\s+${b!.capacity![0]!.max_rps!.toFixed(1)}$`, "m"));
+    expect(text).toMatch(new RegExp(`^docs_2 capacity req/s \\(p95≤300\\)\\s+${a!.capacity![0]!.max_rps!.toFixed(1)}\\s+${b!.capacity![0]!.max_rps!.toFixed(1)}$`, "m"));
   }, 120_000);
 });

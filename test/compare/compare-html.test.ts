@@ -43,7 +43,7 @@ function conformance(label: string, failing: string[]): ConformanceReport {
     target: label,
     baseUrl: "http://127.0.0.1:1",
     dialect: "vllm",
-    startedAt: load.startedAt,
+    startedAt: load.started_at,
     durationMs: 10,
     outcomes,
     summary: { pass: ids.length - fail, fail, warn: 0, skip: 0, known: 0, xpass: 0 },
@@ -65,7 +65,7 @@ function failedComparison(): CompareReport {
     load: { ...load, target: label, passed: true, scenarios: load.scenarios.map((s) => ({ ...s, pass: true, failures: [] })) },
   }));
   return {
-    startedAt: load.startedAt,
+    startedAt: load.started_at,
     durationMs: 1000,
     settings: { seed: 42, duration_ms: 600, skip_checks: false, skip_load: false, same_model: false, relevance_sets: 22 },
     targets,

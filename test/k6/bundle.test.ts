@@ -306,11 +306,11 @@ describe("k6 bundles", () => {
       expect(text).toContain("FAILED: 3 of 8 thresholds not met (k6 exits with code 99)");
 
       const json = JSON.parse(out["out/rerank-load-summary.json"]!);
-      expect(json).toMatchObject({ tool: "rerank-harness k6", script: "rerank-load", passed: false, target: { dialect: "vllm" }, targets: { from: "default", tolerance: 0.05 } });
+      expect(json).toMatchObject({ schema_version: 2, tool: "rerank-harness k6", script: "rerank-load", passed: false, target: { dialect: "vllm" }, targets: { from: "default", tolerance: 0.05 } });
       expect(json.options).toBeUndefined();
       expect(json.scenarios).toMatchObject([
-        { name: "docs_10", docs: 10, rps: 1, requests: 12, achievedRps: 3, p95Ms: 31.2, p95TargetMs: 50, dropped: 0, valid_rate: 1, passed: true },
-        { name: "docs_50", docs: 50, p95Ms: 180.4, p95TargetMs: 150, dropped: 1, valid_rate: 10 / 11, passed: false },
+        { name: "docs_10", docs: 10, rps: 1, requests: 12, achieved_rps: 3, p95_ms: 31.2, p95_target_ms: 50, dropped: 0, valid_rate: 1, passed: true },
+        { name: "docs_50", docs: 50, p95_ms: 180.4, p95_target_ms: 150, dropped: 1, valid_rate: 10 / 11, passed: false },
       ]);
       expect(json.thresholds).toHaveLength(8);
       expect(json.checks).toContainEqual({ name: "sorted by score", passes: 22, fails: 1 });
@@ -345,8 +345,8 @@ describe("k6 bundles", () => {
       expect(text).toContain("p(99) not in k6's summary: its machine-readable format has avg, min, med, max, p(90) and p(95) only");
       expect(text).toMatch(/smoke\s+3\s+1\s+5\s/);
       const json = JSON.parse(out["./rerank-smoke-summary.json"]!);
-      expect(json).toMatchObject({ passed: false, summary_format: "machine-readable", k6_version: "2.2.0", durationMs: 5012.3, missing_trend_stats: ["p(99)"] });
-      expect(json.scenarios[0]).toMatchObject({ requests: 5, p50Ms: 11, p95Ms: 25.5, valid_rate: 0.8 });
+      expect(json).toMatchObject({ passed: false, summary_format: "machine-readable", k6_version: "2.2.0", duration_ms: 5012.3, missing_trend_stats: ["p(99)"] });
+      expect(json.scenarios[0]).toMatchObject({ requests: 5, p50_ms: 11, p95_ms: 25.5, valid_rate: 0.8 });
       expect(json.checks).toContainEqual({ name: "result count", passes: 4, fails: 1 });
 
       // several scenarios: k6's machine-readable summary has no per-scenario figures nor verdicts
@@ -382,7 +382,7 @@ describe("k6 bundles", () => {
       expect(json.scenarios[0]).toMatchObject({
         name: "mix",
         requests: 40,
-        p95Ms: 100,
+        p95_ms: 100,
         valid_rate: 39 / 40,
         passed: false,
         mix: [
@@ -406,8 +406,8 @@ describe("k6 bundles", () => {
       const text = out["./rerank-load-summary.txt"]!;
       expect(text).toContain("med, p(99) not in k6's summary: add them to --summary-trend-stats");
       const json = JSON.parse(out["./rerank-load-summary.json"]!);
-      expect(json.scenarios[0]).toMatchObject({ name: "docs_10", requests: 12, p95Ms: 31.2 });
-      expect(json.scenarios[0].p99Ms).toBeUndefined();
+      expect(json.scenarios[0]).toMatchObject({ name: "docs_10", requests: 12, p95_ms: 31.2 });
+      expect(json.scenarios[0].p99_ms).toBeUndefined();
       expect(json.missing_trend_stats).toEqual(["med", "p(99)"]);
     });
 

@@ -46,6 +46,33 @@ describe("open loop accuracy", () => {
   }, 30_000);
 });
 
+describe("latency from the intended send time", () => {
+  it("a generator blocked 400 ms: requests due meanwhile show the wait in latency, not in service time", async () => {
+    server = await startTestServer(fixedDelay(2));
+    // The generator runs in this thread (one shard, not isolated): block it once, mid-run.
+    const timer = setTimeout(() => {
+      const end = Date.now() + 400;
+      while (Date.now() < end);
+    }, 700);
+    try {
+      const s = (await runLoad(targetAt(server.url), { docs: [10], rate: 100, durationMs: 2_000, warmupMs: 0 })).scenarios[0]!;
+      expect(s.sent).toBe(200);
+      expect(s.ok).toBe(200);
+      // ~40 requests were due during the block and went out up to 400 ms late: latency counts their wait.
+      expect(s.generator_lag_ms.max).toBeGreaterThanOrEqual(300);
+      expect(s.latency_ms.max).toBeGreaterThanOrEqual(300);
+      expect(s.latency_ms.p95).toBeGreaterThanOrEqual(100);
+      // Per request, latency = lag + service time, so the means add up (to HdrHistogram's 0.1%). A
+      // latency taken from the actual send would equal service time and miss the ≥ 40 ms mean lag.
+      // (Absolute service-time bounds would be flaky on a busy machine; this identity is not.)
+      expect(s.generator_lag_ms.mean).toBeGreaterThanOrEqual(20);
+      expect(Math.abs(s.latency_ms.mean - (s.generator_lag_ms.mean + s.service_time_ms.mean))).toBeLessThanOrEqual(0.02 * s.latency_ms.mean + 0.05);
+    } finally {
+      clearTimeout(timer);
+    }
+  }, 30_000);
+});
+
 describe("overload and sharding", () => {
   it("past --max-inflight due sends are dropped and counted, not delayed", async () => {
     server = await startTestServer(fixedDelay(1_500));

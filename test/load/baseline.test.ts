@@ -83,8 +83,8 @@ describe("rerank-harness load --baseline", () => {
 
     const slower = await run(slow.url, ["--baseline", basePath, "--json", join(dir, "slow.json")]);
     expect(slower.code).toBe(1);
-    expect(slower.stdout).toMatch(/docs-5 regressed: p50 2\d\d ms → 4\d\d ms \(\+\d+\.\d%\)/);
-    expect(slower.stdout).toContain("regressed against the baseline: docs-5");
+    expect(slower.stdout).toMatch(/docs_5 regressed: p50 2\d\d ms → 4\d\d ms \(\+\d+\.\d%\)/);
+    expect(slower.stdout).toContain("regressed against the baseline: docs_5");
     const slowReport = LoadReport.parse(JSON.parse(readFileSync(join(dir, "slow.json"), "utf8")));
     expect(slowReport.passed).toBe(false);
     const p50 = slowReport.baseline!.scenarios[0]!.metrics.find((m) => m.metric === "p50_ms")!;
@@ -95,7 +95,7 @@ describe("rerank-harness load --baseline", () => {
     const slowBase = join(dir, "slow.json");
     const faster = await run(normal.url, ["--baseline", slowBase]);
     expect(faster.code).toBe(0);
-    expect(faster.stdout).toMatch(/docs-5 improved: p50 4\d\d ms → 2\d\d ms \(-\d+\.\d%\)/);
+    expect(faster.stdout).toMatch(/docs_5 improved: p50 4\d\d ms → 2\d\d ms \(-\d+\.\d%\)/);
   }, 120_000);
 
   it("a baseline that is not a load report exits 2 with one line", async () => {

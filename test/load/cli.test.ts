@@ -43,10 +43,15 @@ describe("rerank-harness load", () => {
     const r = await cli(["--target", server.url, "--targets", targetsFile("ok.json", 5_000), "--duration", "1s", "--warmup", "0s", "--json", json, "--html", html]);
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/docs-10\s+20\.00\/s open\s+[\d.]+\s+20\s+20\s+0\s+0\s/);
+    expect(r.stdout).toMatch(/docs_10\s+20\.00\/s open\s+[\d.]+\s+20\s+20\s+0\s+0\s/);
     expect(r.stdout).toContain("all 2 scenarios passed");
-    const report = LoadReport.parse(JSON.parse(readFileSync(json, "utf8")));
-    expect(report.scenarios.map((s) => s.name)).toEqual(["docs-10", "docs-20"]);
+    const raw = JSON.parse(readFileSync(json, "utf8"));
+    const report = LoadReport.parse(raw);
+    // Nothing the schema does not describe (parse would have dropped it), nothing camelCase.
+    expect(report).toEqual(raw);
+    expect(JSON.stringify(raw)).not.toMatch(/"[a-z]+[A-Z][A-Za-z]*":/);
+    expect(report.schema_version).toBe(2);
+    expect(report.scenarios.map((s) => s.name)).toEqual(["docs_10", "docs_20"]);
     const s = report.scenarios[0]!;
     for (const key of ["name", "docs", "mode", "offered_rps", "concurrency", "duration_s", "sent", "ok", "errors", "dropped", "achieved_rps", "latency_ms", "target", "pass"]) {
       expect(s).toHaveProperty(key);
@@ -58,7 +63,7 @@ describe("rerank-harness load", () => {
   it("exits 1 when a scenario misses its p95 target", async () => {
     const r = await cli(["--target", server.url, "--targets", targetsFile("strict.json", 0.01), "--docs", "10", "--duration", "1s", "--warmup", "0s", "--no-progress"]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/docs-10: p95 [\d.]+ ms > target 0\.01 ms/);
+    expect(r.stdout).toMatch(/docs_10: p95 [\d.]+ ms > target 0\.01 ms/);
     expect(r.stdout).toContain("the scenario failed");
   }, 45_000);
 

@@ -33,10 +33,10 @@ afterAll(() => server?.close());
 describe("find-max, baseline and mix in the reports", () => {
   it("console: the steps table, the capacity line, the mix parts and the baseline table", () => {
     const c = capacity.capacity![0]!;
-    expect(c).toMatchObject({ scenario: "docs-3", docs: 3, max_rps: 50, stopped_by: "max_rate", target_p95_ms: 1_000, target_rps: 20 });
+    expect(c).toMatchObject({ scenario: "docs_3", docs: 3, max_rps: 50, stopped_by: "max_rate", target_p95_ms: 1_000, target_rps: 20 });
     expect(c.steps.map((s) => s.offered_rps)).toEqual([20, 40, 50]);
     const text = renderLoadConsole(capacity);
-    expect(text).toContain("docs-3: capacity 50.00 req/s at p95 ≤ 1000 ms; reached --max-rate: the capacity is at least this");
+    expect(text).toContain("docs_3: capacity 50.00 req/s at p95 ≤ 1000 ms; reached --max-rate: the capacity is at least this");
     expect(text).toMatch(/^\s+3\s+50\.00\s+[\d.]+\s+\d+\s+0\s+0\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+PASS$/m);
     expect(text).toContain("capacity found for the scenario");
 

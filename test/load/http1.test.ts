@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { getDialect } from "../../src/contract/registry.js";
-import { ParseError, ResponseParser, type ParsedResponse } from "../../src/load/http1/parser.js";
+import { BodyTooLargeError, ParseError, ResponseParser, type ParsedResponse } from "../../src/load/http1/parser.js";
 import { Sender } from "../../src/load/sender.js";
 import { startTestServer, vllmBody, type TestServer } from "./servers.js";
 
@@ -58,6 +58,82 @@ describe("HTTP/1.1 response parser", () => {
     p.execute(Buffer.from("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort"));
     expect(() => p.finish()).toThrow(/closed before/);
   });
+});
+
+describe("the body cap holds whatever the framing (bounded heap)", () => {
+  const head = { length: "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", chunked: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", close: "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" };
+  const chunk = (n: number) => `${n.toString(16)}\r\n${"a".repeat(n)}\r\n`;
+
+  it("accepts a body of exactly the cap in every framing", () => {
+    expect(parse(head.length.replace("%d", "1024") + "a".repeat(1024))[0]!.body.length).toBe(1024);
+    expect(parse(head.chunked, chunk(1000), chunk(24), "0\r\n\r\n")[0]!.body.length).toBe(1024);
+    const out: ParsedResponse[] = [];
+    const p = new ResponseParser(1024, (r) => out.push(r));
+    p.execute(Buffer.from(head.close + "a".repeat(1024)));
+    p.finish();
+    expect(out[0]!.body.length).toBe(1024);
+  });
+
+  it("stops at the cap with its own error (not 'not HTTP'): declared, chunked and close-delimited", () => {
+    const cases: string[][] = [
+      [head.length.replace("%d", "1025")],
+      [head.chunked, chunk(1000), chunk(25)],
+      [head.chunked, chunk(1025)],
+      [head.close, "a".repeat(1000), "a".repeat(25)],
+    ];
+    for (const chunks of cases) {
+      let err: unknown;
+      try {
+        parse(...chunks);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, chunks[0]).toBeInstanceOf(BodyTooLargeError);
+      expect(err).not.toBeInstanceOf(ParseError);
+      expect((err as BodyTooLargeError).code).toBe("ERR_RESPONSE_TOO_LARGE");
+      expect((err as Error).message).toMatch(/exceeds the 1 KiB cap/);
+    }
+  });
+
+  let raw: NetServer | undefined;
+  afterEach(() => {
+    raw?.close();
+    raw = undefined;
+  });
+
+  it("the load generator cuts off chunked and close-delimited bodies past 16 MiB (counted as invalid_body)", async () => {
+    const slab = Buffer.alloc(1 << 20, 97);
+    // Answers 24 MiB: on odd connections chunked, on even ones until the connection closes.
+    let n = 0;
+    raw = createNetServer((socket) => {
+      const chunked = n++ % 2 === 0;
+      socket.once("data", () => {
+        socket.write(chunked ? head.chunked : head.close);
+        let sent = 0;
+        const pump = (): void => {
+          while (sent < 24) {
+            sent++;
+            const ok = socket.write(chunked ? Buffer.concat([Buffer.from(`${slab.length.toString(16)}\r\n`), slab, Buffer.from("\r\n")]) : slab);
+            if (!ok) return void socket.once("drain", pump);
+          }
+          socket.end(chunked ? "0\r\n\r\n" : "");
+        };
+        pump();
+      });
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => raw!.listen(0, "127.0.0.1", resolve));
+    const { port } = raw.address() as AddressInfo;
+    const sender = new Sender({ baseUrl: `http://127.0.0.1:${port}`, path: "/rerank", dialect: getDialect("vllm"), timeoutMs: 10_000, connections: 1 });
+    const request = sender.prepare("{}");
+    const results = [await sender.send(request), await sender.send(request)];
+    await sender.close();
+    for (const r of results) {
+      expect(r.errorClass).toBe("invalid_body");
+      expect(r.error).toMatch(/ERR_RESPONSE_TOO_LARGE: response body exceeds the 16 MiB cap/);
+    }
+    expect(n).toBe(2); // one connection per answer: the cut-off one is not reused
+  }, 30_000);
 });
 
 describe("Sender against real servers", () => {

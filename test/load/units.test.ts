@@ -42,17 +42,17 @@ describe("histograms", () => {
 });
 
 describe("scenarios and verdicts", () => {
-  it("default: open loop at each target's rate, named docs-N", () => {
+  it("default: open loop at each target's rate, named docs_N (as k6 names them)", () => {
     const specs = planScenarios(parseLoadSettings({}), targets);
     expect(specs.map((s) => [s.name, s.mode, s.rate])).toEqual([
-      ["docs-10", "open", 200],
-      ["docs-50", "open", 100],
+      ["docs_10", "open", 200],
+      ["docs_50", "open", 100],
     ]);
   });
 
   it("a document count without a target needs a rate", () => {
     expect(() => planScenarios(parseLoadSettings({ docs: [7] }), targets)).toThrow(LoadOptionsError);
-    expect(planScenarios(parseLoadSettings({ docs: [7], rate: 5 }), targets)[0]).toMatchObject({ name: "docs-7", rate: 5, target: undefined });
+    expect(planScenarios(parseLoadSettings({ docs: [7], rate: 5 }), targets)[0]).toMatchObject({ name: "docs_7", rate: 5, target: undefined });
   });
 
   it("rate, ramp and concurrency are alternatives", () => {
@@ -101,7 +101,7 @@ describe("HTML escaping", () => {
     expect(scriptSource('x="</script>"')).toBe('x="<\\/script>"');
   });
   it("console table aligns columns", () => {
-    expect(formatTable([["scenario", "load", "1"], ["docs-10", "x", "100"]]).split("\n")).toEqual(["scenario  load    1", "docs-10   x     100"]);
+    expect(formatTable([["scenario", "load", "1"], ["docs_10", "x", "100"]]).split("\n")).toEqual(["scenario  load    1", "docs_10   x     100"]);
   });
 });
 
@@ -110,11 +110,11 @@ describe("progress", () => {
     const h = newHistogram();
     for (let i = 1; i <= 100; i++) recordMs(h, i);
     const snap = (at: number, sent: number) => ({ at, sent, ok: sent, errors: 1, dropped: 0, latency: encodeHistogram(h) });
-    const p = progressView([snap(3_000, 40), snap(2_000, 60)], { scenario: "docs-10", index: 1, count: 3, t0: 0, warmupMs: 1_000, durationMs: 10_000 });
+    const p = progressView([snap(3_000, 40), snap(2_000, 60)], { scenario: "docs_10", index: 1, count: 3, t0: 0, warmupMs: 1_000, durationMs: 10_000 });
     expect(p).toMatchObject({ phase: "measure", elapsed_s: 2, sent: 100, errors: 2, rate: 100 });
     // HdrHistogram answers with the highest value equivalent at 3 significant digits.
     expect(p.p50_ms).toBeCloseTo(50, 1);
     expect(p.p99_ms).toBeCloseTo(99, 1);
-    expect(formatProgress(p)).toBe("[1/3] docs-10 2/11s sent 100 (100.0/s) ok 100 err 2 dropped 0 p50 50.0ms p99 99.0ms");
+    expect(formatProgress(p)).toBe("[1/3] docs_10 2/11s sent 100 (100.0/s) ok 100 err 2 dropped 0 p50 50.0ms p99 99.0ms");
   });
 });

@@ -7,6 +7,7 @@ export const CAUGHT_BY: Record<Fault, string> = {
   top_n_ignored: "top_n.truncates",
   top_n_off_by_one: "top_n.truncates",
   top_n_zero_empty: "top_n.zero",
+  top_n_worst: "top_n.truncates",
   score_out_of_range: "scores.range",
   null_score: "schema.response",
   string_score: "schema.response",

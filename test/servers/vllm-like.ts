@@ -13,6 +13,7 @@ export const FAULTS = {
   top_n_ignored: "top_n is ignored: all results come back",
   top_n_off_by_one: "top_n returns one result too many",
   top_n_zero_empty: "top_n=0 returns no results (vLLM returns all)",
+  top_n_worst: "top_n keeps the k lowest-scoring results (sorted, right count)",
   score_out_of_range: "scores are scaled outside [0, 1]",
   null_score: "one relevance_score is null",
   string_score: "relevance_score is a string",
@@ -147,7 +148,8 @@ export async function startVllmLikeServer(options: { fault?: Fault; apiKey?: str
     if (has(fault, "ascending")) order.reverse();
     const topN = typeof req.top_n === "number" ? req.top_n : 0;
     if (!has(fault, "top_n_ignored")) {
-      if (topN > 0) order = order.slice(0, has(fault, "top_n_off_by_one") ? topN + 1 : topN);
+      if (topN > 0 && has(fault, "top_n_worst")) order = order.slice(-topN);
+      else if (topN > 0) order = order.slice(0, has(fault, "top_n_off_by_one") ? topN + 1 : topN);
       else if (topN === 0 && req.top_n !== undefined && has(fault, "top_n_zero_empty")) order = [];
     }
     const echo = (text: string) =>

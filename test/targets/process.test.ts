@@ -8,6 +8,7 @@ import { callRerank } from "../../src/client/rerank-call.js";
 import { expandHarness, findServerUrl } from "../../src/targets/process.js";
 import { parseTargetSpec } from "../../src/targets/spec.js";
 import { startTarget } from "../../src/targets/start.js";
+import { OutputLog } from "../../src/targets/output-log.js";
 import { TargetStartError, type StartedTarget, type TargetContext } from "../../src/targets/target.js";
 
 const CLI = fileURLToPath(new URL("../../src/cli.ts", import.meta.url));
@@ -79,6 +80,30 @@ describe("process:<command>", () => {
     expect(err).toBeInstanceOf(TargetStartError);
     expect((err as TargetStartError).message).toMatch(/exit code 3/);
     expect((err as TargetStartError).outputTail).toContain("fatal: no model here");
+  });
+
+  it.skipIf(process.platform !== "linux")("a log file that cannot be written is reported as such, not as 'full output: FILE'", async () => {
+    // /proc exists but takes no new files: the log's open fails (ENOENT) while the target starts.
+    const spec = parseTargetSpec(`process:echo "fatal: no model here" >&2; exit 3`);
+    const err = await startTarget(spec, { ...ctx, logDir: "/proc" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TargetStartError);
+    expect((err as Error).message).toMatch(/full output: not written \(\/proc\/rerank-harness-process-.*\.log: ENOENT/);
+    expect((err as TargetStartError).outputTail).toContain("fatal: no model here");
+  });
+
+  it("OutputLog keeps the first write error and still keeps the tail", async () => {
+    const broken = new OutputLog("x", "/proc");
+    broken.write("line one\nline two");
+    await broken.close();
+    expect(broken.writeError?.message).toMatch(/ENOENT/);
+    expect(broken.where()).toBe(`not written (${broken.file}: ${broken.writeError!.message})`);
+    expect(broken.tail()).toBe("line one\nline two");
+    const fine = new OutputLog("y");
+    fine.write("ok\n");
+    await fine.close();
+    expect(fine.writeError).toBeUndefined();
+    expect(fine.where()).toBe(fine.file);
+    expect(readFileSync(fine.file, "utf8")).toBe("ok\n");
   });
 
   it("a process that never gets healthy times out, and its tree (even one ignoring SIGTERM) is killed", async () => {

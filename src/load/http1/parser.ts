@@ -3,6 +3,8 @@
 // close. It reads responses to requests it sent itself (POST, no Expect, no upgrade), so it can
 // be this small; anything it does not understand is a ParseError, never a guess.
 
+import { formatBytes } from "../../client/errors.js";
+
 export interface ParsedResponse {
   status: number;
   /** Whether the connection may carry another request. */
@@ -15,6 +17,19 @@ export interface ParsedResponse {
 export class ParseError extends Error {
   override readonly name = "ParseError";
   readonly code = "ERR_NOT_HTTP";
+}
+
+/** A response body past the cap: valid HTTP, but more than a rerank answer can be (same code as the checks' client). */
+export class BodyTooLargeError extends Error {
+  override readonly name = "BodyTooLargeError";
+  readonly code = "ERR_RESPONSE_TOO_LARGE";
+  constructor(
+    readonly limitBytes: number,
+    /** The Content-Length the server declared, when that is what gave it away. */
+    declared?: number,
+  ) {
+    super(`response body ${declared === undefined ? "exceeds" : `of ${declared} bytes (Content-Length) exceeds`} the ${formatBytes(limitBytes)} cap; reading stopped`);
+  }
 }
 
 const CRLF = Buffer.from("\r\n");
@@ -36,7 +51,7 @@ export class ResponseParser {
   private size = 0;
 
   constructor(
-    /** Body cap; past it the response is a ParseError. */
+    /** Body cap, whatever the framing; past it the response is a BodyTooLargeError. */
     private readonly maxBodyBytes: number,
     private readonly onResponse: (res: ParsedResponse) => void,
   ) {}
@@ -46,7 +61,7 @@ export class ResponseParser {
     return this.state === "head" && this.pending === undefined;
   }
 
-  /** Feeds bytes from the socket; calls onResponse for each complete response. Throws ParseError. */
+  /** Feeds bytes from the socket; calls onResponse for each complete response. Throws ParseError or BodyTooLargeError. */
   execute(chunk: Buffer): void {
     const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = undefined;
@@ -181,7 +196,7 @@ export class ResponseParser {
     if (status === 204 || status === 304) this.complete();
     else if (chunked) this.state = "chunk-size";
     else if (contentLength >= 0) {
-      if (contentLength > this.maxBodyBytes) throw new ParseError(`response body of ${contentLength} bytes is over the ${this.maxBodyBytes}-byte cap`);
+      if (contentLength > this.maxBodyBytes) throw new BodyTooLargeError(this.maxBodyBytes, contentLength);
       this.remaining = contentLength;
       this.state = "length";
       if (contentLength === 0) this.complete();
@@ -194,7 +209,7 @@ export class ResponseParser {
   private append(part: Buffer): void {
     if (part.length === 0) return;
     this.size += part.length;
-    if (this.size > this.maxBodyBytes) throw new ParseError(`response body over the ${this.maxBodyBytes}-byte cap`);
+    if (this.size > this.maxBodyBytes) throw new BodyTooLargeError(this.maxBodyBytes);
     this.parts.push(part);
   }
 

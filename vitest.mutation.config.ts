@@ -1,0 +1,20 @@
+import { defineConfig } from "vitest/config";
+
+// The tests StrykerJS runs for each mutant (`npm run test:mutation`): the in-process tests of
+// the modules under mutation. Tests that spawn the CLI run dist/ (never the mutated sandbox
+// code) and only slow it down, so they are left out here; they still run in `npm test`.
+export default defineConfig({
+  test: {
+    include: [
+      "test/checks/catalogue.test.ts",
+      "test/checks/assert.test.ts",
+      "test/client/http-client.test.ts",
+      "test/client/secrets.test.ts",
+      "test/load/units.test.ts",
+      "test/load/recorder.test.ts",
+      "test/load/http1.test.ts",
+    ],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
