@@ -1,9 +1,9 @@
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { InvalidModelError } from "./errors.js";
 import type { EncodedPair } from "./pair-encoder.js";
 import { SESSION_WORKER_SOURCE } from "./session-worker.js";
+import { resolveOnnxruntime } from "../util/optional-deps.js";
 
 const CROSS_ENCODER_INPUTS = ["input_ids", "attention_mask", "token_type_ids"];
 
@@ -43,7 +43,7 @@ export class CrossEncoderSession {
   }
 
   static async create(modelPath: string, opts: { padId?: number; threads?: number } = {}): Promise<CrossEncoderSession> {
-    const ortPath = createRequire(import.meta.url).resolve("onnxruntime-node");
+    const ortPath = resolveOnnxruntime();
     const worker = new Worker(SESSION_WORKER_SOURCE, {
       eval: true,
       workerData: { ortPath, modelPath, threads: opts.threads ?? availableParallelism(), spin: process.env.RERANK_HARNESS_ORT_SPIN === "1" },

@@ -8,6 +8,7 @@ import { OutputLog } from "./output-log.js";
 import type { ResolvedTarget } from "./resolve.js";
 import type { TargetSpec } from "./spec.js";
 import { TargetStartError, type StartedTarget, type TargetContext } from "./target.js";
+import { importTestcontainers } from "../util/optional-deps.js";
 
 type ContainerTargetSpec = Extract<TargetSpec, { kind: "container" }>;
 
@@ -49,7 +50,7 @@ export function hostHasNvidiaDriver(): boolean {
 
 /** Starts a serving container, waits for its health endpoint, and streams its logs to a file. */
 export async function startContainerTarget(spec: ContainerTargetSpec, ctx: TargetContext, resolved: ResolvedTarget): Promise<StartedTarget> {
-  const tc = await import("testcontainers");
+  const tc = await importTestcontainers();
   const runtime = await withTimeout(tc.getContainerRuntimeClient(), RUNTIME_TIMEOUT_MS, "the Docker engine did not answer").catch((err: Error) => {
     throw new TargetStartError(`${spec.raw}: no Docker engine available (${err.message}); try --dry-run to see the container spec`);
   });
