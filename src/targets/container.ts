@@ -8,7 +8,7 @@ import { OutputLog } from "./output-log.js";
 import type { ResolvedTarget } from "./resolve.js";
 import type { TargetSpec } from "./spec.js";
 import { TargetStartError, type StartedTarget, type TargetContext } from "./target.js";
-import { importTestcontainers } from "../util/optional-deps.js";
+import { importTestcontainers } from "./testcontainers.js";
 
 type ContainerTargetSpec = Extract<TargetSpec, { kind: "container" }>;
 
@@ -101,7 +101,7 @@ type Testcontainers = typeof import("testcontainers");
  * is imported lazily). GPUs go through the protected `hostConfig`: testcontainers has no public
  * GPU API, and its own Ollama module does the same (ANCHORS.md §5.1).
  */
-export function rerankContainer(tc: Testcontainers, plan: ContainerSpec, onLogs: (stream: Readable) => void) {
+export function rerankContainer(tc: Testcontainers, plan: ContainerSpec, onLogs: (stream: Readable) => void): InstanceType<Testcontainers["GenericContainer"]> {
   class RerankContainer extends tc.GenericContainer {
     constructor() {
       super(plan.image);

@@ -5,10 +5,11 @@ import { TargetStartError } from "../targets/target.js";
  * The two heavy run-time dependencies are optional peers, so `npm install rerank-harness` runs
  * no install script and downloads nothing but registry packages: onnxruntime-node's postinstall
  * fetches CUDA libraries on Linux x64, and testcontainers pulls ssh2/dockerode with native
- * builds. Each is loaded here, and only here, when a target needs it.
+ * builds. Each is loaded in one place (testcontainers in targets/testcontainers.ts, kept apart so
+ * the library's type declarations never name it) and only when a target needs it.
  */
 export class MissingDependencyError extends TargetStartError {
-  override readonly name = "MissingDependencyError";
+  readonly missing = true;
 }
 
 const require = createRequire(import.meta.url);
@@ -22,18 +23,6 @@ export function resolveOnnxruntime(): string {
       "the embedded reference needs onnxruntime-node, which is not installed (an optional peer dependency): " +
         "run `ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node@1` (the variable skips its CUDA download; " +
         "the CPU runtime ships inside the package), or check a URL, process or container target instead",
-    );
-  }
-}
-
-/** testcontainers, for container targets. */
-export async function importTestcontainers(): Promise<typeof import("testcontainers")> {
-  try {
-    return await import("testcontainers");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw err;
-    throw new MissingDependencyError(
-      "container targets need testcontainers, which is not installed (an optional peer dependency): run `npm install testcontainers@11`",
     );
   }
 }

@@ -1,0 +1,187 @@
+/**
+ * rerank-harness as its users get it: `npm pack` (which runs `prepare`), then the tarball
+ * installed into a fresh project outside this repository (so none of this repo's npm settings
+ * apply), globally into a temporary prefix, and through `npx --package`. Only the npm registry
+ * is reachable (warm cache, --prefer-offline); after the installs nothing touches the network:
+ * every target is on 127.0.0.1.
+ *
+ * Slow (a build, four installs): its own file, one sequence of steps sharing one temporary tree.
+ */
+import { execFile } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CATALOGUE } from "../../src/checks/catalogue/index.js";
+import { SERVED_MODEL, startVllmLikeServer, type TestServer } from "../servers/vllm-like.js";
+
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
+const CONSUMER_FILES = join(REPO, "test/package/consumer");
+const NPM_FLAGS = ["--prefer-offline", "--no-audit", "--no-fund"];
+
+interface Run {
+  code: number | null;
+  out: string;
+  ms: number;
+}
+
+/** Runs a command; never rejects (the exit code is asserted), with a hard limit. */
+function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}, timeoutMs = 180_000): Promise<Run> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    execFile(
+      cmd,
+      args,
+      // No CI colour codes in the captured text; no inherited npm_config_* from an `npm test` parent.
+      { cwd, env: { ...cleanEnv(), NO_COLOR: "1", ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : null) : 0;
+        resolve({ code, out: `${stdout}${stderr}`, ms: performance.now() - t0 });
+      },
+    );
+  });
+}
+
+function cleanEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || /^npm_/i.test(k) || k === "FORCE_COLOR" || k === "VITEST" || k.startsWith("VITEST_") || k === "NODE_OPTIONS") continue;
+    env[k] = v;
+  }
+  return env;
+}
+
+function duBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) total += duBytes(p);
+    else if (entry.isFile()) total += statSync(p).size;
+  }
+  return total;
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+const npmWarnings = (text: string) => text.split("\n").filter((l) => /^npm (warn|WARN|error|ERR)/.test(l));
+
+describe("the packed tarball, installed as a user would", () => {
+  let root: string;
+  let tarball: string;
+  let app: string;
+  let faulty: TestServer;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), "rh-package-"));
+    faulty = await startVllmLikeServer({ fault: "unsorted" });
+  });
+  afterAll(async () => {
+    await faulty?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("npm pack builds (prepare: dist/src with .d.ts, dist/k6) and packs", async () => {
+    // This repo's .npmrc says ignore-scripts; packing is where `prepare` must run.
+    const r = await run("npm", ["pack", "--ignore-scripts=false", "--pack-destination", root], REPO, {}, 300_000);
+    expect(r.code, r.out).toBe(0);
+    tarball = join(root, readdirSync(root).find((f) => f.endsWith(".tgz"))!);
+    const listing = await run("tar", ["-tzf", tarball], root);
+    for (const f of ["package/dist/src/cli.js", "package/dist/src/index.d.ts", "package/dist/src/vitest/index.d.ts", "package/dist/k6/rerank-load.js", "package/suites/vitest.config.ts"]) {
+      expect(listing.out).toContain(f);
+    }
+    console.log(`tarball ${mib(statSync(tarball).size)} (${statSync(tarball).size} bytes); pack with build ${(r.ms / 1000).toFixed(0)} s`);
+  }, 300_000);
+
+  it("npm install <tarball> in an empty project: no install script, no onnxruntime-node, no CUDA, no warning", async () => {
+    app = join(root, "app");
+    mkdirSync(app);
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", private: true, type: "module" }));
+    const r = await run("npm", ["install", tarball, ...NPM_FLAGS], app);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).not.toMatch(/nuget|cuda|EBADENGINE/i);
+    expect(existsSync(join(app, "node_modules/onnxruntime-node")), "onnxruntime-node is an optional peer").toBe(false);
+    expect(existsSync(join(app, "node_modules/testcontainers")), "testcontainers is an optional peer").toBe(false);
+    expect(existsSync(join(app, "node_modules/vitest")), "vitest is a peer npm installs").toBe(true);
+    console.log(`npm install <tarball>: ${(r.ms / 1000).toFixed(0)} s, node_modules ${mib(duBytes(join(app, "node_modules")))}`);
+  }, 200_000);
+
+  it("npx rerank-harness --help prints no npm warning", async () => {
+    const r = await run("npx", ["rerank-harness", "--help"], app);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain("Usage: rerank-harness");
+    expect(npmWarnings(r.out)).toEqual([]);
+  });
+
+  it("check on the embedded reference says how to add onnxruntime-node, then passes once it is added", async () => {
+    const missing = await run("npx", ["rerank-harness", "check"], app);
+    expect(missing.code).toBe(2);
+    expect(missing.out).toContain("ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node@1");
+
+    const add = await run("npm", ["install", "onnxruntime-node@1", ...NPM_FLAGS], app, { ONNXRUNTIME_NODE_INSTALL: "skip" });
+    expect(add.code, add.out).toBe(0);
+    expect(add.out).not.toMatch(/nuget|Downloading/i);
+    expect(readdirSync(join(app, "node_modules/onnxruntime-node/bin/napi-v6/linux/x64")).filter((f) => /cuda|tensorrt/.test(f))).toEqual([]);
+    console.log(`npm install onnxruntime-node (skip): ${(add.ms / 1000).toFixed(0)} s, node_modules now ${mib(duBytes(join(app, "node_modules")))}`);
+
+    const check = await run("npx", ["rerank-harness", "check", "--fuzz", "5"], app);
+    expect(check.code, check.out).toBe(0);
+    expect(check.out).toMatch(/PASSED: \d+ passed, 0 failed/);
+  }, 200_000);
+
+  it("a TypeScript file using the library API type-checks and runs", async () => {
+    for (const f of ["library.ts", "tsconfig.json"]) cpSync(join(CONSUMER_FILES, f), join(app, f));
+    // The app has no TypeScript of its own: this repo's compiler and Node types.
+    const tsconfig = JSON.parse(readFileSync(join(app, "tsconfig.json"), "utf8"));
+    tsconfig.compilerOptions.typeRoots = [join(REPO, "node_modules/@types")];
+    writeFileSync(join(app, "tsconfig.json"), JSON.stringify(tsconfig));
+    const tsc = await run(process.execPath, [join(REPO, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], app);
+    expect(tsc.code, tsc.out).toBe(0);
+    const r = await run(process.execPath, ["build/library.js"], app);
+    expect(r.code, r.out).toBe(0);
+    const result = JSON.parse(r.out.trim().split("\n").at(-1)!);
+    expect(result.passed).toBe(true);
+    expect(result.summary.fail).toBe(0);
+    expect(result.written).toEqual(result.summary);
+    expect(readFileSync(join(app, "out/check.xml"), "utf8")).toContain("<testsuite");
+  }, 200_000);
+
+  it("rerankConformance in the app's own vitest: every check a named test; passes on the reference, fails on a faulty server", async () => {
+    cpSync(join(CONSUMER_FILES, "conformance.spec.ts"), join(app, "conformance.spec.ts"));
+    const vitest = async (target: string, out: string) => {
+      const r = await run("npx", ["vitest", "run", "--reporter=json", `--outputFile=${out}`], app, { RH_TARGET: target });
+      return { ...r, json: JSON.parse(readFileSync(join(app, out), "utf8")) as { testResults: Array<{ assertionResults: Array<{ title: string; status: string; failureMessages: string[] }> }> } };
+    };
+    const good = await vitest("embedded", "good.json");
+    expect(good.code, good.out).toBe(0);
+    const tests = good.json.testResults.flatMap((f) => f.assertionResults);
+    expect(tests.map((t) => t.title).sort()).toEqual(CATALOGUE.map((c) => c.id).sort());
+    expect(tests.filter((t) => t.status === "failed")).toEqual([]);
+    expect(tests.filter((t) => t.status === "skipped").length).toBeGreaterThan(0); // auth.required: no key set
+
+    const bad = await vitest(`${faulty.url}#model=${SERVED_MODEL}`, "bad.json");
+    expect(bad.code).toBe(1);
+    const failed = bad.json.testResults.flatMap((f) => f.assertionResults).filter((t) => t.status === "failed");
+    expect(failed.map((t) => t.title)).toContain("sort.descending");
+    expect(failed.find((t) => t.title === "sort.descending")!.failureMessages.join("\n")).toContain("sort.descending");
+  }, 200_000);
+
+  it("npm install -g <tarball> (into a temporary prefix) gives a working command", async () => {
+    const prefix = join(root, "global");
+    const r = await run("npm", ["install", "-g", "--prefix", prefix, tarball, ...NPM_FLAGS], root);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).not.toMatch(/nuget|cuda/i);
+    const help = await run(join(prefix, "bin/rerank-harness"), ["check", "--help"], root);
+    expect(help.code, help.out).toBe(0);
+    expect(help.out).toContain("--junit <file>");
+    console.log(`npm install -g <tarball>: ${(r.ms / 1000).toFixed(0)} s`);
+  }, 200_000);
+
+  it("npx --package <tarball> rerank-harness runs from anywhere", async () => {
+    const elsewhere = join(root, "elsewhere");
+    mkdirSync(elsewhere);
+    const r = await run("npx", ["--yes", "--package", tarball, "rerank-harness", "check", "--list"], elsewhere, { npm_config_prefer_offline: "true" });
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain("sort.descending");
+    expect(npmWarnings(r.out)).toEqual([]);
+  }, 200_000);
+});
