@@ -62,6 +62,14 @@ function duBytes(dir: string): number {
   return total;
 }
 
+/** The first ```ts block after a README heading. */
+function readmeBlock(heading: string): string {
+  const readme = readFileSync(join(REPO, "README.md"), "utf8");
+  const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf(heading)));
+  if (!block) throw new Error(`README: no ts block after ${heading}`);
+  return block[1]!;
+}
+
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 const npmWarnings = (text: string) => text.split("\n").filter((l) => /^npm (warn|WARN|error|ERR)/.test(l));
 
@@ -133,6 +141,9 @@ describe("the packed tarball, installed as a user would", () => {
     // The app has no TypeScript of its own: this repo's compiler and Node types.
     const tsconfig = JSON.parse(readFileSync(join(app, "tsconfig.json"), "utf8"));
     tsconfig.compilerOptions.typeRoots = [join(REPO, "node_modules/@types")];
+    // The README's library example is compiled too (not run: it names a server of the reader's).
+    writeFileSync(join(app, "readme-example.ts"), readmeBlock("## Use as a library"));
+    tsconfig.files.push("readme-example.ts");
     writeFileSync(join(app, "tsconfig.json"), JSON.stringify(tsconfig));
     const tsc = await run(process.execPath, [join(REPO, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], app);
     expect(tsc.code, tsc.out).toBe(0);
