@@ -5,7 +5,7 @@
  * is reachable (warm cache, --prefer-offline); after the installs nothing touches the network:
  * every target is on 127.0.0.1.
  *
- * Slow (a build, four installs): its own file, one sequence of steps sharing one temporary tree.
+ * Slow (a build, three installs at once): its own file, one sequence of steps sharing one temporary tree.
  */
 import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -78,6 +78,7 @@ describe("the packed tarball, installed as a user would", () => {
   let tarball: string;
   let app: string;
   let faulty: TestServer;
+  const globalPrefix = () => join(root, "global");
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), "rh-package-"));
@@ -100,37 +101,55 @@ describe("the packed tarball, installed as a user would", () => {
     console.log(`tarball ${mib(statSync(tarball).size)} (${statSync(tarball).size} bytes); pack with build ${(r.ms / 1000).toFixed(0)} s`);
   }, 300_000);
 
-  it("npm install <tarball> in an empty project: no install script, no onnxruntime-node, no CUDA, no warning", async () => {
+  it("installs: plain -g and npx (no install script, no onnxruntime-node, no CUDA, no warning), and an app with onnxruntime-node added", async () => {
+    // Three independent installs from the same tarball, at once (npm's cache is safe to share).
     app = join(root, "app");
     mkdirSync(app);
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", private: true, type: "module" }));
-    const r = await run("npm", ["install", tarball, ...NPM_FLAGS], app);
-    expect(r.code, r.out).toBe(0);
-    expect(r.out).not.toMatch(/nuget|cuda|EBADENGINE/i);
-    expect(existsSync(join(app, "node_modules/onnxruntime-node")), "onnxruntime-node is an optional peer").toBe(false);
-    expect(existsSync(join(app, "node_modules/testcontainers")), "testcontainers is an optional peer").toBe(false);
-    expect(existsSync(join(app, "node_modules/vitest")), "vitest is a peer npm installs").toBe(true);
-    console.log(`npm install <tarball>: ${(r.ms / 1000).toFixed(0)} s, node_modules ${mib(duBytes(join(app, "node_modules")))}`);
-  }, 200_000);
+    const elsewhere = join(root, "elsewhere");
+    mkdirSync(elsewhere);
+    const [appInstall, globalInstall, npx] = await Promise.all([
+      // What the README says for the embedded reference: the package, and onnxruntime-node with its download skipped.
+      run("npm", ["install", tarball, "onnxruntime-node@1", ...NPM_FLAGS], app, { ONNXRUNTIME_NODE_INSTALL: "skip" }),
+      run("npm", ["install", "-g", "--prefix", globalPrefix(), tarball, ...NPM_FLAGS], root),
+      run("npx", ["--yes", "--package", tarball, "rerank-harness", "check", "--list"], elsewhere, { npm_config_prefer_offline: "true" }),
+    ]);
+    for (const r of [appInstall, globalInstall, npx]) {
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).not.toMatch(/nuget|cuda|EBADENGINE|Downloading/i);
+    }
+    expect(npx.out).toContain("sort.descending");
+    expect(npmWarnings(npx.out)).toEqual([]);
 
-  it("npx rerank-harness --help prints no npm warning", async () => {
-    const r = await run("npx", ["rerank-harness", "--help"], app);
-    expect(r.code, r.out).toBe(0);
-    expect(r.out).toContain("Usage: rerank-harness");
-    expect(npmWarnings(r.out)).toEqual([]);
+    const globalModules = join(globalPrefix(), "lib/node_modules");
+    expect(existsSync(join(globalModules, "rerank-harness/dist/src/cli.js"))).toBe(true);
+    for (const optional of ["onnxruntime-node", "testcontainers"]) {
+      expect(existsSync(join(globalModules, optional)) || existsSync(join(globalModules, "rerank-harness/node_modules", optional)), `${optional} is an optional peer`).toBe(false);
+    }
+    expect(existsSync(join(globalModules, "rerank-harness/node_modules/vitest")), "vitest is a peer npm installs").toBe(true);
+    expect(readdirSync(join(app, "node_modules/onnxruntime-node/bin/napi-v6/linux/x64")).filter((f) => /cuda|tensorrt/.test(f))).toEqual([]);
+    const plainSize = duBytes(join(globalModules, "rerank-harness"));
+    console.log(
+      `installs at once: app (package + onnxruntime-node) ${(appInstall.ms / 1000).toFixed(0)} s, ${mib(duBytes(join(app, "node_modules")))}; ` +
+        `-g ${(globalInstall.ms / 1000).toFixed(0)} s, ${mib(plainSize)}; npx --package ${(npx.ms / 1000).toFixed(0)} s`,
+    );
+  }, 400_000);
+
+  it("without onnxruntime-node the embedded reference stops with exit 2 and the command that adds it; other commands work", async () => {
+    const bin = join(globalPrefix(), "bin/rerank-harness");
+    const help = await run(bin, ["check", "--help"], root);
+    expect(help.code, help.out).toBe(0);
+    expect(help.out).toContain("--junit <file>");
+    const missing = await run(bin, ["check"], root);
+    expect(missing.code, missing.out).toBe(2);
+    expect(missing.out).toContain("ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node@1");
   });
 
-  it("check on the embedded reference says how to add onnxruntime-node, then passes once it is added", async () => {
-    const missing = await run("npx", ["rerank-harness", "check"], app);
-    expect(missing.code).toBe(2);
-    expect(missing.out).toContain("ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node@1");
-
-    const add = await run("npm", ["install", "onnxruntime-node@1", ...NPM_FLAGS], app, { ONNXRUNTIME_NODE_INSTALL: "skip" });
-    expect(add.code, add.out).toBe(0);
-    expect(add.out).not.toMatch(/nuget|Downloading/i);
-    expect(readdirSync(join(app, "node_modules/onnxruntime-node/bin/napi-v6/linux/x64")).filter((f) => /cuda|tensorrt/.test(f))).toEqual([]);
-    console.log(`npm install onnxruntime-node (skip): ${(add.ms / 1000).toFixed(0)} s, node_modules now ${mib(duBytes(join(app, "node_modules")))}`);
-
+  it("npx rerank-harness --help prints no npm warning; check passes on the embedded reference", async () => {
+    const help = await run("npx", ["rerank-harness", "--help"], app);
+    expect(help.code, help.out).toBe(0);
+    expect(help.out).toContain("Usage: rerank-harness");
+    expect(npmWarnings(help.out)).toEqual([]);
     const check = await run("npx", ["rerank-harness", "check", "--fuzz", "5"], app);
     expect(check.code, check.out).toBe(0);
     expect(check.out).toMatch(/PASSED: \d+ passed, 0 failed/);
@@ -162,37 +181,16 @@ describe("the packed tarball, installed as a user would", () => {
       const r = await run("npx", ["vitest", "run", "--reporter=json", `--outputFile=${out}`], app, { RH_TARGET: target });
       return { ...r, json: JSON.parse(readFileSync(join(app, out), "utf8")) as { testResults: Array<{ assertionResults: Array<{ title: string; status: string; failureMessages: string[] }> }> } };
     };
-    const good = await vitest("embedded", "good.json");
+    const [good, bad] = await Promise.all([vitest("embedded", "good.json"), vitest(`${faulty.url}#model=${SERVED_MODEL}`, "bad.json")]);
     expect(good.code, good.out).toBe(0);
     const tests = good.json.testResults.flatMap((f) => f.assertionResults);
     expect(tests.map((t) => t.title).sort()).toEqual(CATALOGUE.map((c) => c.id).sort());
     expect(tests.filter((t) => t.status === "failed")).toEqual([]);
     expect(tests.filter((t) => t.status === "skipped").length).toBeGreaterThan(0); // auth.required: no key set
 
-    const bad = await vitest(`${faulty.url}#model=${SERVED_MODEL}`, "bad.json");
     expect(bad.code).toBe(1);
     const failed = bad.json.testResults.flatMap((f) => f.assertionResults).filter((t) => t.status === "failed");
     expect(failed.map((t) => t.title)).toContain("sort.descending");
     expect(failed.find((t) => t.title === "sort.descending")!.failureMessages.join("\n")).toContain("sort.descending");
-  }, 200_000);
-
-  it("npm install -g <tarball> (into a temporary prefix) gives a working command", async () => {
-    const prefix = join(root, "global");
-    const r = await run("npm", ["install", "-g", "--prefix", prefix, tarball, ...NPM_FLAGS], root);
-    expect(r.code, r.out).toBe(0);
-    expect(r.out).not.toMatch(/nuget|cuda/i);
-    const help = await run(join(prefix, "bin/rerank-harness"), ["check", "--help"], root);
-    expect(help.code, help.out).toBe(0);
-    expect(help.out).toContain("--junit <file>");
-    console.log(`npm install -g <tarball>: ${(r.ms / 1000).toFixed(0)} s`);
-  }, 200_000);
-
-  it("npx --package <tarball> rerank-harness runs from anywhere", async () => {
-    const elsewhere = join(root, "elsewhere");
-    mkdirSync(elsewhere);
-    const r = await run("npx", ["--yes", "--package", tarball, "rerank-harness", "check", "--list"], elsewhere, { npm_config_prefer_offline: "true" });
-    expect(r.code, r.out).toBe(0);
-    expect(r.out).toContain("sort.descending");
-    expect(npmWarnings(r.out)).toEqual([]);
   }, 200_000);
 });
