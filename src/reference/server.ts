@@ -4,6 +4,7 @@ import { ApiError, apiErrorFromFramework } from "./http/api-error.js";
 import { handleRerank, handleScore, type HandlerContext } from "./http/handlers.js";
 import { ServerMetrics } from "./http/metrics.js";
 import { loadReranker, type LoadRerankerOptions } from "./model.js";
+import { describeOnnxruntime, onnxruntimeInUse } from "../util/optional-deps.js";
 
 export interface ReferenceServerOptions {
   /** `bm25` (default), `tiny-bert`, a Hugging Face repo id or a model directory. */
@@ -156,7 +157,8 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : (options.port ?? SERVER_DEFAULTS.port);
   const url = `http://${urlHost(host)}:${port}`;
-  log(`reference reranker "${spec}" serving as "${modelName}" on ${url}`);
+  const ort = onnxruntimeInUse();
+  log(`reference reranker "${spec}" serving as "${modelName}" on ${url}${ort ? ` (${describeOnnxruntime(ort)})` : ""}`);
 
   let closed: Promise<void> | undefined;
   return {
