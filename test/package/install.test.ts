@@ -7,7 +7,7 @@
  *
  * Slow (a build, three installs at once): its own file, one sequence of steps sharing one temporary tree.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -70,6 +70,54 @@ function readmeBlock(heading: string): string {
   return block[1]!;
 }
 
+/** package.json files under node_modules that would make npm run an install-time script. */
+function installHooks(modules: string): string[] {
+  const found: string[] = [];
+  const visit = (dir: string) => {
+    const pkgFile = join(dir, "package.json");
+    if (existsSync(pkgFile)) {
+      const scripts = (JSON.parse(readFileSync(pkgFile, "utf8")) as { scripts?: Record<string, string> }).scripts ?? {};
+      for (const hook of ["preinstall", "install", "postinstall"]) if (scripts[hook]) found.push(`${dir}: ${hook}`);
+      if (existsSync(join(dir, "binding.gyp"))) found.push(`${dir}: binding.gyp`);
+    }
+    const nested = join(dir, "node_modules");
+    for (const base of existsSync(nested) ? [nested] : dir === modules ? [dir] : []) {
+      for (const e of readdirSync(base, { withFileTypes: true })) {
+        if (!e.isDirectory() || e.name.startsWith(".")) continue;
+        if (e.name.startsWith("@")) for (const s of readdirSync(join(base, e.name))) visit(join(base, e.name, s));
+        else visit(join(base, e.name));
+      }
+    }
+  };
+  visit(modules);
+  return found;
+}
+
+/** The app's `rerank-harness serve` until its start-up line on stderr, then SIGTERM (to the bin itself, not npx). */
+function serveRuntimeLine(cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(cwd, "node_modules/.bin/rerank-harness"), ["serve", "--port", "0"], { cwd, env: { ...cleanEnv(), NO_COLOR: "1" } });
+    let err = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGTERM");
+      reject(new Error(`no start-up line in 60 s: ${err}`));
+    }, 60_000);
+    child.stderr.on("data", (chunk: Buffer) => {
+      err += chunk.toString();
+      const line = err.split("\n").find((l) => l.startsWith("reference reranker"));
+      if (line) {
+        clearTimeout(timer);
+        child.kill("SIGTERM");
+        resolve(line);
+      }
+    });
+    child.on("exit", () => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited before its start-up line: ${err}`));
+    });
+  });
+}
+
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 const npmWarnings = (text: string) => text.split("\n").filter((l) => /^npm (warn|WARN|error|ERR)/.test(l));
 
@@ -101,16 +149,16 @@ describe("the packed tarball, installed as a user would", () => {
     console.log(`tarball ${mib(statSync(tarball).size)} (${statSync(tarball).size} bytes); pack with build ${(r.ms / 1000).toFixed(0)} s`);
   }, 300_000);
 
-  it("installs: plain -g and npx (no install script, no onnxruntime-node, no CUDA, no warning), and an app with onnxruntime-node added", async () => {
+  it("installs: into an app, -g and npx; no install script can run, every package is a registry tarball, no CUDA, no warning", async () => {
     // Three independent installs from the same tarball, at once (npm's cache is safe to share).
+    // What the README says: the package alone; the embedded reference's runtime comes with it.
     app = join(root, "app");
     mkdirSync(app);
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", private: true, type: "module" }));
     const elsewhere = join(root, "elsewhere");
     mkdirSync(elsewhere);
     const [appInstall, globalInstall, npx] = await Promise.all([
-      // What the README says for the embedded reference: the package, and onnxruntime-node with its download skipped.
-      run("npm", ["install", tarball, "onnxruntime-node@1", ...NPM_FLAGS], app, { ONNXRUNTIME_NODE_INSTALL: "skip" }),
+      run("npm", ["install", tarball, ...NPM_FLAGS], app),
       run("npm", ["install", "-g", "--prefix", globalPrefix(), tarball, ...NPM_FLAGS], root),
       run("npx", ["--yes", "--package", tarball, "rerank-harness", "check", "--list"], elsewhere, { npm_config_prefer_offline: "true" }),
     ]);
@@ -120,30 +168,47 @@ describe("the packed tarball, installed as a user would", () => {
     }
     expect(npx.out).toContain("sort.descending");
     expect(npmWarnings(npx.out)).toEqual([]);
+    expect(npmWarnings(appInstall.out)).toEqual([]);
+
+    // No install script ran because none exists in the tree (npm runs pre/install/postinstall,
+    // and node-gyp for a binding.gyp), and npm fetched nothing but registry tarballs.
+    const appModules = join(app, "node_modules");
+    expect(installHooks(appModules)).toEqual([]);
+    const lock = JSON.parse(readFileSync(join(app, "package-lock.json"), "utf8")) as { packages: Record<string, { resolved?: string; link?: boolean }> };
+    const foreign = Object.entries(lock.packages).filter(([path, p]) => path !== "" && !p.link && !p.resolved?.startsWith("https://registry.npmjs.org/") && !p.resolved?.startsWith("file:"));
+    expect(foreign).toEqual([]);
+    expect(JSON.parse(readFileSync(join(appModules, "onnxruntime-node-cpu/package.json"), "utf8")).version).toBe("1.17.0");
+    expect(readdirSync(join(appModules, "onnxruntime-node-cpu/bin/napi-v3/linux/x64")).filter((f) => /cuda|tensorrt/.test(f))).toEqual([]);
 
     const globalModules = join(globalPrefix(), "lib/node_modules");
     expect(existsSync(join(globalModules, "rerank-harness/dist/src/cli.js"))).toBe(true);
+    expect(installHooks(globalModules)).toEqual([]);
     for (const optional of ["onnxruntime-node", "testcontainers"]) {
-      expect(existsSync(join(globalModules, optional)) || existsSync(join(globalModules, "rerank-harness/node_modules", optional)), `${optional} is an optional peer`).toBe(false);
+      for (const at of [appModules, globalModules, join(globalModules, "rerank-harness/node_modules")]) {
+        expect(existsSync(join(at, optional)), `${optional} is an optional peer`).toBe(false);
+      }
     }
     expect(existsSync(join(globalModules, "rerank-harness/node_modules/vitest")), "vitest is a peer npm installs").toBe(true);
-    expect(readdirSync(join(app, "node_modules/onnxruntime-node/bin/napi-v6/linux/x64")).filter((f) => /cuda|tensorrt/.test(f))).toEqual([]);
     const plainSize = duBytes(join(globalModules, "rerank-harness"));
     console.log(
-      `installs at once: app (package + onnxruntime-node) ${(appInstall.ms / 1000).toFixed(0)} s, ${mib(duBytes(join(app, "node_modules")))}; ` +
+      `installs at once: app ${(appInstall.ms / 1000).toFixed(0)} s, ${mib(duBytes(appModules))} ` +
+        `(onnxruntime-node-cpu ${mib(duBytes(join(appModules, "onnxruntime-node-cpu")))}); ` +
         `-g ${(globalInstall.ms / 1000).toFixed(0)} s, ${mib(plainSize)}; npx --package ${(npx.ms / 1000).toFixed(0)} s`,
     );
   }, 400_000);
 
-  it("without onnxruntime-node the embedded reference stops with exit 2 and the command that adds it; other commands work", async () => {
+  it("the global install: check passes on the embedded reference (bundled runtime); a forced missing peer stops with exit 2 and the command that adds it", async () => {
     const bin = join(globalPrefix(), "bin/rerank-harness");
     const help = await run(bin, ["check", "--help"], root);
     expect(help.code, help.out).toBe(0);
     expect(help.out).toContain("--junit <file>");
-    const missing = await run(bin, ["check"], root);
+    const check = await run(bin, ["check", "--fuzz", "5"], root);
+    expect(check.code, check.out).toBe(0);
+    expect(check.out).toMatch(/PASSED: \d+ passed, 0 failed/);
+    const missing = await run(bin, ["check"], root, { RERANK_HARNESS_ONNXRUNTIME: "peer" });
     expect(missing.code, missing.out).toBe(2);
     expect(missing.out).toContain("ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node@1");
-  });
+  }, 200_000);
 
   it("npx rerank-harness --help prints no npm warning; check passes on the embedded reference", async () => {
     const help = await run("npx", ["rerank-harness", "--help"], app);
@@ -153,6 +218,14 @@ describe("the packed tarball, installed as a user would", () => {
     const check = await run("npx", ["rerank-harness", "check", "--fuzz", "5"], app);
     expect(check.code, check.out).toBe(0);
     expect(check.out).toMatch(/PASSED: \d+ passed, 0 failed/);
+  }, 200_000);
+
+  it("serve names its runtime: the bundled 1.17.0, then the app's own onnxruntime-node once added", async () => {
+    expect(await serveRuntimeLine(app)).toContain("(onnxruntime-node 1.17.0, bundled CPU runtime)");
+    const add = await run("npm", ["install", "onnxruntime-node@1", ...NPM_FLAGS], app, { ONNXRUNTIME_NODE_INSTALL: "skip" });
+    expect(add.code, add.out).toBe(0);
+    const version = JSON.parse(readFileSync(join(app, "node_modules/onnxruntime-node/package.json"), "utf8")).version as string;
+    expect(await serveRuntimeLine(app)).toContain(`(onnxruntime-node ${version})`);
   }, 200_000);
 
   it("a TypeScript file using the library API type-checks and runs", async () => {
