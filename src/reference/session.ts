@@ -34,6 +34,7 @@ interface Guest {
  * gets a worker per session (sessions run in parallel; the worker ends with its session). The
  * bundled onnxruntime-node 1.17 loads in one thread per process only, so its sessions share one
  * worker per process, kept (unref'd while it hosts none) because a new one could not load it again.
+ * Which runtime is which: loadsInEveryThread.
  */
 class WorkerHost {
   private static readonly shared = new Map<string, WorkerHost>();
@@ -42,7 +43,7 @@ class WorkerHost {
   private readonly worker: Worker;
 
   static for(ort: OnnxruntimeInfo): WorkerHost {
-    if (ort.source !== "bundled") return new WorkerHost(ort.path, false);
+    if (loadsInEveryThread(ort)) return new WorkerHost(ort.path, false);
     let host = WorkerHost.shared.get(ort.path);
     if (!host) WorkerHost.shared.set(ort.path, (host = new WorkerHost(ort.path, true)));
     return host;
@@ -80,6 +81,17 @@ class WorkerHost {
     if (this.keep) this.worker.unref();
     else await this.worker.terminate();
   }
+}
+
+/**
+ * Whether a runtime's binding may be loaded by several worker threads at once: known for 1.30
+ * (this repository's tests run sessions in parallel workers on it), known not for 1.17.0 (the
+ * bundled one). Anything older than 1.30, or unknown, shares one worker: slower only when one
+ * process runs several models at once, never a load failure.
+ */
+function loadsInEveryThread(ort: OnnxruntimeInfo): boolean {
+  const [major = 0, minor = 0] = ort.version.split(".").map(Number);
+  return ort.source === "peer" && (major > 1 || (major === 1 && minor >= 30));
 }
 
 /**
