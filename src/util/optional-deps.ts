@@ -59,8 +59,9 @@ export function resolveOnnxruntime(): OnnxruntimeInfo {
     forced === "peer"
       ? "RERANK_HARNESS_ONNXRUNTIME=peer, but onnxruntime-node is not installed: " +
           "run `ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node@1` (the variable skips its CUDA download)"
-      : "the embedded reference's onnxruntime (the onnxruntime-node-cpu dependency) is missing: reinstall rerank-harness, " +
-          "or check a URL, process or container target instead",
+      : "the embedded reference needs onnxruntime-node: its bundled copy, the optional dependency onnxruntime-node-cpu, is not installed " +
+          "(npm skips it with --omit=optional, and where it has no binaries): reinstall rerank-harness without --omit=optional, " +
+          "or run `ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node@1`, or check a URL, process or container target instead",
   );
 }
 

@@ -180,8 +180,10 @@ describe("the packed tarball, installed as a user would", () => {
     const appModules = join(app, "node_modules");
     const onlyProtobufjs = (hooks: string[]) => hooks.filter((h) => !/node_modules\/protobufjs: postinstall$/.test(h));
     expect(onlyProtobufjs(installHooks(appModules))).toEqual([]);
-    const lock = JSON.parse(readFileSync(join(app, "package-lock.json"), "utf8")) as { packages: Record<string, { resolved?: string; link?: boolean }> };
-    const foreign = Object.entries(lock.packages).filter(([path, p]) => path !== "" && !p.link && !p.resolved?.startsWith("https://registry.npmjs.org/") && !p.resolved?.startsWith("file:"));
+    // npm 11 leaves `resolved` out for registry packages (version + integrity); anything else (git, a URL) keeps it.
+    const lock = JSON.parse(readFileSync(join(app, "package-lock.json"), "utf8")) as { packages: Record<string, { resolved?: string; integrity?: string; link?: boolean }> };
+    const fromRegistry = (p: { resolved?: string; integrity?: string }) => (p.resolved ? /^(https:\/\/registry\.npmjs\.org\/|file:)/.test(p.resolved) : Boolean(p.integrity));
+    const foreign = Object.entries(lock.packages).filter(([path, p]) => path !== "" && !p.link && !fromRegistry(p));
     expect(foreign).toEqual([]);
     expect(JSON.parse(readFileSync(join(appModules, "onnxruntime-node-cpu/package.json"), "utf8")).version).toBe("1.17.0");
     expect(readdirSync(join(appModules, "onnxruntime-node-cpu/bin/napi-v3/linux/x64")).filter((f) => /cuda|tensorrt/.test(f))).toEqual([]);
