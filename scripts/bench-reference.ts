@@ -13,6 +13,8 @@
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { availableParallelism, cpus } from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -91,11 +93,17 @@ type Slice = (meter: Meter, seconds: number) => Promise<void>;
 
 /** Bare onnxruntime session on this thread, pre-tokenized and pre-batched: the ceiling. */
 async function bareRunner(requests: Request[], spin: boolean): Promise<{ slice: Slice; close: () => Promise<void> }> {
-  const ort = await import("onnxruntime-node");
-  const { loadReranker } = await import("../src/reference/model.js");
+  // The runtime the server resolves (RERANK_HARNESS_ONNXRUNTIME=bundled|peer picks one), on this
+  // thread; tokenizing needs no session (the bundled 1.17 binding loads in one thread only).
+  const { resolveOnnxruntime } = await import("../src/util/optional-deps.js");
+  const ort = createRequire(import.meta.url)(resolveOnnxruntime().path) as typeof import("onnxruntime-node");
+  const { resolveModelFiles } = await import("../src/reference/model-source.js");
+  const { PairEncoder } = await import("../src/reference/pair-encoder.js");
   const { padBatch } = await import("../src/reference/session.js");
-  const reranker = await loadReranker(MODEL);
-  const session = await ort.InferenceSession.create(reranker.files.modelPath, {
+  const files = await resolveModelFiles(MODEL);
+  const encoder = await PairEncoder.load(files.tokenizerPath, files.tokenizerConfigPath, JSON.parse(await readFile(files.configPath, "utf8")));
+  const reranker = { encode: (pairs: ReadonlyArray<readonly [string, string]>) => pairs.map(([q, d]) => encoder.encode(q, d, {})) };
+  const session = await ort.InferenceSession.create(files.modelPath, {
     intraOpNumThreads: availableParallelism(),
     interOpNumThreads: 1,
     executionMode: "sequential",
@@ -112,7 +120,6 @@ async function bareRunner(requests: Request[], spin: boolean): Promise<{ slice: 
       };
     }),
   );
-  await reranker.close();
   for (const f of feeds[0]!) await session.run(f); // warm-up
   let i = 0;
   return {
@@ -273,7 +280,8 @@ function printTable(rows: string[][]): void {
 
 async function main(): Promise<void> {
   const cpu = cpus()[0]?.model ?? "unknown CPU";
-  console.log(`reference bench: ${MODEL}, ${availableParallelism()} cores (${cpu}), Node ${process.version}`);
+  const { describeOnnxruntime, resolveOnnxruntime } = await import("../src/util/optional-deps.js");
+  console.log(`reference bench: ${MODEL}, ${availableParallelism()} cores (${cpu}), Node ${process.version}, ${describeOnnxruntime(resolveOnnxruntime())}`);
   const only = process.env.BENCH_ONLY;
   if (only !== "overload") await throughput();
   if (only !== "throughput") await overload();

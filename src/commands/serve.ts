@@ -41,7 +41,7 @@ export function define(program: Command): void {
     )
     .addHelpText(
       "after",
-      "\nWhen ready, prints one line to stdout: rerank-harness serving <name> at <url>. SIGTERM or SIGINT\n" +
+      "\nWhen ready, prints one line to stdout: rerank-harness serving <name> at <url> (<onnxruntime>). SIGTERM or SIGINT\n" +
         "finishes in-flight requests, then exits (saying so on stderr).\n" +
         "Work whose client disconnected is dropped before inference; a client may send x-request-timeout-ms\n" +
         "(its deadline) to have the request refused or dropped once it cannot be answered in time.\n" +
@@ -81,7 +81,7 @@ async function serve(flags: ServeFlags): Promise<number> {
     throw err;
   }
   const runs = flags.model === server.modelName ? "" : ` (model ${flags.model})`;
-  process.stdout.write(`rerank-harness serving ${server.modelName}${runs} at ${server.url}\n`);
+  process.stdout.write(`rerank-harness serving ${server.modelName}${runs} at ${server.url} (${server.runtime})\n`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       process.stderr.write(`${signal}: finishing in-flight requests\n`);

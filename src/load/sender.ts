@@ -14,6 +14,8 @@ export interface SenderOptions {
   timeoutMs: number;
   /** Sockets to the origin: as many as requests may be in flight, so a stalled server never delays a send. */
   connections: number;
+  /** Certificates trusted for an https origin instead of the system's. */
+  ca?: string | Buffer;
 }
 
 /** How one exchange ended. `errorClass` absent means a 2xx body that normalised with the dialect. */
@@ -98,6 +100,7 @@ export class Sender {
       port: Number(base.port) || (tls ? 443 : 80),
       tls,
       ...(tls && isIP(host) === 0 ? { servername: host } : {}),
+      ...(tls && options.ca ? { ca: options.ca } : {}),
     };
     const path = base.pathname.replace(/\/+$/, "") + (options.path.startsWith("/") ? options.path : `/${options.path}`);
     this.head =

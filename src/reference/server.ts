@@ -6,6 +6,7 @@ import { ServerMetrics } from "./http/metrics.js";
 import { loadReranker, type LoadRerankerOptions } from "./model.js";
 import type { SubmitOptions } from "./scheduler.js";
 import { LoopLag } from "./http/loop-lag.js";
+import { describeOnnxruntime, onnxruntimeInUse } from "../util/optional-deps.js";
 
 export interface ReferenceServerOptions {
   /** `bm25` (default), `tiny-bert`, a Hugging Face repo id or a model directory. */
@@ -31,6 +32,8 @@ export interface ReferenceServerOptions {
 
 export interface ReferenceServer {
   url: string;
+  /** The onnxruntime serving it, e.g. "onnxruntime-node 1.17.0, bundled CPU runtime". */
+  runtime: string;
   port: number;
   modelName: string;
   /** Graceful: refuses new requests, finishes in-flight ones, then frees the model. */
@@ -179,13 +182,15 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : (options.port ?? SERVER_DEFAULTS.port);
   const url = `http://${urlHost(host)}:${port}`;
-  // (`serve` prints the one ready line itself, on stdout.)
+  // (`serve` prints the one ready line itself, on stdout, with the runtime in use.)
 
   let closed: Promise<void> | undefined;
+  const ort = onnxruntimeInUse();
   return {
     url,
     port,
     modelName,
+    runtime: ort ? describeOnnxruntime(ort) : "onnxruntime-node",
     close() {
       closed ??= (async () => {
         closing = true;

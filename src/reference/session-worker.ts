@@ -1,39 +1,53 @@
 /**
  * The inference worker's source. onnxruntime-node runs a session synchronously on the calling
- * thread, so the session lives in a worker thread: the HTTP thread stays responsive and can
- * tokenize the next requests while a batch runs. Kept as plain JS (eval'd) so it works the same
- * from TypeScript sources (tsx, vitest) and from the compiled dist/.
+ * thread, so sessions live in a worker thread: the HTTP thread stays responsive and can tokenize
+ * the next requests while a batch runs. Kept as plain JS (eval'd) so it works the same from
+ * TypeScript sources (tsx, vitest) and from the compiled dist/.
  *
- * workerData: { ortPath, modelPath, threads, spin }. Messages in: { id, ids, mask, types, dims } (int64
- * buffers) or { release: true }. Messages out: { ready, inputNames, outputNames } | { id, logits,
- * dims } | { id, error } | { fatal }.
+ * A worker hosts one or more sessions, keyed by sid: onnxruntime-node 1.17's binding (the bundled
+ * runtime) is not context-aware, so it loads in one thread per process only ("Module did not
+ * self-register" in a second worker) and all its sessions must share that worker.
+ *
+ * workerData: { ortPath }. Messages in: { op: "create", sid, modelPath, threads, spin } |
+ * { op: "run", sid, id, ids, mask, types, dims } (int64 buffers) | { op: "release", sid }.
+ * Messages out: { sid, ready, inputNames, outputNames } | { sid, fatal } | { sid, id, logits, dims } |
+ * { sid, id, error } | { sid, released }.
  */
 export const SESSION_WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const ort = require(workerData.ortPath);
-(async () => {
-  let session;
-  try {
-    session = await ort.InferenceSession.create(workerData.modelPath, {
-      intraOpNumThreads: workerData.threads,
-      interOpNumThreads: 1,
-      executionMode: "sequential",
-      graphOptimizationLevel: "all",
-      // Idle intra-op threads must not spin: the HTTP thread needs that core to tokenize.
-      extra: workerData.spin ? {} : { session: { intra_op: { allow_spinning: "0" } } },
-    });
-  } catch (err) {
-    parentPort.postMessage({ fatal: String(err && err.message || err) });
-    return;
-  }
-  parentPort.postMessage({ ready: true, inputNames: session.inputNames, outputNames: session.outputNames });
-  parentPort.on("message", async (msg) => {
-    if (msg.release) {
-      await session.release();
-      parentPort.close();
+const sessions = new Map();
+const errorText = (err) => String((err && err.message) || err);
+parentPort.on("message", async (msg) => {
+  const { sid } = msg;
+  if (msg.op === "create") {
+    try {
+      sessions.set(sid, await ort.InferenceSession.create(msg.modelPath, {
+        intraOpNumThreads: msg.threads,
+        interOpNumThreads: 1,
+        executionMode: "sequential",
+        graphOptimizationLevel: "all",
+        // Idle intra-op threads must not spin: the HTTP thread needs that core to tokenize.
+        extra: msg.spin ? {} : { session: { intra_op: { allow_spinning: "0" } } },
+      }));
+    } catch (err) {
+      parentPort.postMessage({ sid, fatal: errorText(err) });
       return;
     }
+    const session = sessions.get(sid);
+    parentPort.postMessage({ sid, ready: true, inputNames: session.inputNames, outputNames: session.outputNames });
+  } else if (msg.op === "release") {
+    const session = sessions.get(sid);
+    sessions.delete(sid);
     try {
+      if (session) await session.release();
+    } finally {
+      parentPort.postMessage({ sid, released: true });
+    }
+  } else {
+    const session = sessions.get(sid);
+    try {
+      if (!session) throw new Error("session released");
       const all = { input_ids: msg.ids, attention_mask: msg.mask, token_type_ids: msg.types };
       const feeds = {};
       for (const name of session.inputNames) feeds[name] = new ort.Tensor("int64", all[name], msg.dims);
@@ -41,10 +55,10 @@ const ort = require(workerData.ortPath);
       const tensor = out.logits || out[session.outputNames[0]];
       if (!tensor || tensor.type !== "float32") throw new Error("model output is not float32 logits");
       const logits = tensor.data.slice();
-      parentPort.postMessage({ id: msg.id, logits, dims: tensor.dims }, [logits.buffer]);
+      parentPort.postMessage({ sid, id: msg.id, logits, dims: tensor.dims }, [logits.buffer]);
     } catch (err) {
-      parentPort.postMessage({ id: msg.id, error: String(err && err.message || err) });
+      parentPort.postMessage({ sid, id: msg.id, error: errorText(err) });
     }
-  });
-})();
+  }
+});
 `;

@@ -1,15 +1,97 @@
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { InvalidModelError } from "./errors.js";
 import type { EncodedPair } from "./pair-encoder.js";
 import { SESSION_WORKER_SOURCE } from "./session-worker.js";
+import { resolveOnnxruntime, type OnnxruntimeInfo } from "../util/optional-deps.js";
 
 const CROSS_ENCODER_INPUTS = ["input_ids", "attention_mask", "token_type_ids"];
 
 interface Pending {
   resolve: (v: { logits: Float32Array; labels: number }) => void;
   reject: (err: Error) => void;
+}
+
+interface WorkerMessage {
+  sid: number;
+  id?: number;
+  ready?: boolean;
+  inputNames?: string[];
+  fatal?: string;
+  logits?: Float32Array;
+  dims?: number[];
+  error?: string;
+  released?: boolean;
+}
+
+interface Guest {
+  onMessage: (msg: WorkerMessage) => void;
+  onFailure: (err: Error) => void;
+}
+
+/**
+ * An inference worker and the sessions it hosts. A runtime whose binding loads in every thread
+ * gets a worker per session (sessions run in parallel; the worker ends with its session). The
+ * bundled onnxruntime-node 1.17 loads in one thread per process only, so its sessions share one
+ * worker per process, kept (unref'd while it hosts none) because a new one could not load it again.
+ * Which runtime is which: loadsInEveryThread.
+ */
+class WorkerHost {
+  private static readonly shared = new Map<string, WorkerHost>();
+  private static nextSid = 0;
+  private readonly guests = new Map<number, Guest>();
+  private readonly worker: Worker;
+
+  static for(ort: OnnxruntimeInfo): WorkerHost {
+    if (loadsInEveryThread(ort)) return new WorkerHost(ort.path, false);
+    let host = WorkerHost.shared.get(ort.path);
+    if (!host) WorkerHost.shared.set(ort.path, (host = new WorkerHost(ort.path, true)));
+    return host;
+  }
+
+  private constructor(
+    private readonly ortPath: string,
+    private readonly keep: boolean,
+  ) {
+    this.worker = new Worker(SESSION_WORKER_SOURCE, { eval: true, workerData: { ortPath } });
+    this.worker.on("message", (msg: WorkerMessage) => this.guests.get(msg.sid)?.onMessage(msg));
+    const fail = (err: Error) => {
+      if (WorkerHost.shared.get(this.ortPath) === this) WorkerHost.shared.delete(this.ortPath);
+      for (const guest of this.guests.values()) guest.onFailure(err);
+      this.guests.clear();
+    };
+    this.worker.on("error", fail);
+    this.worker.on("exit", () => fail(new Error("inference worker exited")));
+  }
+
+  attach(guest: Guest): number {
+    const sid = WorkerHost.nextSid++;
+    this.guests.set(sid, guest);
+    this.worker.ref();
+    return sid;
+  }
+
+  post(msg: object, transfer?: ArrayBuffer[]): void {
+    this.worker.postMessage(msg, transfer);
+  }
+
+  async detach(sid: number): Promise<void> {
+    this.guests.delete(sid);
+    if (this.guests.size > 0) return;
+    if (this.keep) this.worker.unref();
+    else await this.worker.terminate();
+  }
+}
+
+/**
+ * Whether a runtime's binding may be loaded by several worker threads at once: known for 1.30
+ * (this repository's tests run sessions in parallel workers on it), known not for 1.17.0 (the
+ * bundled one). Anything older than 1.30, or unknown, shares one worker: slower only when one
+ * process runs several models at once, never a load failure.
+ */
+function loadsInEveryThread(ort: OnnxruntimeInfo): boolean {
+  const [major = 0, minor = 0] = ort.version.split(".").map(Number);
+  return ort.source === "peer" && (major > 1 || (major === 1 && minor >= 30));
 }
 
 /**
@@ -20,49 +102,67 @@ export class CrossEncoderSession {
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
   private failure: Error | undefined;
+  private onReleased: (() => void) | undefined;
 
   private constructor(
-    private readonly worker: Worker,
+    private readonly host: WorkerHost,
+    private sid: number,
     readonly inputNames: readonly string[],
     private readonly padId: number,
-  ) {
-    worker.on("message", (msg: { id: number; logits?: Float32Array; dims?: number[]; error?: string }) => {
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
-      if (msg.error !== undefined || !msg.logits) p.reject(new InvalidModelError(`inference failed: ${msg.error}`));
-      else p.resolve({ logits: msg.logits, labels: msg.dims && msg.dims.length > 1 ? Number(msg.dims.at(-1)) : 1 });
-    });
-    const fail = (err: Error) => {
-      this.failure ??= err;
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
-    };
-    worker.on("error", fail);
-    worker.on("exit", () => fail(new Error("inference worker exited")));
-  }
+  ) {}
 
   static async create(modelPath: string, opts: { padId?: number; threads?: number } = {}): Promise<CrossEncoderSession> {
-    const ortPath = createRequire(import.meta.url).resolve("onnxruntime-node");
-    const worker = new Worker(SESSION_WORKER_SOURCE, {
-      eval: true,
-      workerData: { ortPath, modelPath, threads: opts.threads ?? availableParallelism(), spin: process.env.RERANK_HARNESS_ORT_SPIN === "1" },
+    const host = WorkerHost.for(resolveOnnxruntime());
+    let session: CrossEncoderSession | undefined;
+    let ready!: (names: string[]) => void;
+    let failed!: (err: Error) => void;
+    const loaded = new Promise<string[]>((resolve, reject) => {
+      ready = resolve;
+      failed = reject;
     });
-    const ready = await new Promise<{ inputNames: string[] }>((resolve, reject) => {
-      worker.once("message", (msg: { ready?: boolean; inputNames: string[]; fatal?: string }) =>
-        msg.ready ? resolve(msg) : reject(new InvalidModelError(`cannot load ONNX model ${modelPath}: ${msg.fatal}`)),
-      );
-      worker.once("error", (err) => reject(new InvalidModelError(`cannot load ONNX model ${modelPath}: ${err.message}`)));
-    }).catch(async (err: unknown) => {
-      await worker.terminate();
-      throw err;
+    const sid = host.attach({
+      onMessage: (msg) => {
+        if (!session) {
+          if (msg.ready) ready(msg.inputNames ?? []);
+          else if (msg.fatal !== undefined) failed(new Error(msg.fatal));
+        } else session.handle(msg);
+      },
+      onFailure: (err) => (session ? session.fail(err) : failed(err)),
     });
-    const unknown = ready.inputNames.filter((n) => !CROSS_ENCODER_INPUTS.includes(n));
-    if (!ready.inputNames.includes("input_ids") || unknown.length > 0) {
-      await worker.terminate();
-      throw new InvalidModelError(`${modelPath}: inputs ${ready.inputNames.join(", ")} are not a cross-encoder's`);
+    host.post({ op: "create", sid, modelPath, threads: opts.threads ?? availableParallelism(), spin: process.env.RERANK_HARNESS_ORT_SPIN === "1" });
+    let inputNames: string[];
+    try {
+      inputNames = await loaded;
+    } catch (err) {
+      await host.detach(sid);
+      throw new InvalidModelError(`cannot load ONNX model ${modelPath}: ${(err as Error).message}`);
     }
-    return new CrossEncoderSession(worker, ready.inputNames, opts.padId ?? 0);
+    session = new CrossEncoderSession(host, sid, inputNames, opts.padId ?? 0);
+    const unknown = inputNames.filter((n) => !CROSS_ENCODER_INPUTS.includes(n));
+    if (!inputNames.includes("input_ids") || unknown.length > 0) {
+      await session.release();
+      throw new InvalidModelError(`${modelPath}: inputs ${inputNames.join(", ")} are not a cross-encoder's`);
+    }
+    return session;
+  }
+
+  private handle(msg: WorkerMessage): void {
+    if (msg.released) {
+      this.onReleased?.();
+      return;
+    }
+    const p = msg.id === undefined ? undefined : this.pending.get(msg.id);
+    if (!p) return;
+    this.pending.delete(msg.id!);
+    if (msg.error !== undefined || !msg.logits) p.reject(new InvalidModelError(`inference failed: ${msg.error}`));
+    else p.resolve({ logits: msg.logits, labels: msg.dims && msg.dims.length > 1 ? Number(msg.dims.at(-1)) : 1 });
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+    this.onReleased?.();
   }
 
   /** Pads to the longest pair (attention mask 0 on padding) and returns logits row-major. */
@@ -72,15 +172,22 @@ export class CrossEncoderSession {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, ids, mask, types, dims }, [ids.buffer, mask.buffer, types.buffer]);
+      this.host.post({ op: "run", sid: this.sid, id, ids, mask, types, dims }, [ids.buffer, mask.buffer, types.buffer]);
     });
   }
 
   async release(): Promise<void> {
-    const exited = new Promise((r) => this.worker.once("exit", r));
-    this.worker.postMessage({ release: true });
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
-    await this.worker.terminate();
+    if (this.sid < 0) return;
+    const sid = this.sid;
+    this.sid = -1;
+    const workerAlive = !this.failure;
+    this.failure = new Error("session released");
+    if (workerAlive) {
+      const released = new Promise<void>((r) => (this.onReleased = r));
+      this.host.post({ op: "release", sid });
+      await Promise.race([released, new Promise((r) => setTimeout(r, 2000).unref())]);
+    }
+    await this.host.detach(sid);
   }
 }
 

@@ -26,6 +26,7 @@ import { OutputLog } from "./output-log.js";
 import type { ResolvedTarget } from "./resolve.js";
 import { TargetSpecError, type TargetSpec } from "./spec.js";
 import { TargetStartError, type StartedTarget, type TargetContext } from "./target.js";
+import { importTestcontainers } from "./testcontainers.js";
 
 type ContainerTargetSpec = Extract<TargetSpec, { kind: "container" }>;
 
@@ -109,7 +110,7 @@ export function hostGpuSupport(): GpuSupport {
  * health check timing out. Whatever was created is removed on failure and on SIGINT/SIGTERM.
  */
 export async function startContainerTarget(spec: ContainerTargetSpec, ctx: TargetContext, resolved: ResolvedTarget): Promise<StartedTarget> {
-  const tc = await import("testcontainers");
+  const tc = await importTestcontainers();
   const client = await withTimeout(tc.getContainerRuntimeClient(), RUNTIME_TIMEOUT_MS, "the Docker engine did not answer").catch((err: Error) => {
     throw new TargetStartError(`${spec.raw}: no Docker engine available (${err.message}); start dockerd or set DOCKER_HOST, or try --dry-run to see the container spec`);
   });
@@ -324,7 +325,7 @@ export function rerankContainer(
   labels: Record<string, string>,
   waitStrategy: import("testcontainers").WaitStrategy | undefined,
   onLogs: (stream: Readable) => void,
-) {
+): InstanceType<Testcontainers["GenericContainer"]> {
   class RerankContainer extends tc.GenericContainer {
     constructor() {
       super(plan.image);

@@ -161,24 +161,20 @@ describe("Sender against real servers", () => {
 
   it("speaks TLS (https base URL)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rh-tls-"));
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
     const https = createHttpsServer({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (req, res) => {
       req.resume();
       req.on("end", () => res.end(vllmBody()));
     });
     await new Promise<void>((resolve) => https.listen(0, "127.0.0.1", resolve));
-    const previous = process.env["NODE_TLS_REJECT_UNAUTHORIZED"];
-    process.env["NODE_TLS_REJECT_UNAUTHORIZED"] = "0"; // the test's self-signed certificate
     try {
       const { port } = https.address() as AddressInfo;
-      const sender = new Sender({ baseUrl: `https://127.0.0.1:${port}`, path: "/rerank", dialect: getDialect("vllm"), timeoutMs: 5_000, connections: 2 });
+      const sender = new Sender({ baseUrl: `https://127.0.0.1:${port}`, path: "/rerank", dialect: getDialect("vllm"), timeoutMs: 5_000, connections: 2, ca: readFileSync(join(dir, "cert.pem")) });
       const request = sender.prepare("{}");
       const results = await Promise.all([sender.send(request), sender.send(request), sender.send(request)]);
       await sender.close();
       expect(results.map((r) => r.errorClass ?? r.status)).toEqual([200, 200, 200]);
     } finally {
-      if (previous === undefined) delete process.env["NODE_TLS_REJECT_UNAUTHORIZED"];
-      else process.env["NODE_TLS_REJECT_UNAUTHORIZED"] = previous;
       https.closeAllConnections();
       https.close();
     }

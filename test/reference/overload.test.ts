@@ -69,7 +69,7 @@ describe("reference server: overload and shutdown", () => {
       const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1];
       expect(url, `${line}\n${stderr}`).toBeDefined();
       // One line when ready, as `serve --help` says: on stdout, none on stderr.
-      expect(line).toBe(`rerank-harness serving ${SEED.model} (model tiny-bert) at ${url}`);
+      expect(line).toMatch(new RegExp(`^rerank-harness serving ${SEED.model} \\(model tiny-bert\\) at ${url} \\(onnxruntime-node \\d+\\.\\d+\\.\\d+[^)]*\\)$`));
       expect(stderr).toBe("");
       const pending = post(`${url}/v1/rerank`, { model: SEED.model, ...heavy(1) });
       await waitForQueueDepth(url!, 1);

@@ -9,6 +9,8 @@ export interface Origin {
   tls: boolean;
   /** SNI name (not sent for IP addresses). */
   servername?: string;
+  /** Certificates trusted for this origin instead of the system's (a private CA, a test's self-signed one). */
+  ca?: string | Buffer;
 }
 
 /** The party a connection reports to: one exchange at a time, settled exactly once. */
@@ -43,7 +45,7 @@ export class Connection {
     private readonly onDead: (c: Connection) => void,
   ) {
     this.socket = origin.tls
-      ? tls.connect({ host: origin.host, port: origin.port, servername: origin.servername, ALPNProtocols: ["http/1.1"] })
+      ? tls.connect({ host: origin.host, port: origin.port, servername: origin.servername, ALPNProtocols: ["http/1.1"], ...(origin.ca ? { ca: origin.ca } : {}) })
       : net.connect({ host: origin.host, port: origin.port });
     this.socket.setNoDelay(true);
     this.parser = new ResponseParser(maxBodyBytes, (res) => this.complete(res));

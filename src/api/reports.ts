@@ -1,0 +1,53 @@
+import { readFile } from "node:fs/promises";
+import { LoadReport } from "../load/report.js";
+import { jsonText, writeReportFile } from "../report/write-file.js";
+import { checkJson } from "../report/check-json.js";
+import { renderJUnit } from "../report/junit.js";
+import { renderCheckConsole } from "../report/check-console.js";
+import { renderLoadConsole } from "../report/load-console.js";
+import { renderLoadHtml } from "../report/load-html.js";
+import { renderCompareConsole } from "../report/compare-console.js";
+import { renderCompareHtml } from "../report/compare-html.js";
+import type { ConformanceReport } from "../checks/run.js";
+import type { CompareReport } from "../compare/report.js";
+
+/** Report files a run can write: the same renderers as `--json`, `--junit` and `--html`. */
+export interface CheckReportFiles {
+  json?: string;
+  junit?: string;
+}
+export interface LoadReportFiles {
+  json?: string;
+  html?: string;
+}
+export type CompareReportFiles = LoadReportFiles;
+
+/** Writes what `check --json/--junit` writes (keys registered as secrets are scrubbed). */
+export async function writeCheckReports(report: ConformanceReport, files: CheckReportFiles): Promise<void> {
+  if (files.json) await writeReportFile(files.json, jsonText(checkJson(report)));
+  if (files.junit) await writeReportFile(files.junit, renderJUnit(report));
+}
+
+/** Writes what `load --json/--html` writes. */
+export async function writeLoadReports(report: LoadReport, files: LoadReportFiles): Promise<void> {
+  if (files.json) await writeReportFile(files.json, jsonText(report));
+  if (files.html) await writeReportFile(files.html, renderLoadHtml([{ label: report.target, report }]));
+}
+
+/** Writes what `compare --json/--html` writes. */
+export async function writeCompareReports(report: CompareReport, files: CompareReportFiles): Promise<void> {
+  if (files.json) await writeReportFile(files.json, jsonText(report));
+  if (files.html) await writeReportFile(files.html, renderCompareHtml(report));
+}
+
+/** Reads a `load --json` report back, validated against the schema it was written with. */
+export async function readLoadReport(path: string): Promise<LoadReport> {
+  return LoadReport.parse(JSON.parse(await readFile(path, "utf8")));
+}
+
+/** Reads any JSON report back (check, load, compare) without validation. */
+export async function readJsonReport(path: string): Promise<unknown> {
+  return JSON.parse(await readFile(path, "utf8")) as unknown;
+}
+
+export { checkJson, jsonText, renderCheckConsole, renderCompareConsole, renderCompareHtml, renderJUnit, renderLoadConsole, renderLoadHtml, writeReportFile };
