@@ -64,7 +64,7 @@ export interface ContainerSpecOptions {
   reference?: string;
 }
 
-/** Per-target overrides every kind accepts (DESIGN.md: port, args, entrypoint, env). */
+/** Per-target overrides every kind accepts: port, args, entrypoint, env (see the README, Containers). */
 export interface ContainerOverrides {
   port?: number;
   args?: string[];
