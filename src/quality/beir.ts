@@ -1,11 +1,9 @@
-import { createReadStream } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import MiniSearch from "minisearch";
 import { z } from "zod";
 import { mulberry32 } from "../util/prng.js";
 import { DatasetError, DEFAULT_CANDIDATES, querySeed, shuffle, type Dataset, type DatasetOptions, type QualityQuery } from "./dataset.js";
-import { readJsonl } from "./jsonl.js";
+import { readJsonl, readLines } from "./jsonl.js";
 
 // A BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv) evaluated by BEIR's reranking
 // protocol: a first-stage lexical retriever picks the top K of the corpus for each query, the
@@ -85,30 +83,16 @@ export async function openBeir(dir: string, options: DatasetOptions): Promise<Da
 /** qrels/test.tsv: `query-id<TAB>corpus-id<TAB>score`, with or without BEIR's header line. */
 export async function readQrels(file: string): Promise<Map<string, Map<string, number>>> {
   const out = new Map<string, Map<string, number>>();
-  const input = createReadStream(file, { encoding: "utf8" });
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let line = 0;
-  try {
-    for await (const text of lines) {
-      line++;
-      if (text.trim() === "") continue;
-      const cols = text.split("\t");
-      if (line === 1 && cols.length === 3 && !/^-?\d+$/.test(cols[2]!.trim())) continue; // the header
-      if (cols.length !== 3) throw new DatasetError(file, line, `expected 3 tab-separated columns (query-id, corpus-id, score), got ${cols.length}`);
-      const [qid, docid, score] = cols.map((c) => c.trim()) as [string, string, string];
-      if (!qid || !docid) throw new DatasetError(file, line, "empty query-id or corpus-id");
-      if (!/^-?\d+$/.test(score)) throw new DatasetError(file, line, `score ${JSON.stringify(score)} is not an integer`);
-      let judged = out.get(qid);
-      if (!judged) out.set(qid, (judged = new Map()));
-      judged.set(docid, Number(score));
-    }
-  } catch (err) {
-    if (err instanceof DatasetError) throw err;
-    const e = err as NodeJS.ErrnoException;
-    throw new DatasetError(file, line === 0 ? undefined : line, `cannot read it (${e.code ?? e.message})`);
-  } finally {
-    lines.close();
-    input.destroy();
+  for await (const { line, text } of readLines(file)) {
+    const cols = text.split("\t");
+    if (line === 1 && cols.length === 3 && !/^-?\d+$/.test(cols[2]!.trim())) continue; // the header
+    if (cols.length !== 3) throw new DatasetError(file, line, `expected 3 tab-separated columns (query-id, corpus-id, score), got ${cols.length}`);
+    const [qid, docid, score] = cols.map((c) => c.trim()) as [string, string, string];
+    if (!qid || !docid) throw new DatasetError(file, line, "empty query-id or corpus-id");
+    if (!/^-?\d+$/.test(score)) throw new DatasetError(file, line, `score ${JSON.stringify(score)} is not an integer`);
+    let judged = out.get(qid);
+    if (!judged) out.set(qid, (judged = new Map()));
+    judged.set(docid, Number(score));
   }
   if (out.size === 0) throw new DatasetError(file, undefined, "no judgements");
   return out;
