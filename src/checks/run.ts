@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,6 +7,7 @@ import type { StartedTarget } from "../targets/target.js";
 import { CATALOGUE, matchesOnly, resolveSource, unknownPrefixes } from "./catalogue/index.js";
 import { OutcomeCollector } from "./collector.js";
 import type { SuiteDataset, SuiteTarget } from "./context.js";
+import { suiteTargetFor } from "./suite-target.js";
 import type {} from "./provided.js";
 import { packageFile, packageRoot } from "./package-root.js";
 import { preflight } from "./preflight.js";
@@ -109,22 +109,15 @@ export class ConformanceSession {
     const pre = await preflight(target, options.timeoutMs);
     log(`preflight: ${target.dialect.paths[0]} answered ${pre.status} in ${pre.durationMs} ms`);
 
-    const suiteTarget: SuiteTarget = {
-      runId: randomUUID(),
-      label: target.label,
-      baseUrl: target.baseUrl,
-      dialect: target.dialect.name,
-      ...(target.model !== undefined ? { model: target.model } : {}),
-      apiKeyEnv: target.apiKeyEnv,
+    const suiteTarget = suiteTargetFor(target, {
       timeoutMs: options.timeoutMs,
       strict: options.strict ?? false,
       fuzz: options.fuzz ?? DEFAULT_FUZZ,
       seed: options.seed ?? DEFAULT_SEED,
-      ...(only && only.length > 0 ? { only } : {}),
+      ...(only ? { only } : {}),
       ...(options.scoreKind ? { scoreKind: options.scoreKind } : {}),
       ...(options.dataset ? { dataset: options.dataset } : {}),
-      ...(target.randomRanking ? { randomRanking: target.randomRanking } : {}),
-    };
+    });
     const collector = await this.runSuites(suiteTarget, target.dialect, options.timeoutMs, log);
 
     // Every selected check gets an outcome, even if its suite never reported it.

@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { startTarget, targetSpecsFromOptions } from "../targets/start.js";
 import { DEFAULT_API_KEY_ENV } from "../cli/options.js";
 import type { SuiteTarget } from "./context.js";
+import { suiteTargetFor } from "./suite-target.js";
 
 /** Defaults for a standalone `vitest run --config suites/vitest.config.ts`. */
 export const STANDALONE_ENV = {
@@ -27,18 +27,7 @@ export async function startStandaloneTarget(): Promise<{ target: SuiteTarget; st
     log: (line) => process.stderr.write(`${line}\n`),
   });
   return {
-    target: {
-      runId: randomUUID(),
-      label: started.label,
-      baseUrl: started.baseUrl,
-      dialect: started.dialect.name,
-      ...(started.model !== undefined ? { model: started.model } : {}),
-      apiKeyEnv: started.apiKeyEnv,
-      timeoutMs,
-      strict: false,
-      fuzz: 50,
-      seed: 1,
-    },
+    target: suiteTargetFor(started, { timeoutMs, strict: false, fuzz: 50, seed: 1 }),
     stop: () => started.stop(),
   };
 }

@@ -8,10 +8,10 @@
  * The target starts (and, for a URL, is preflighted) in beforeAll, so a target that cannot
  * answer fails every check with the reason instead of hanging.
  */
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, test, type TestContext } from "vitest";
 import { CATALOGUE, matchesOnly } from "../checks/catalogue/index.js";
-import { CheckContext, type SuiteTarget } from "../checks/context.js";
+import { CheckContext } from "../checks/context.js";
+import { suiteTargetFor } from "../checks/suite-target.js";
 import { executeCheck } from "../checks/execute.js";
 import { formatFailure } from "../checks/format.js";
 import { preflight } from "../checks/preflight.js";
@@ -53,20 +53,14 @@ export function rerankConformance(options: RerankConformanceOptions = {}): void 
     beforeAll(async () => {
       started = await startTarget(spec, targetOptions);
       await preflight(started, timeoutMs);
-      const suiteTarget: SuiteTarget = {
-        runId: randomUUID(),
-        label: started.label,
-        baseUrl: started.baseUrl,
-        dialect: started.dialect.name,
-        ...(started.model !== undefined ? { model: started.model } : {}),
-        apiKeyEnv: started.apiKeyEnv,
+      const suiteTarget = suiteTargetFor(started, {
         timeoutMs,
         strict,
         fuzz,
         seed,
         ...(only ? { only } : {}),
         ...(scoreKind ? { scoreKind } : {}),
-      };
+      });
       ctx = new CheckContext(suiteTarget);
     }, startupMs + 30_000);
     afterAll(async () => {
