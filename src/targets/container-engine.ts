@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { networkInterfaces, type NetworkInterfaceInfo } from "node:os";
 import { delimiter, join } from "node:path";
 import type { ContainerRuntimeClient } from "testcontainers";
 import { gpuSupportFrom, type EngineGpuInfo, type GpuSupport } from "./gpus.js";
@@ -12,6 +13,21 @@ type Client = ContainerRuntimeClient;
 
 export class PullError extends Error {
   override readonly name = "PullError";
+}
+
+/**
+ * The host to reach the engine's published ports at, from testcontainers' answer. testcontainers
+ * answers the bridge network's gateway whenever /.dockerenv exists, assuming the engine runs
+ * outside this container. When that gateway is one of this machine's own addresses, the engine
+ * shares this network namespace (dockerd started inside the container, as CI does) and its
+ * loopback publications are on this 127.0.0.1: answering the gateway would be refused.
+ */
+export function reachableEngineHost(
+  host: string,
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces(),
+): string {
+  const ours = Object.values(interfaces).flatMap((list) => list ?? []).some((i) => !i.internal && i.address === host);
+  return ours ? "127.0.0.1" : host;
 }
 
 /** Whether the engine has the image; if not, pulls it (bounded). Throws PullError on failure. */

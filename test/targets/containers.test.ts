@@ -5,7 +5,7 @@ import { describeTarget } from "../../src/targets/dry-run.js";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { engineGpuSupport, hookOnPath } from "../../src/targets/container-engine.js";
+import { engineGpuSupport, hookOnPath, reachableEngineHost } from "../../src/targets/container-engine.js";
 import { planCleanup } from "../../src/targets/container-cleanup.js";
 import { LABELS } from "../../src/targets/container-labels.js";
 import { deviceRequestsFor, gpuSupportFrom, gpusAvailable, parseGpus, type GpuSupport } from "../../src/targets/gpus.js";
@@ -85,6 +85,19 @@ describe("--gpus auto: GPU detection as Docker does it, from injected `docker in
     expect(p).toMatchObject({ image: "vllm/vllm-openai:v0.19.0", deviceRequests: ALL_GPUS, gpu: true });
     const cdi = await engineGpuSupport(fakeClient({ DiscoveredDevices: [{ Source: "cdi", ID: "nvidia.com/gpu=all" }] }, "/var/run/docker.sock"));
     expect(planContainer(spec, ctx, resolveTarget(spec, ctx), cdi.support)).toMatchObject({ deviceRequests: [{ Driver: "cdi" }], gpu: true });
+  });
+});
+
+describe("where the engine's published ports are reached from", () => {
+  const iface = (address: string, internal = false) => ({ address, internal, family: "IPv4" as const, netmask: "255.255.0.0", mac: "02:42:ac:11:00:01", cidr: null });
+  it("the engine's gateway is one of our addresses (dockerd in this container, as in CI): 127.0.0.1", () => {
+    const here = { lo: [iface("127.0.0.1", true)], eth0: [iface("192.0.2.2")], docker0: [iface("172.17.0.1")] };
+    expect(reachableEngineHost("172.17.0.1", here)).toBe("127.0.0.1");
+  });
+  it("the gateway belongs to another machine (the host's engine through a mounted socket): the gateway", () => {
+    const here = { lo: [iface("127.0.0.1", true)], eth0: [iface("172.17.0.5")] };
+    expect(reachableEngineHost("172.17.0.1", here)).toBe("172.17.0.1");
+    expect(reachableEngineHost("docker.example", here)).toBe("docker.example");
   });
 });
 
