@@ -215,6 +215,9 @@ function submitOptions(request: FastifyRequest, reply: FastifyReply): SubmitOpti
   reply.raw.once("close", () => {
     if (!reply.raw.writableFinished) aborted.abort();
   });
+  // The client may have gone before this handler ran (while this thread was busy): its
+  // 'close' has then already fired.
+  if (reply.raw.destroyed || request.raw.socket?.destroyed) aborted.abort();
   const header = request.headers[DEADLINE_HEADER];
   if (header === undefined) return { signal: aborted.signal };
   const text = Array.isArray(header) ? header[0]! : header;
