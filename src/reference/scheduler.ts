@@ -82,8 +82,8 @@ export class BatchScheduler {
   private backlogTokens = 0;
   private running = false;
   private closed = false;
-  /** Tokenizing time not yet attributed to a batch: it is part of the pipeline's rate. */
-  private encodeSeconds = 0;
+  /** When the last batch ended, or work began after a pause: the rate counts the time between. */
+  private busySince = 0;
   private readonly tokenBudget: number;
   readonly estimator: ThroughputEstimator;
 
@@ -217,18 +217,37 @@ export class BatchScheduler {
     while (this.running) await new Promise((r) => setTimeout(r, 5));
   }
 
+  /**
+   * Runs rounds until none is waiting. The next round is tokenized while the current one's first
+   * batch runs, so tokenizing (on this thread) overlaps inference (in the worker) instead of
+   * adding to it; a request is still tokenized at most one round before its turn.
+   */
   private async drain(): Promise<void> {
     this.running = true;
+    this.busySince = performance.now();
     try {
-      for (let jobs = this.nextRound(); jobs.length > 0; jobs = this.nextRound()) await this.round(jobs);
+      let prefetched: Promise<Job[]> | undefined;
+      for (;;) {
+        let jobs = prefetched ? await prefetched : [];
+        prefetched = undefined;
+        if (jobs.length === 0) {
+          // Checked and left in one synchronous step: submit() starts a new drain only after this one stops.
+          const taken = this.nextRound();
+          if (taken.length === 0) break;
+          jobs = await this.encodeRound(taken);
+        }
+        await this.runRound(jobs, () => {
+          prefetched ??= this.encodeRound(this.nextRound());
+        });
+      }
     } finally {
       this.running = false;
     }
   }
 
   /**
-   * The next requests to run, oldest first: about one token budget's worth, so a request is
-   * tokenized only shortly before its pairs run, and one abandoned meanwhile never is.
+   * The next requests to run, oldest first: about one token budget's worth (at least one
+   * request), so a request is tokenized only shortly before its pairs run.
    */
   private nextRound(): Job[] {
     this.waiting = this.waiting.filter((job) => !job.settled);
@@ -238,10 +257,10 @@ export class BatchScheduler {
     return this.waiting.splice(0, take);
   }
 
-  private async round(jobs: Job[]): Promise<void> {
+  /** Tokenizes the round's requests that still have a client; never rejects (a failure fails its request). */
+  private async encodeRound(jobs: Job[]): Promise<Job[]> {
     for (const job of jobs) {
       if (job.settled) continue; // abandoned while it waited: never tokenized
-      const began = performance.now();
       try {
         const pairs = await job.source.encode();
         if (pairs.length !== job.source.count) throw new Error(`encoded ${pairs.length} pairs of ${job.source.count}`);
@@ -254,10 +273,14 @@ export class BatchScheduler {
       } catch (err) {
         if (!job.settled) job.fail(err as Error);
       }
-      this.encodeSeconds += (performance.now() - began) / 1000;
       // Disconnects that came in meanwhile are seen before the next request is tokenized.
       await yieldToIo();
     }
+    return jobs;
+  }
+
+  /** Runs a tokenized round's live pairs in micro-batches; `onFirstBatch` is called once the first is in the session. */
+  private async runRound(jobs: Job[], onFirstBatch: () => void): Promise<void> {
     const items = jobs.flatMap((job) => (job.settled || !job.pairs ? [] : job.pairs.map((pair, index) => ({ job, index, pair }))));
     items.sort((a, b) => a.pair.ids.length - b.pair.ids.length);
     let start = 0;
@@ -272,12 +295,15 @@ export class BatchScheduler {
       if (live.length === 0) continue;
       this.markStarted(live.map((c) => c.job));
       const tokens = tokensOf(live.map((c) => c.pair));
-      const began = performance.now();
       try {
-        const { logits, labels } = await this.run(live.map((c) => c.pair));
-        // The rate covers tokenizing too: both stand between a new request and its answer.
-        this.estimator.observe(tokens, (performance.now() - began) / 1000 + this.encodeSeconds);
-        this.encodeSeconds = 0;
+        const running = this.run(live.map((c) => c.pair));
+        onFirstBatch();
+        const { logits, labels } = await running;
+        // The rate is of the whole pipeline (tokenizing, waiting on it, inference): the time
+        // since the previous batch ended, while there was work.
+        const now = performance.now();
+        this.estimator.observe(tokens, (now - this.busySince) / 1000);
+        this.busySince = now;
         this.options.onBatch?.(live.length, live.length * live[live.length - 1]!.pair.ids.length);
         live.forEach((c, row) => {
           const job = c.job;
@@ -288,6 +314,7 @@ export class BatchScheduler {
           if (--job.left === 0) job.resolve(job.out);
         });
       } catch (err) {
+        this.busySince = performance.now();
         for (const c of live) if (!c.job.settled) c.job.fail(err as Error);
       }
     }
