@@ -218,9 +218,9 @@ export class BatchScheduler {
   }
 
   /**
-   * Runs rounds until none is waiting. The next round is tokenized while the current one's first
+   * Runs rounds until none is waiting. The next round is tokenized while the current one's last
    * batch runs, so tokenizing (on this thread) overlaps inference (in the worker) instead of
-   * adding to it; a request is still tokenized at most one round before its turn.
+   * adding to it, and a request is tokenized only about one batch before its turn.
    */
   private async drain(): Promise<void> {
     this.running = true;
@@ -279,8 +279,8 @@ export class BatchScheduler {
     return jobs;
   }
 
-  /** Runs a tokenized round's live pairs in micro-batches; `onFirstBatch` is called once the first is in the session. */
-  private async runRound(jobs: Job[], onFirstBatch: () => void): Promise<void> {
+  /** Runs a tokenized round's live pairs in micro-batches; `onLastBatch` is called once the last is in the session. */
+  private async runRound(jobs: Job[], onLastBatch: () => void): Promise<void> {
     const items = jobs.flatMap((job) => (job.settled || !job.pairs ? [] : job.pairs.map((pair, index) => ({ job, index, pair }))));
     items.sort((a, b) => a.pair.ids.length - b.pair.ids.length);
     let start = 0;
@@ -297,7 +297,7 @@ export class BatchScheduler {
       const tokens = tokensOf(live.map((c) => c.pair));
       try {
         const running = this.run(live.map((c) => c.pair));
-        onFirstBatch();
+        if (start === items.length) onLastBatch();
         const { logits, labels } = await running;
         // The rate is of the whole pipeline (tokenizing, waiting on it, inference): the time
         // since the previous batch ended, while there was work.
