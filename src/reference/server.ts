@@ -210,7 +210,7 @@ export const DEADLINE_HEADER = "x-request-timeout-ms";
  * How the scheduler learns that nobody waits any more: the connection closed before the answer
  * was written (the client gave up), or the client's own deadline (DEADLINE_HEADER) passed.
  */
-function submitOptions(request: FastifyRequest, reply: FastifyReply): SubmitOptions {
+export function submitOptions(request: FastifyRequest, reply: FastifyReply): SubmitOptions {
   const aborted = new AbortController();
   reply.raw.once("close", () => {
     if (!reply.raw.writableFinished) aborted.abort();
