@@ -9,7 +9,7 @@
  * clients that give up after 300 ms followed by one fresh request (is abandoned work dropped?).
  *
  * Env: BENCH_SECONDS (per measurement, default 5), BENCH_CONCURRENCY (client requests in flight,
- * default 4), BENCH_ONLY=throughput|overload (one part).
+ * default 4), BENCH_ONLY=throughput|overload (one part), BENCH_SIZES (documents per request, default 10,50,100).
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -27,7 +27,7 @@ import { join } from "node:path";
 import type { EncodedPair } from "../src/reference/pair-encoder.js";
 
 const MODEL = "tiny-bert";
-const SIZES = [10, 50, 100];
+const SIZES = (process.env.BENCH_SIZES ?? "10,50,100").split(",").map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const TOKEN_BUDGET = 8192; // the scheduler's default

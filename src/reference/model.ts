@@ -6,6 +6,7 @@ import { PairEncoder, type EncodedPair } from "./pair-encoder.js";
 import { BatchScheduler, type SchedulerOptions, type SubmitOptions } from "./scheduler.js";
 import { CrossEncoderSession } from "./session.js";
 import { ThroughputEstimator } from "./throughput.js";
+import { TokenEstimate } from "./token-estimate.js";
 
 export interface LoadRerankerOptions
   extends ModelSourceOptions,
@@ -38,6 +39,7 @@ export class Reranker {
     readonly encoder: PairEncoder,
     private readonly session: CrossEncoderSession,
     private readonly scheduler: BatchScheduler,
+    readonly tokenEstimate: TokenEstimate,
   ) {}
 
   static async load(spec: string, opts: LoadRerankerOptions = {}): Promise<Reranker> {
@@ -53,9 +55,10 @@ export class Reranker {
     const session = await CrossEncoderSession.create(files.modelPath, { padId, threads: opts.threads });
     // Admission by expected wait needs a rate before the first request: measure one full batch.
     const estimator = new ThroughputEstimator();
-    await calibrate(session, encoder, opts.tokenBudget ?? 8192, estimator);
+    const tokenEstimate = new TokenEstimate(encoder.maxLength, encoder.specialCount);
+    await calibrate(session, encoder, opts.tokenBudget ?? 8192, estimator, tokenEstimate);
     const scheduler = new BatchScheduler((pairs) => session.run(pairs), { ...opts, estimator });
-    return new Reranker(spec, files, encoder, session, scheduler);
+    return new Reranker(spec, files, encoder, session, scheduler, tokenEstimate);
   }
 
   get maxLength(): number {
@@ -72,31 +75,38 @@ export class Reranker {
     return this.scheduler.expectedQueueSeconds;
   }
 
-  /** Why a request would be refused now (before tokenizing it), or undefined. */
+  /** Why a request would be refused now (before even reading its pairs), or undefined. */
   refusal(deadlineMs?: number) {
     return this.scheduler.refusal(0, deadlineMs);
   }
 
-  /** Tokenizes every pair up front, so bad input fails before it takes a place in the queue. */
-  encode(pairs: ReadonlyArray<readonly [string, string]>, opts: ScoreOptions = {}): EncodedPair[] {
-    return pairs.map(([q, d]) => this.encoder.encode(q, d, opts));
-  }
-
-  async scoreEncoded(encoded: EncodedPair[], opts: ScoreOptions = {}, submit: SubmitOptions = {}): Promise<ScoreResult> {
-    const rows = await this.scheduler.submit(encoded, submit);
+  /**
+   * Scores pairs. They are admitted on an estimate of their tokens and tokenized only when their
+   * turn comes, so a request refused, cancelled or past its deadline is never tokenized. A pair
+   * too long with `truncate: false` fails the request with InputTooLongError then.
+   */
+  async scorePairs(pairs: ReadonlyArray<readonly [string, string]>, opts: ScoreOptions = {}, submit: SubmitOptions = {}): Promise<ScoreResult> {
+    const estimate = this.tokenEstimate;
+    let tokens = 0;
+    const rows = await this.scheduler.submitSource(
+      {
+        count: pairs.length,
+        estimatedTokens: pairs.reduce((n, [q, d]) => n + estimate.pair(q.length + d.length, opts.maxLength), 0),
+        encode: () => {
+          const limit = Math.min(opts.maxLength ?? this.encoder.maxLength, this.encoder.maxLength);
+          const encoded = pairs.map(([q, d]) => {
+            const pair = this.encoder.encode(q, d, opts);
+            if (pair.ids.length < limit) estimate.observe(q.length + d.length, pair.ids.length - this.encoder.specialCount);
+            return pair;
+          });
+          tokens = encoded.reduce((n, p) => n + p.ids.length, 0);
+          return encoded;
+        },
+      },
+      submit,
+    );
     const activation = opts.activation ?? true;
-    return {
-      scores: rows.map((row) => relevance(row, activation)),
-      tokens: encoded.reduce((n, p) => n + p.ids.length, 0),
-    };
-  }
-
-  scorePairs(pairs: ReadonlyArray<readonly [string, string]>, opts: ScoreOptions = {}): Promise<ScoreResult> {
-    try {
-      return this.scoreEncoded(this.encode(pairs, opts), opts);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    return { scores: rows.map((row) => relevance(row, activation)), tokens };
   }
 
   score(query: string, documents: readonly string[], opts: ScoreOptions = {}): Promise<ScoreResult> {
@@ -115,11 +125,21 @@ export class Reranker {
 
 /**
  * Runs one token-budget batch of mid-length pairs twice (the first run allocates) and seeds the
- * estimator with the second. Costs one or two batches' time at start-up.
+ * estimator with the second, and the characters-per-token estimate with the same English text.
+ * Costs one or two batches' time at start-up.
  */
-async function calibrate(session: CrossEncoderSession, encoder: PairEncoder, tokenBudget: number, estimator: ThroughputEstimator) {
+async function calibrate(
+  session: CrossEncoderSession,
+  encoder: PairEncoder,
+  tokenBudget: number,
+  estimator: ThroughputEstimator,
+  tokenEstimate: TokenEstimate,
+) {
+  const query = "what does the fox do";
   const words = "the quick brown fox jumps over the lazy dog near the river bank ".repeat(12);
-  const pair = encoder.encode("what does the fox do", words, { truncate: true, maxLength: Math.min(128, encoder.maxLength) });
+  const whole = encoder.encode(query, words, { truncate: true });
+  if (whole.ids.length < encoder.maxLength) tokenEstimate.observe(query.length + words.length, whole.ids.length - encoder.specialCount);
+  const pair = encoder.encode(query, words, { truncate: true, maxLength: Math.min(128, encoder.maxLength) });
   const batch = Array.from({ length: Math.max(1, Math.floor(tokenBudget / pair.ids.length)) }, () => pair);
   await session.run(batch);
   const began = performance.now();

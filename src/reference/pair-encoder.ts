@@ -23,7 +23,8 @@ type Piece = { special: number[]; typeId: number } | { sequence: "A" | "B"; type
  * longest-first, and then wrapped in the pair template read from the post-processor.
  */
 export class PairEncoder {
-  private readonly specialCount: number;
+  /** Special tokens the pair template adds. */
+  readonly specialCount: number;
   private readonly queryCache = new Map<string, number[]>();
 
   private constructor(

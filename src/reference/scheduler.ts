@@ -30,11 +30,27 @@ export interface SubmitOptions {
 
 type RunFn = (pairs: readonly EncodedPair[]) => Promise<{ logits: Float32Array; labels: number }>;
 
+/**
+ * A request's pairs before they are tokenized. Admission and the backlog see only an estimate of
+ * their tokens: tokenizing waits until the request is about to run, so a request refused, or
+ * abandoned while it waits, costs next to nothing.
+ */
+export interface PairSource {
+  /** Number of pairs. */
+  readonly count: number;
+  /** Expected tokens of all pairs (special tokens included, after truncation). */
+  readonly estimatedTokens: number;
+  /** Tokenizes all pairs (`count` of them); called at most once. A throw fails the request alone. */
+  encode(): readonly EncodedPair[] | Promise<readonly EncodedPair[]>;
+}
+
 interface Job {
-  pairs: readonly EncodedPair[];
+  source: PairSource;
+  /** Set once tokenized. */
+  pairs?: readonly EncodedPair[];
   out: Float32Array[];
   left: number;
-  /** Tokens of the pairs not yet computed: this job's share of the backlog. */
+  /** Tokens of the pairs not yet computed (estimated until tokenized): this job's share of the backlog. */
   pendingTokens: number;
   /** Pairs handed to the session so far (computed or running). */
   startedPairs: number;
@@ -46,15 +62,19 @@ interface Job {
 
 const tokensOf = (pairs: readonly EncodedPair[]) => pairs.reduce((n, p) => n + p.ids.length, 0);
 
+/** Lets pending I/O (disconnects, new arrivals) in between two requests' tokenizing. */
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * Runs pairs through one model, one micro-batch at a time. Each round takes every waiting job,
- * so concurrent requests share batches; pairs are sorted by length so a batch pads little, and
- * cut where batch × longest length would pass the token budget.
+ * Runs pairs through one model, one micro-batch at a time. Each round takes the waiting requests
+ * in arrival order, about one token budget's worth (at least one request), tokenizes them, sorts
+ * their pairs by length so a batch pads little, and cuts batches where batch × longest length
+ * would pass the token budget; small concurrent requests share batches.
  *
- * Admission is by expected wait: the backlog in tokens over the measured tokens/s. A request
- * that would wait longer than `maxQueueSeconds` is refused at once, so those admitted are served
- * in bounded time instead of all waiting behind a deep queue. Work whose client has gone is
- * dropped before it reaches the session.
+ * Admission is by expected wait: the backlog in tokens (estimated until tokenized) over the
+ * measured tokens/s. A request that would wait longer than `maxQueueSeconds` is refused at once,
+ * so those admitted are served in bounded time instead of all waiting behind a deep queue. Work
+ * whose client has gone is dropped before it is tokenized, and before it reaches the session.
  */
 export class BatchScheduler {
   private waiting: Job[] = [];
@@ -62,6 +82,8 @@ export class BatchScheduler {
   private backlogTokens = 0;
   private running = false;
   private closed = false;
+  /** When the last batch ended, or work began after a pause: the rate counts the time between. */
+  private busySince = 0;
   private readonly tokenBudget: number;
   readonly estimator: ThroughputEstimator;
 
@@ -127,14 +149,19 @@ export class BatchScheduler {
     return undefined;
   }
 
-  /** Logit rows for each pair, in order. */
+  /** Logit rows for each pair, in order (pairs already tokenized). */
   submit(pairs: readonly EncodedPair[], options: SubmitOptions = {}): Promise<Float32Array[]> {
+    return this.submitSource({ count: pairs.length, estimatedTokens: tokensOf(pairs), encode: () => pairs }, options);
+  }
+
+  /** Logit rows for each pair, in order; the pairs are tokenized only when their turn comes. */
+  submitSource(source: PairSource, options: SubmitOptions = {}): Promise<Float32Array[]> {
     if (this.closed) return Promise.reject(new RerankerClosedError());
     if (options.signal?.aborted) return Promise.reject(new RequestCancelledError());
-    const tokens = tokensOf(pairs);
+    const tokens = source.estimatedTokens;
     const refused = this.refusal(tokens, options.deadlineMs);
     if (refused) return Promise.reject(refused);
-    if (pairs.length === 0) return Promise.resolve([]);
+    if (source.count === 0) return Promise.resolve([]);
 
     return new Promise<Float32Array[]>((resolve, reject) => {
       const cleanup: Array<() => void> = [];
@@ -146,9 +173,9 @@ export class BatchScheduler {
         for (const undo of cleanup) undo();
       };
       const job: Job = {
-        pairs,
-        out: new Array(pairs.length),
-        left: pairs.length,
+        source,
+        out: new Array(source.count),
+        left: source.count,
         pendingTokens: tokens,
         startedPairs: 0,
         submittedAt: performance.now(),
@@ -164,7 +191,7 @@ export class BatchScheduler {
       };
       const abandon = (err: Error) => {
         if (job.settled) return;
-        this.options.onCancelledPairs?.(job.pairs.length - job.startedPairs);
+        this.options.onCancelledPairs?.(job.source.count - job.startedPairs);
         job.fail(err);
       };
       if (options.signal) {
@@ -190,21 +217,71 @@ export class BatchScheduler {
     while (this.running) await new Promise((r) => setTimeout(r, 5));
   }
 
+  /**
+   * Runs rounds until none is waiting. The next round is tokenized while the current one's last
+   * batch runs, so tokenizing (on this thread) overlaps inference (in the worker) instead of
+   * adding to it, and a request is tokenized only about one batch before its turn.
+   */
   private async drain(): Promise<void> {
     this.running = true;
+    this.busySince = performance.now();
     try {
-      while (this.waiting.length > 0) {
-        const jobs = this.waiting.filter((job) => !job.settled);
-        this.waiting = [];
-        await this.round(jobs);
+      let prefetched: Promise<Job[]> | undefined;
+      for (;;) {
+        let jobs = prefetched ? await prefetched : [];
+        prefetched = undefined;
+        if (jobs.length === 0) {
+          // Checked and left in one synchronous step: submit() starts a new drain only after this one stops.
+          const taken = this.nextRound();
+          if (taken.length === 0) break;
+          jobs = await this.encodeRound(taken);
+        }
+        await this.runRound(jobs, () => {
+          prefetched ??= this.encodeRound(this.nextRound());
+        });
       }
     } finally {
       this.running = false;
     }
   }
 
-  private async round(jobs: Job[]): Promise<void> {
-    const items = jobs.flatMap((job) => job.pairs.map((pair, index) => ({ job, index, pair })));
+  /**
+   * The next requests to run, oldest first: about one token budget's worth (at least one
+   * request), so a request is tokenized only shortly before its pairs run.
+   */
+  private nextRound(): Job[] {
+    this.waiting = this.waiting.filter((job) => !job.settled);
+    let take = 0;
+    let tokens = 0;
+    while (take < this.waiting.length && (take === 0 || tokens < this.tokenBudget)) tokens += this.waiting[take++]!.pendingTokens;
+    return this.waiting.splice(0, take);
+  }
+
+  /** Tokenizes the round's requests that still have a client; never rejects (a failure fails its request). */
+  private async encodeRound(jobs: Job[]): Promise<Job[]> {
+    for (const job of jobs) {
+      if (job.settled) continue; // abandoned while it waited: never tokenized
+      try {
+        const pairs = await job.source.encode();
+        if (pairs.length !== job.source.count) throw new Error(`encoded ${pairs.length} pairs of ${job.source.count}`);
+        if (!job.settled) {
+          job.pairs = pairs;
+          const actual = tokensOf(pairs);
+          this.backlogTokens += actual - job.pendingTokens;
+          job.pendingTokens = actual;
+        }
+      } catch (err) {
+        if (!job.settled) job.fail(err as Error);
+      }
+      // Disconnects that came in meanwhile are seen before the next request is tokenized.
+      await yieldToIo();
+    }
+    return jobs;
+  }
+
+  /** Runs a tokenized round's live pairs in micro-batches; `onLastBatch` is called once the last is in the session. */
+  private async runRound(jobs: Job[], onLastBatch: () => void): Promise<void> {
+    const items = jobs.flatMap((job) => (job.settled || !job.pairs ? [] : job.pairs.map((pair, index) => ({ job, index, pair }))));
     items.sort((a, b) => a.pair.ids.length - b.pair.ids.length);
     let start = 0;
     while (start < items.length) {
@@ -218,10 +295,15 @@ export class BatchScheduler {
       if (live.length === 0) continue;
       this.markStarted(live.map((c) => c.job));
       const tokens = tokensOf(live.map((c) => c.pair));
-      const began = performance.now();
       try {
-        const { logits, labels } = await this.run(live.map((c) => c.pair));
-        this.estimator.observe(tokens, (performance.now() - began) / 1000);
+        const running = this.run(live.map((c) => c.pair));
+        if (start === items.length) onLastBatch();
+        const { logits, labels } = await running;
+        // The rate is of the whole pipeline (tokenizing, waiting on it, inference): the time
+        // since the previous batch ended, while there was work.
+        const now = performance.now();
+        this.estimator.observe(tokens, (now - this.busySince) / 1000);
+        this.busySince = now;
         this.options.onBatch?.(live.length, live.length * live[live.length - 1]!.pair.ids.length);
         live.forEach((c, row) => {
           const job = c.job;
@@ -232,6 +314,7 @@ export class BatchScheduler {
           if (--job.left === 0) job.resolve(job.out);
         });
       } catch (err) {
+        this.busySince = performance.now();
         for (const c of live) if (!c.job.settled) c.job.fail(err as Error);
       }
     }

@@ -210,11 +210,14 @@ export const DEADLINE_HEADER = "x-request-timeout-ms";
  * How the scheduler learns that nobody waits any more: the connection closed before the answer
  * was written (the client gave up), or the client's own deadline (DEADLINE_HEADER) passed.
  */
-function submitOptions(request: FastifyRequest, reply: FastifyReply): SubmitOptions {
+export function submitOptions(request: FastifyRequest, reply: FastifyReply): SubmitOptions {
   const aborted = new AbortController();
   reply.raw.once("close", () => {
     if (!reply.raw.writableFinished) aborted.abort();
   });
+  // The client may have gone before this handler ran (while this thread was busy): its
+  // 'close' has then already fired.
+  if (reply.raw.destroyed || request.raw.socket?.destroyed) aborted.abort();
   const header = request.headers[DEADLINE_HEADER];
   if (header === undefined) return { signal: aborted.signal };
   const text = Array.isArray(header) ? header[0]! : header;

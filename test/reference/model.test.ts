@@ -1,10 +1,10 @@
 import { copyFile, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SEED } from "./helpers.js";
 import { sigmoid } from "../../src/reference/activation.js";
-import { InputTooLongError, ModelNotFoundError } from "../../src/reference/errors.js";
+import { InputTooLongError, ModelNotFoundError, RequestCancelledError } from "../../src/reference/errors.js";
 import { writeFixtureModels } from "../../src/reference/fixtures.js";
 import { loadReranker, type Reranker } from "../../src/reference/model.js";
 import { longestFirst } from "../../src/reference/pair-encoder.js";
@@ -86,6 +86,40 @@ describe("reference models", () => {
       expect((await model.score(SEED.query, DOCS)).scores).toEqual(together);
     });
   }
+
+  it("admits on a calibrated characters-per-token estimate close to the real count", () => {
+    // Seeded at load by the calibration text, before any request.
+    expect(tiny.tokenEstimate.charsPerToken).toBeGreaterThan(2);
+    const doc = "The river runs past the old mill, and the town grew up around the bridge over it. ".repeat(3);
+    const real = tiny.encoder.encode(SEED.query, doc).ids.length;
+    const estimated = tiny.tokenEstimate.pair(SEED.query.length + doc.length);
+    expect(estimated).toBeGreaterThan(real * 0.7);
+    expect(estimated).toBeLessThan(real * 1.3);
+  });
+
+  it("tokenizes a request only when its turn comes: one cancelled while it waits is never tokenized", async () => {
+    const encode = vi.spyOn(tiny.encoder, "encode");
+    try {
+      const busy = tiny.score("first", Array.from({ length: 50 }, (_, i) => `busy document ${i}`));
+      const abort = new AbortController();
+      const gone = tiny.scorePairs([["never tokenized", "a document nobody waits for"]], {}, { signal: abort.signal });
+      abort.abort();
+      await expect(gone).rejects.toThrow(RequestCancelledError);
+      await busy;
+      const queries = encode.mock.calls.map(([query]) => query);
+      expect(queries).toContain("first");
+      expect(queries).not.toContain("never tokenized");
+    } finally {
+      encode.mockRestore();
+    }
+  });
+
+  it("reports a pair too long with truncation off when its turn comes, failing that request alone", async () => {
+    const long = "paris ".repeat(2000);
+    const [tooLong, fine] = await Promise.allSettled([bm25.score("q", [long], { truncate: false }), bm25.score("q", ["paris"])]);
+    expect(tooLong.status === "rejected" && tooLong.reason).toBeInstanceOf(InputTooLongError);
+    expect(fine.status).toBe("fulfilled");
+  });
 
   it("loads a model directory in HF layout, including a quantized variant by flag", async () => {
     const out = await mkdtemp(join(tmpdir(), "rh-model-dir-"));

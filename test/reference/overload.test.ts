@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
-import { once } from "node:events";
+import { EventEmitter, once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { get, isErrorEnvelope, post, SEED, waitForQueueDepth } from "./helpers.js";
 import { heavyBody, openLoop } from "./overload-traffic.js";
-import { DEADLINE_HEADER, startReferenceServer } from "../../src/reference/server.js";
+import { DEADLINE_HEADER, startReferenceServer, submitOptions } from "../../src/reference/server.js";
 
 const heavy = (i: number) => ({
   query: `query number ${i} about the capital of France`,
@@ -160,6 +160,19 @@ describe("reference server: admission by expected wait, cancellation, deadlines"
       server.stop();
     }
   }, 60_000);
+
+  it("sees a client that left before its request's handler ran (its 'close' already fired)", () => {
+    const fake = (socketDestroyed: boolean) => {
+      const raw = Object.assign(new EventEmitter(), { destroyed: socketDestroyed, writableFinished: false });
+      const request = { headers: {}, raw: { socket: { destroyed: socketDestroyed } } };
+      return { signal: submitOptions(request as never, { raw, elapsedTime: 0 } as never).signal!, raw };
+    };
+    expect(fake(true).signal.aborted).toBe(true);
+    const open = fake(false);
+    expect(open.signal.aborted).toBe(false);
+    open.raw.emit("close"); // the client goes while the request waits
+    expect(open.signal.aborted).toBe(true);
+  });
 
   it("honours x-request-timeout-ms: refuses work it cannot finish in time, and rejects a bad value with 400", async () => {
     const server = await startReferenceServer({ model: "tiny-bert", port: 0 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DeadlineExceededError, OverloadedError, RequestCancelledError } from "../../src/reference/errors.js";
+import { DeadlineExceededError, InputTooLongError, OverloadedError, RequestCancelledError } from "../../src/reference/errors.js";
 import type { EncodedPair } from "../../src/reference/pair-encoder.js";
 import { BatchScheduler } from "../../src/reference/scheduler.js";
 import { ThroughputEstimator } from "../../src/reference/throughput.js";
@@ -234,5 +234,112 @@ describe("admission counts the HTTP thread's own backlog", () => {
     } finally {
       lag.stop();
     }
+  });
+});
+
+/** A PairSource of `n` pairs of `len` tokens that records whether (and when) it was tokenized. */
+const lazy = (n: number, len: number, tag: number, estimatedTokens = n * len) => {
+  const source = {
+    count: n,
+    estimatedTokens,
+    encoded: 0,
+    encode: () => {
+      source.encoded += 1;
+      return pairs(n, len, tag);
+    },
+  };
+  return source;
+};
+
+describe("BatchScheduler: admission on an estimate, tokenizing at the request's turn", () => {
+  it("admits on the estimated tokens, then counts the real ones once tokenized", async () => {
+    const session = gatedSession();
+    const scheduler = new BatchScheduler(session.run, { tokenBudget: 100, maxQueueSeconds: 1, estimator: knownRate(1000) });
+    const first = lazy(10, 10, 1); // 100 tokens: runs at once
+    const second = lazy(10, 10, 2, 950); // overestimated: 950 expected, 100 real
+    const a = scheduler.submitSource(first);
+    const b = scheduler.submitSource(second);
+    expect(first.encoded).toBe(1);
+    expect(second.encoded).toBe(0); // not its turn yet
+    expect(scheduler.backlog).toBe(1050);
+    expect(scheduler.refusal()?.reason).toBe("queue_time"); // 1.05 s expected
+    await session.releaseOne();
+    await a;
+    expect(second.encoded).toBe(1);
+    expect(scheduler.backlog).toBe(100); // the real tokens replaced the estimate
+    expect(scheduler.refusal()).toBeUndefined();
+    await session.releaseOne();
+    expect(await b).toHaveLength(10);
+    expect(scheduler.backlog).toBe(0);
+  });
+
+  it("never tokenizes, nor runs, a request abandoned before its turn", async () => {
+    const session = gatedSession();
+    let cancelled = 0;
+    const scheduler = new BatchScheduler(session.run, { tokenBudget: 100, onCancelledPairs: (n) => (cancelled += n) });
+    const blocker = lazy(10, 10, 1);
+    const next = lazy(5, 10, 2, 50);
+    const gone = lazy(10, 10, 3);
+    const late = lazy(10, 10, 4);
+    const abort = new AbortController();
+    // Taken in the same round as `next` (a budget's worth), but its client leaves while `next` is tokenized.
+    const third = lazy(5, 10, 5, 50);
+    const leaves = new AbortController();
+    const encodeNext = next.encode;
+    next.encode = () => {
+      leaves.abort();
+      return encodeNext();
+    };
+    const running = scheduler.submitSource(blocker);
+    const queued = scheduler.submitSource(next);
+    const left = scheduler.submitSource(third, { signal: leaves.signal }).catch((e: unknown) => e);
+    const dropped = scheduler.submitSource(gone, { signal: abort.signal }).catch((e: unknown) => e);
+    const expired = scheduler.submitSource(late, { deadlineMs: 5 }).catch((e: unknown) => e);
+    abort.abort();
+    expect(await dropped).toBeInstanceOf(RequestCancelledError);
+    expect(await expired).toBeInstanceOf(DeadlineExceededError);
+    for (let i = 0; i < 2; i++) await session.releaseOne();
+    await Promise.all([running, queued]);
+    expect(await left).toBeInstanceOf(RequestCancelledError);
+    expect([blocker.encoded, next.encoded, third.encoded, gone.encoded, late.encoded]).toEqual([1, 1, 0, 0, 0]);
+    const ran = session.runs.flat().map((p) => p.ids[0]);
+    for (const tag of [3, 4, 5]) expect(ran).not.toContain(tag);
+    expect(cancelled).toBe(25);
+    expect(scheduler.backlog).toBe(0);
+    expect(scheduler.depth).toBe(0);
+  });
+
+  it("tokenizes the next round while the current one's last batch runs, and no further ahead", async () => {
+    const session = gatedSession();
+    const scheduler = new BatchScheduler(session.run, { tokenBudget: 100 });
+    const sources = [lazy(20, 10, 1), lazy(10, 10, 2), lazy(10, 10, 3)]; // request 1: two batches
+    const done = sources.map((s) => scheduler.submitSource(s));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(session.runs).toHaveLength(1);
+    expect(sources.map((s) => s.encoded)).toEqual([1, 0, 0]);
+    await session.releaseOne();
+    // Request 1's last batch runs; request 2 is tokenized meanwhile; request 3 waits untokenized.
+    expect(session.runs).toHaveLength(2);
+    expect(sources.map((s) => s.encoded)).toEqual([1, 1, 0]);
+    for (let i = 0; i < 3; i++) await session.releaseOne();
+    await Promise.all(done);
+    expect(sources.map((s) => s.encoded)).toEqual([1, 1, 1]);
+  });
+
+  it("a request whose tokenizing throws fails alone; the others are served", async () => {
+    const session = gatedSession();
+    const scheduler = new BatchScheduler(session.run, { tokenBudget: 1000 });
+    const blocker = scheduler.submit(pairs(1, 10, 9));
+    const bad = scheduler
+      .submitSource({ count: 2, estimatedTokens: 20, encode: () => { throw new InputTooLongError(512, 900); } })
+      .catch((e: unknown) => e);
+    const good = scheduler.submitSource(lazy(2, 10, 5));
+    await session.releaseOne();
+    await blocker;
+    expect(await bad).toBeInstanceOf(InputTooLongError);
+    await session.releaseOne();
+    expect(await good).toHaveLength(2);
+    expect(scheduler.backlog).toBe(0);
+    expect(scheduler.depth).toBe(0);
   });
 });

@@ -117,13 +117,13 @@ async function score(
   submit: SubmitOptions,
 ) {
   const shed = (err: OverloadedError) => shedError(ctx, err);
-  // Shed before tokenizing: a refused request should cost next to nothing.
+  // A request is admitted on an estimate of its tokens and tokenized only when its turn comes,
+  // so a refused or abandoned one costs next to nothing.
   const early = ctx.reranker.refusal(submit.deadlineMs);
   if (early) throw shed(early);
-  // Nor is a request whose client left while it waited for this thread worth tokenizing.
   if (submit.signal?.aborted) throw new ApiError(499, new RequestCancelledError().message);
   try {
-    return await ctx.reranker.scoreEncoded(ctx.reranker.encode(pairs, opts), opts, submit);
+    return await ctx.reranker.scorePairs(pairs, opts, submit);
   } catch (err) {
     if (err instanceof InputTooLongError) throw new ApiError(400, err.message, "input_tokens");
     if (err instanceof OverloadedError) throw shed(err);
