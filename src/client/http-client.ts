@@ -245,7 +245,8 @@ const UNDICI_CODES: Record<string, TransportErrorCode> = {
   HPE_INVALID_CONSTANT: "ERR_NOT_HTTP",
 };
 
-function toTransportError(err: unknown, elapsedMs: number, deadlineHit: boolean, timeoutMs: number, gotHeaders: boolean): TransportError {
+/** Classifies what undici or the socket threw (exported for its unit tests: most causes cannot be provoked on loopback). */
+export function toTransportError(err: unknown, elapsedMs: number, deadlineHit: boolean, timeoutMs: number, gotHeaders: boolean): TransportError {
   if (err instanceof TransportError) return err;
   const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
   if (deadlineHit) {
