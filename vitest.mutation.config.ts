@@ -18,6 +18,8 @@ export default defineConfig({
       "test/load/units.test.ts",
       "test/load/recorder.test.ts",
       "test/load/http1.test.ts",
+      "test/load/http1-parser.test.ts",
+      "test/load/http1-connection.test.ts",
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
