@@ -200,6 +200,8 @@ async function readCapped(
   contentLength: string | undefined,
 ): Promise<string> {
   if (contentLength !== undefined && Number(contentLength) > maxBytes) {
+    // Destroying an unread body emits an AbortError; unheard, it would crash the process.
+    body.on("error", () => {});
     body.destroy();
     throw new ResponseTooLargeError(maxBytes, performance.now() - startedAt, "");
   }
