@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     include: [
       "test/checks/catalogue.test.ts",
+      "test/checks/catalogue-checks.test.ts",
       "test/checks/assert.test.ts",
       "test/client/http-client.test.ts",
       "test/client/http-client-requests.test.ts",
