@@ -105,6 +105,31 @@ describe("response head", () => {
     expect(p.idle).toBe(true);
     expect(() => p.finish()).not.toThrow();
   });
+  it("a head that starts at once with the blank line has no status line", () => {
+    expect(() => parse("\r\n\r\nHTTP/1.1 200 OK\r\n\r\n")).toThrow('not an HTTP/1.x status line: ""');
+  });
+
+  it("counts the 64 KiB head limit from where the head starts, not from the start of the read", () => {
+    const first = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    const { p, out, feed } = parser();
+    const head = "HTTP/1.1 200 OK\r\nX-Pad: ";
+    feed(first + head + "a".repeat(64 * 1024 - head.length));
+    expect(out).toHaveLength(1);
+    expect(p.idle).toBe(false);
+    expect(() => feed("a")).toThrow("response head over 65536 bytes");
+  });
+
+  it("cuts a long malformed header line to 40 characters in the message", () => {
+    expect(() => parse(`HTTP/1.1 200 OK\r\n${"n".repeat(60)}\r\n\r\n`)).toThrow(`malformed header line "${"n".repeat(40)}"`);
+  });
+
+  it("a repeated Content-Length after a 0 must be 0 too", () => {
+    expect(() => parse("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nContent-Length: 5\r\n\r\n")).toThrow('bad content-length "5"');
+  });
+
+  it("takes any three-digit status outside 1xx as the response, even one under 100", () => {
+    expect(parse("HTTP/1.1 099 Odd\r\nContent-Length: 0\r\n\r\n").map(summary)).toEqual([[99, true, ""]]);
+  });
 });
 
 describe("bodies", () => {
@@ -127,22 +152,35 @@ describe("bodies", () => {
 
   it("refuses a chunk size that is not hex, or a chunk not followed by CRLF", () => {
     const head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
-    for (const line of ["zz", "-1", "", ";ext", "x1"]) expect(() => parse(head, `${line}\r\n`), line).toThrow(`bad chunk size "${line}"`);
+    for (const line of ["zz", "-1", "", ";ext", "x1", "+1", "f".repeat(300)]) {
+      expect(() => parse(head, `${line}\r\n`), line).toThrow(`bad chunk size "${line.slice(0, 40)}"`);
+    }
+    // Spaces around the size are tolerated.
+    expect(parse(head, " 2 \r\nok\r\n0\r\n\r\n").map(summary)).toEqual([[200, true, "ok"]]);
     expect(() => parse(head, "2\r\nokXY")).toThrow("chunk not followed by CRLF");
     expect(() => parse(head, "2\r\nok\rX")).toThrow("chunk not followed by CRLF");
     expect(() => parse(head, "2\r\nok\nX")).toThrow("chunk not followed by CRLF");
+    expect(() => parse(head, "2\r\nokX\n")).toThrow("chunk not followed by CRLF");
   });
 
   it("keeps up to 1 KiB of an unfinished chunk size line, refuses more", () => {
     const { feed } = parser();
-    feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "1;" + "e".repeat(1022));
+    // In the same read as the head: the limit counts from where the line starts.
+    feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;" + "e".repeat(1022));
     expect(() => feed("e")).toThrow(new ParseError("chunk size line too long"));
   });
 
   it("keeps up to 64 KiB of an unfinished trailer line, refuses more", () => {
     const { feed } = parser();
-    feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n", "X-T: " + "t".repeat(64 * 1024 - 5));
+    feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: " + "t".repeat(64 * 1024 - 5));
     expect(() => feed("t")).toThrow(new ParseError("trailers too long"));
+  });
+
+  it("waits for the CRLF after a chunk when only its CR has arrived", () => {
+    const { out, feed } = parser();
+    feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r");
+    feed("\n0\r\n\r\n");
+    expect(out.map(summary)).toEqual([[200, true, "ok"]]);
   });
 
   it("completes a chunked body only after the empty line that ends the trailers", () => {
