@@ -68,14 +68,53 @@ describe("auth.required", () => {
   });
 });
 
-describe("each faulty server fails the check meant to catch it", () => {
+/** For each fault: how many exchanges the failure shows, and what it says (the README's catch table, in words). */
+const FAILURE: Record<Fault, [number, string | RegExp]> = {
+  unsorted: [1, "results are not sorted by score, descending: results[0] (index 0) scores 0.23147521650098238 < results[1] (index 1) 0.6456563062257954"],
+  ascending: [1, "results are not sorted by score, descending: results[9] (index 2) scores 0.04742587317756678 < results[10] (index 0) 0.23147521650098238"],
+  top_n_ignored: [1, "top_n=2 of 5 documents: expected 2 results, got 5 (indices 1, 2, 3, 0, 4)"],
+  top_n_off_by_one: [1, "top_n=2 of 5 documents: expected 2 results, got 3 (indices 1, 2, 3)"],
+  top_n_zero_empty: [1, "top_n=0 (all): expected 5 results, got 0 (indices none)"],
+  top_n_worst: [2, "top_n=2 dropped document 1 (score 0.6456563062257954) but kept one scoring 0.04742587317756678"],
+  score_out_of_range: [1, "index 1 scored 1.5826252249031816, outside [0, 1]"],
+  null_score: [1, "seed request: expected 2xx with a vLLM response body; got vllm response does not match the contract: results.0.relevance_score: Invalid input: expected number, received null"],
+  string_score: [1, "seed request: expected 2xx with a vLLM response body; got vllm response does not match the contract: results.0.relevance_score: Invalid input: expected number, received string; results.1.relevance_score: Invalid input: expected number, received string; results.2.relevance_score: Invalid input: expected number, received string"],
+  shifted_indices: [1, "results[2].index is 3, outside the 3 input documents (0..2)"],
+  duplicated_indices: [1, "index 1 appears more than once in results"],
+  missing_document: [1, "return_documents absent: results[0] (index 1) carries no document"],
+  document_bare_string: [1, "seed request: expected 2xx with a vLLM response body; got vllm response does not match the contract: results.0.document: Invalid input: expected object, received string; results.1.document: Invalid input: expected object, received string; results.2.document: Invalid input: expected object, received string"],
+  echo_trimmed: [1, "return_documents absent: results[0].document is \"leading and trailing spaces\", expected the input text \"  leading and trailing spaces  \""],
+  unicode_mangled: [1, "document 0 came back as \"Cr?me br?l?e and fa?ade: na?ve caf? d?j? vu.\", not \"Crème brûlée and façade: naïve café déjà vu.\""],
+  empty_documents_200: [1, "\"documents\": []: expected 400, got 200: the bad input was accepted"],
+  malformed_json_500: [2, "truncated JSON: expected 400, got 500: Internal Server Error (a server error is never right for bad input); not JSON at all: expected 400, got 500: Internal Server Error (a server error is never right for bad input)"],
+  non_object_500: [4, "body []: expected 400, got 500: Internal Server Error (a server error is never right for bad input); body null: expected 400, got 500: Internal Server Error (a server error is never right for bad input); body 123: expected 400, got 500: Internal Server Error (a server error is never right for bad input); body \"text\": expected 400, got 500: Internal Server Error (a server error is never right for bad input)"],
+  missing_field_500: [1, "no \"query\": expected 400, got 500: Internal Server Error (a server error is never right for bad input)"],
+  empty_string_500: [1, "answered 500: Internal Server Error"],
+  nondeterministic: [2, /^the same request twice changed scores beyond the tolerance \(5% relative; differences up to 1e-4 ignored\): document \d+ scored /],
+  position_dependent: [2, "shuffling the documents changed scores beyond the tolerance (5% relative; differences up to 1e-4 ignored): document 0 scored 0.04742587317756678 and then 0.03556940488317509 (difference 1.19e-2, 25.0% relative)"],
+  small_scores_position_dependent: [2, "shuffling the documents changed scores beyond the tolerance (5% relative; differences up to 1e-4 ignored): document 0 scored 0.001 and then 0.006 (difference 5.00e-3, 83.3% relative)"],
+  batch_dependent: [4, "scoring a document alone instead of in a batch changed scores beyond the tolerance (5% relative; differences up to 1e-4 ignored): document 0 scored 0.03693184832167908 and then 1 (difference 9.63e-1, 96.3% relative)"],
+  constant: [1, "all 4 documents scored 0.5: the scores carry no ranking"],
+  relevant_last: [1, "ranked index 2 (\"Horses and cows are both animals\") first; expected 1 (\"The capital of France is Paris.\")"],
+  wrong_content_type: [1, "Content-Type is \"text/plain\", expected application/json"],
+  non_json_error_body: [1, "no \"query\": status 400 is right, but the body is not the vLLM error envelope: \"<html><body><h1>400</h1>query: Field required or not a string</body></html>\""],
+  unknown_model_accepted: [1, "model \"rerank-harness-no-such-model\": expected 400 or 404, got 200: the bad input was accepted"],
+  alias_disagrees: [2, "/v1/rerank instead of /rerank changed scores beyond the tolerance (5% relative; differences up to 1e-4 ignored): document 0 scored 0.04742587317756678 and then 0.9525741268224333 (difference 9.05e-1, 95.0% relative)"],
+  too_long_500: [1, "a 20,000-word document: expected 400, got 500: Internal Server Error (a server error is never right for bad input)"],
+};
+
+describe("each faulty server fails the check meant to catch it, saying why, with the exchanges as evidence", () => {
   test.each(Object.keys(FAULTS) as Fault[])("%s", async (fault) => {
     const server = await startVllmLikeServer({ fault });
     const ctx = contextFor(asTarget(server, fault));
     try {
       const outcome = await executeCheck(getCheck(CAUGHT_BY[fault])!, ctx);
       expect(outcome.status, outcome.message).toBe("fail");
-      expect(outcome.message).toBeTruthy();
+      const [exchanges, message] = FAILURE[fault];
+      if (typeof message === "string") expect(outcome.message).toBe(message);
+      else expect(outcome.message).toMatch(message);
+      expect(outcome.evidence ?? []).toHaveLength(exchanges);
+      for (const e of outcome.evidence ?? []) expect(e.request.url.startsWith(server.url)).toBe(true);
     } finally {
       await ctx.close();
       await server.close();
