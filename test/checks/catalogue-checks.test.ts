@@ -1,12 +1,16 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { CATALOGUE, getCheck } from "../../src/checks/catalogue/index.js";
-import { CheckContext } from "../../src/checks/context.js";
+import { CheckContext, type SuiteDataset } from "../../src/checks/context.js";
 import { executeCheck } from "../../src/checks/execute.js";
 import { DEFAULT_SEED } from "../../src/checks/run.js";
 import { suiteTargetFor } from "../../src/checks/suite-target.js";
 import type { StartedTarget } from "../../src/targets/target.js";
 import { startCohereLikeServer, startInfinityLikeServer, startJinaLikeServer } from "../servers/dialect-servers.js";
 import { CAUGHT_BY } from "../servers/expectations.js";
+import { makeQueries, writeMteb } from "../quality/datasets.js";
 import { asTarget, dialectTarget } from "../servers/target.js";
 import { startTeiLikeServer } from "../servers/tei-like.js";
 import { FAULTS, startVllmLikeServer, type Fault, type TestServer } from "../servers/vllm-like.js";
@@ -178,5 +182,50 @@ describe.each(Object.keys(NOT_PASSING) as Array<keyof typeof NOT_PASSING>)("on t
     const listed = NOT_PASSING[fault].find((x) => x.startsWith(`${id}=`));
     if (listed) expect(`${id}=${outcome.status}`, outcome.message).toBe(listed);
     else expect(["pass", "skip"], `${outcome.status}: ${outcome.message}`).toContain(outcome.status);
+  });
+});
+
+describe("relevance.dataset, in-process", () => {
+  const dir = mkdtempSync(join(tmpdir(), "rh-catalogue-dataset-"));
+  const file = join(dir, "m.jsonl");
+  writeMteb(file, makeQueries(6));
+  const spec = (minNdcg?: number): SuiteDataset => ({ path: file, candidates: 100, seed: 1, queries: 6, ...(minNdcg !== undefined ? { minNdcg } : {}) });
+  const figures = String.raw`MAP \d\.\d{4}, MRR@10 \d\.\d{4}, recall@10 \d\.\d{4} over 6 queries of ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`;
+
+  async function run(dataset: SuiteDataset | undefined, fault?: Fault) {
+    const server = await startVllmLikeServer(fault ? { fault } : {});
+    const target = suiteTargetFor(asTarget(server, "dataset"), { timeoutMs: 5_000, strict: false, fuzz: 0, seed: DEFAULT_SEED, ...(dataset ? { dataset } : {}) });
+    const ctx = new CheckContext(target);
+    try {
+      return { outcome: await executeCheck(getCheck("relevance.dataset")!, ctx), budget: getCheck("relevance.dataset")!.budgetMs!(target) };
+    } finally {
+      await ctx.close();
+      await server.close();
+    }
+  }
+
+  test("skips without a dataset (and asks for no extra time)", async () => {
+    const { outcome, budget } = await run(undefined);
+    expect([outcome.status, outcome.message, budget]).toEqual(["skip", "no --dataset given", undefined]);
+  });
+
+  test("reports the figures; passes at or above --min-ndcg, fails below; its budget grows with the queries", async () => {
+    const plain = await run(spec());
+    expect(plain.outcome.status).toBe("pass");
+    expect(plain.outcome.message).toMatch(new RegExp(String.raw`^NDCG@10 (0\.\d{4}|1\.0000); ${figures}$`));
+    expect(plain.budget).toBe(60_000 + 6 * 5_000);
+    const ndcg = Number(/^NDCG@10 (\S+);/.exec(plain.outcome.message!)![1]);
+    const at = await run(spec(ndcg));
+    expect(at.outcome.message).toBe(`NDCG@10 ${ndcg.toFixed(4)} ≥ --min-ndcg ${ndcg}; ${plain.outcome.message!.split("; ")[1]}`);
+    const above = await run(spec(ndcg + 0.001));
+    expect(above.outcome.status).toBe("fail");
+    expect(above.outcome.message).toBe(`NDCG@10 ${ndcg.toFixed(4)} < --min-ndcg ${ndcg + 0.001}; ${plain.outcome.message!.split("; ")[1]}`);
+  });
+
+  test("a target that cannot score the queries fails, with at most three exchanges as evidence", async () => {
+    const { outcome } = await run(spec(), "null_score");
+    expect(outcome.status).toBe("fail");
+    expect(outcome.message).toMatch(/^6 of 6 queries could not be scored \(.*relevance_score.*\); NDCG@10 – on the others$/);
+    expect(outcome.evidence).toHaveLength(3);
   });
 });
