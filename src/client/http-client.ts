@@ -200,6 +200,8 @@ async function readCapped(
   contentLength: string | undefined,
 ): Promise<string> {
   if (contentLength !== undefined && Number(contentLength) > maxBytes) {
+    // Destroying an unread body emits an AbortError; unheard, it would crash the process.
+    body.on("error", () => {});
     body.destroy();
     throw new ResponseTooLargeError(maxBytes, performance.now() - startedAt, "");
   }
@@ -245,7 +247,8 @@ const UNDICI_CODES: Record<string, TransportErrorCode> = {
   HPE_INVALID_CONSTANT: "ERR_NOT_HTTP",
 };
 
-function toTransportError(err: unknown, elapsedMs: number, deadlineHit: boolean, timeoutMs: number, gotHeaders: boolean): TransportError {
+/** Classifies what undici or the socket threw (exported for its unit tests: most causes cannot be provoked on loopback). */
+export function toTransportError(err: unknown, elapsedMs: number, deadlineHit: boolean, timeoutMs: number, gotHeaders: boolean): TransportError {
   if (err instanceof TransportError) return err;
   const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
   if (deadlineHit) {
