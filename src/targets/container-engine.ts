@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { networkInterfaces, type NetworkInterfaceInfo } from "node:os";
+import { createServer, isIP } from "node:net";
 import { delimiter, join } from "node:path";
 import type { ContainerRuntimeClient } from "testcontainers";
 import { gpuSupportFrom, type EngineGpuInfo, type GpuSupport } from "./gpus.js";
@@ -22,12 +22,21 @@ export class PullError extends Error {
  * shares this network namespace (dockerd started inside the container, as CI does) and its
  * loopback publications are on this 127.0.0.1: answering the gateway would be refused.
  */
-export function reachableEngineHost(
-  host: string,
-  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces(),
-): string {
-  const ours = Object.values(interfaces).flatMap((list) => list ?? []).some((i) => !i.internal && i.address === host);
-  return ours ? "127.0.0.1" : host;
+export async function reachableEngineHost(host: string): Promise<string> {
+  return isIP(host) !== 0 && (await isOwnAddress(host)) ? "127.0.0.1" : host;
+}
+
+/**
+ * Whether `address` is assigned to this machine: only then can a socket bind to it. (Not
+ * os.networkInterfaces(): it omits interfaces without carrier, such as docker0 with no
+ * container attached.)
+ */
+function isOwnAddress(address: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen({ host: address, port: 0, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
 }
 
 /** Whether the engine has the image; if not, pulls it (bounded). Throws PullError on failure. */

@@ -162,7 +162,7 @@ export async function startContainerTarget(spec: ContainerTargetSpec, ctx: Targe
   ctx.log(`starting ${plan.image} (${plan.model}${wantsGpu ? ", GPU" : ", CPU"}) on ${plan.publishHost}; health ${plan.healthPath} within ${timeoutS} s; logs: ${log.file}`);
 
   let streamed = false;
-  const engineHost = reachableEngineHost(client.info.containerRuntime.host);
+  const engineHost = await reachableEngineHost(client.info.containerRuntime.host);
   if (!isLoopback(engineHost) && isLoopback(plan.publishHost)) {
     ctx.log(`warning: the Docker engine is on ${engineHost} but ports are published on its ${plan.publishHost}: use --publish-host 0.0.0.0 to reach them`);
   }
