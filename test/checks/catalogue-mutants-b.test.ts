@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test, vi } from "vitest";
@@ -154,6 +154,7 @@ describe("judgeBadInput", () => {
   test("a status outside the list fails, saying which were expected", () => {
     expect(judgeBadInput(vllm, e400, ex(422, envelope))).toBe("expected 400, got 422: bad");
     expect(judgeBadInput(vllm, e400, ex(302, ""))).toBe('expected 400, got 302 (empty body)');
+    expect(judgeBadInput(vllm, e400, ex(300, ""))).toBe('expected 400, got 300 (empty body)');
     expect(judgeBadInput(vllm, both, ex(404, ""))).toBe('expected 400 or 422 or 2xx (the server truncates), got 404 (empty body)');
   });
   test("a 5xx and an accepted 2xx fail", () => {
@@ -416,6 +417,20 @@ describe("relevance.dataset failures and boundaries", () => {
     expect(o.status).toBe("fail");
     expect(o.message).toMatch(/^4 of 4 queries could not be scored \(line-1: no usable response: .*\); NDCG@10 – on the others$/);
     expect(o.evidence).toHaveLength(3);
+  });
+  test("a BEIR folder sends each query's first-stage candidates, split at the dialect's batch limit (TEI: 32)", async () => {
+    // One query, 40 documents that all share its term: the first stage keeps the 35 asked for.
+    const beir = join(dir, "beir");
+    mkdirSync(join(beir, "qrels"), { recursive: true });
+    const ids = Array.from({ length: 40 }, (_, i) => `d${i}`);
+    writeFileSync(join(beir, "corpus.jsonl"), ids.map((id, i) => JSON.stringify({ _id: id, title: "", text: `zebra fact ${"zebra ".repeat(i % 5)}number ${i}` })).join("\n") + "\n");
+    writeFileSync(join(beir, "queries.jsonl"), JSON.stringify({ _id: "q1", text: "zebra" }) + "\n");
+    writeFileSync(join(beir, "qrels", "test.tsv"), ["query-id\tcorpus-id\tscore", ...ids.map((id, i) => `q1\t${id}\t${i % 5 === 4 ? 1 : 0}`)].join("\n") + "\n");
+    const server = await serve(startTeiLikeServer());
+    const ctx = contextFor(dialectTarget(server, "tei"), DEFAULT_SEED, { path: beir, candidates: 35, seed: 1, queries: 1 });
+    const { outcome, sends } = await recorded(ctx, "relevance.dataset");
+    expect(outcome.status, outcome.message).toBe("pass");
+    expect(sends.map((x) => x.split(" | ")[0])).toEqual(["dataset query (32 documents)", "dataset query (3 documents)"]);
   });
   test("a --min-ndcg of 0 passes and says so", async () => {
     const o = await outcomeOf(await serve(startVllmLikeServer()), "relevance.dataset", "vllm", { dataset: spec({ minNdcg: 0 }) });
