@@ -94,7 +94,9 @@ export const documentChecks: CheckDefinition[] = [
     level: "MUST",
     statement: "An echoed document equals the input text exactly (quotes, newlines and emoji included), or, where the dialect strips whitespace, the input without leading and trailing whitespace.",
     source: (d) =>
-      d.expectations.returnDocuments?.echo === "stripped"
+      d.expectations.returnDocuments === null
+        ? `${d.title} never echoes documents (${d.sources[0]})`
+        : d.expectations.returnDocuments.echo === "stripped"
         ? `${d.title} strips leading/trailing whitespace before echoing (${d.sources[1] ?? d.sources[0]})`
         : `${d.title} echoes the input as sent (${d.sources[0]})`,
     skipReason: (d) => noDocs(d) ?? (!docs(d).switchable && !docs(d).byDefault ? `${d.title} never echoes documents` : null),

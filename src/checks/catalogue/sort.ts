@@ -31,7 +31,9 @@ export const sortChecks: CheckDefinition[] = [
     source: (d) =>
       d.expectations.ties === "input-order"
         ? `stable sort, descending: equal scores keep input order (${d.sources[0]})`
-        : `ascending stable sort then reverse(): equal scores come out in reverse input order (${d.sources[0]})`,
+        : d.expectations.ties === "reverse-input-order"
+          ? `ascending stable sort then reverse(): equal scores come out in reverse input order (${d.sources[0]})`
+          : `${d.title} does not document the order of equal scores (${d.sources[0]})`,
     skipReason: (d) => (d.expectations.ties === "unspecified" ? `${d.title} does not specify the order of ties` : null),
     async run(ctx) {
       const same = "The capital of France is Paris.";
