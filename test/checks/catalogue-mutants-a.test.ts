@@ -87,7 +87,9 @@ describe("input.empty_string", () => {
     sent(run);
   });
   test("a 500 fails", async () => {
-    expectFail(await runCheck("input.empty_string", () => ERROR_500), "answered 500: Internal Server Error", 1);
+    const run = await runCheck("input.empty_string", () => ERROR_500);
+    expectFail(run, "answered 500: Internal Server Error", 1);
+    expect(run.outcome.evidence![0]!.label).toBe("an empty-string document");
   });
   test("a 2xx body that is not the dialect's fails", async () => {
     expectFail(await runCheck("input.empty_string", () => ({ status: 200, json: { results: "none" } })), /^expected 2xx with a valid body or a 4xx; got 200: vllm response does not match the contract/, 1);
@@ -115,7 +117,9 @@ describe("input.object_documents", () => {
   });
   describe("where the dialect takes strings only (vLLM)", () => {
     test("a 500 fails", async () => {
-      expectFail(await runCheck("input.object_documents", () => ({ status: 500, json: { error: { message: "boom" } } })), /^answered 500/, 1);
+      const run = await runCheck("input.object_documents", () => ({ status: 500, json: { error: { message: "boom" } } }));
+      expectFail(run, /^answered 500/, 1);
+      expect(run.outcome.evidence![0]!.label).toBe("{text} documents");
     });
     test("a correct 200 passes, a 200 with a document missing fails, a 200 off the dialect fails", async () => {
       const good = await runCheck("input.object_documents", (s) => (s.status === 400 ? { status: 200, json: { id: "rerank-1", model: SERVED_MODEL, results: [{ index: 0, relevance_score: 0.9 }, { index: 1, relevance_score: 0.1 }], usage: { total_tokens: 3 } } } : undefined));
@@ -219,6 +223,7 @@ describe("relevance", () => {
     expect(reversed.outcome.message).toMatch(new RegExp(`^${sets.length} of ${sets.length} labelled sets rank another document first: `));
     const first = sets[0]!;
     expect(reversed.outcome.message).toContain(`${first.id} (ranked ${first.documents.length - 1} first, expected ${first.relevant})`);
+    expect(reversed.outcome.message).toContain(`expected ${first.relevant}); ${sets[1]!.id} (ranked `);
     expect(reversed.outcome.evidence).toHaveLength(3);
     expect(reversed.outcome.evidence!.map((e) => e.label)).toEqual(sets.slice(0, 3).map((s) => s.id));
     const empty = await runCheck("relevance.labelled", (s) => withResults(s, () => []));
@@ -314,6 +319,7 @@ describe("fuzz", () => {
       expect(run.proxy.seen).toHaveLength(8);
       expect(run.proxy.maxInFlight).toBeLessThanOrEqual(4);
       expectFail(run, `8+ of 20 valid requests failed: ${Array(8).fill("status 500: Internal Server Error").join("; ")}`, 3);
+      for (const e of run.outcome.evidence!) expect(e.label).toBe("generated valid request");
     });
 
     test("a 2xx body off the dialect is named", async () => {
@@ -362,7 +368,7 @@ describe("fuzz", () => {
       }
       expect(bodies.some((b) => !("query" in b) && Array.isArray(b.documents))).toBe(true);
       expect(bodies.some((b) => "query" in b && typeof b.query !== "string" && Array.isArray(b.documents))).toBe(true);
-      expect(bodies.some((b) => typeof b.query === "string" && Array.isArray(b.documents) && b.documents.length > 1 && typeof b.documents.at(-1) !== "string" && b.documents.slice(0, -1).every((d: unknown) => typeof d === "string"))).toBe(true);
+      expect(bodies.some((b) => typeof b.query === "string" && Array.isArray(b.documents) && b.documents.length > 2 && typeof b.documents.at(-1) !== "string" && b.documents.slice(0, -1).every((d: unknown) => typeof d === "string"))).toBe(true);
     });
 
     const LABEL = /^(without "\w+"|"\w+": .+|last document is .+)$/;
@@ -390,5 +396,20 @@ describe("fuzz", () => {
       const run = await runCheck("fuzz.negative", () => ({ status: 499, json: {} }));
       expect(run.outcome.status, run.outcome.message).toBe("pass");
     });
+  });
+});
+
+describe("fuzz: a count under the cap has no '+', the cap itself has one", () => {
+  test.each([
+    ["fuzz.positive", "valid requests failed"],
+    ["fuzz.negative", "invalid requests were not refused with a 4xx"],
+  ])("%s", async (id, what) => {
+    for (const [failing, shown] of [[1, "1"], [5, "5+"]] as const) {
+      let n = 0;
+      const run = await runCheck(id, (s) => (++n <= failing ? ERROR_500 : s.status === 200 ? undefined : { status: 400, json: { error: { message: "bad" } } }));
+      expect(run.outcome.status).toBe("fail");
+      expect(run.outcome.message).toMatch(new RegExp(`^${shown.replace("+", "\\+")} of 20 ${what}: `));
+      expect(run.outcome.evidence).toHaveLength(Math.min(failing, 3));
+    }
   });
 });
