@@ -8,6 +8,7 @@ export default defineConfig({
     include: [
       "test/checks/catalogue.test.ts",
       "test/checks/catalogue-checks.test.ts",
+      "test/checks/catalogue-mutants-a.test.ts",
       "test/checks/catalogue-mutants-b.test.ts",
       "test/checks/assert.test.ts",
       "test/client/http-client.test.ts",

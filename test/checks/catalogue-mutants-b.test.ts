@@ -188,8 +188,8 @@ describe("judgeBadInput", () => {
 
 type Json = Record<string, any>;
 const isRerank = (s: Seen) => s.path.endsWith("/rerank") && typeof s.body === "object" && s.body !== null;
-const results = (s: Seen) => (s.upstream.json as Json).results as Json[];
-const withResults = (s: Seen, r: Json[]): Reply => ({ status: 200, json: { ...(s.upstream.json as Json), results: r } });
+const results = (s: Seen) => (s.json as Json).results as Json[];
+const withResults = (s: Seen, r: Json[]): Reply => ({ status: 200, json: { ...(s.json as Json), results: r } });
 
 async function outcomeOf(server: TestServer, id: string, dialect = "vllm", options: { seed?: number; dataset?: SuiteDataset; model?: string | undefined } = {}) {
   const target = dialect === "vllm" ? asTarget(server, "proxy") : dialectTarget(server, dialect, "model" in options ? options.model : undefined);
@@ -268,15 +268,15 @@ describe("top_n failures no faulty imitation shows", () => {
 describe("documents failures no faulty imitation shows", () => {
   const rd = (s: Seen) => (isRerank(s) ? (s.body as Json).return_text : undefined);
   test("TEI return_text=false or absent: a present text fails", async () => {
-    const kept = await proxied(startTeiLikeServer(), (s) => (rd(s) === false ? { status: 200, json: (s.upstream.json as Json[]).map((x) => ({ ...x, text: "x".repeat(100) })) } : undefined));
+    const kept = await proxied(startTeiLikeServer(), (s) => (rd(s) === false ? { status: 200, json: (s.json as Json[]).map((x) => ({ ...x, text: "x".repeat(100) })) } : undefined));
     const b = await outcomeOf(kept, "documents.omitted", "tei");
     expect([b.status, b.message, b.evidence?.length]).toEqual(["fail", `return_documents=false: results[0].text is present (${JSON.stringify("x".repeat(100)).slice(0, 80)}); it should be left out`, 1]);
-    const byDefault = await proxied(startTeiLikeServer(), (s) => (rd(s) === undefined && isRerank(s) ? { status: 200, json: (s.upstream.json as Json[]).map((x) => ({ ...x, text: "t" })) } : undefined));
+    const byDefault = await proxied(startTeiLikeServer(), (s) => (rd(s) === undefined && isRerank(s) ? { status: 200, json: (s.json as Json[]).map((x) => ({ ...x, text: "t" })) } : undefined));
     const c = await outcomeOf(byDefault, "documents.default", "tei");
     expect([c.status, c.message]).toEqual(["fail", 'return_documents absent: results[0].text is present ("t"); it should be left out']);
   });
   test("TEI return_text=true without text fails documents.requested", async () => {
-    const server = await proxied(startTeiLikeServer(), (s) => (rd(s) === true ? { status: 200, json: (s.upstream.json as Json[]).map(({ text: _t, ...x }) => x) } : undefined));
+    const server = await proxied(startTeiLikeServer(), (s) => (rd(s) === true ? { status: 200, json: (s.json as Json[]).map(({ text: _t, ...x }) => x) } : undefined));
     const o = await outcomeOf(server, "documents.requested", "tei");
     expect([o.status, o.message, o.evidence?.map((e) => e.label)]).toEqual(["fail", "return_documents=true: results[0] (index 1) carries no document", ["return_documents=true"]]);
   });
@@ -376,7 +376,7 @@ describe("sort, schema and auth failures no faulty imitation shows", () => {
   });
   test("auth: a 403 refuses as well as a 401; a wrong key accepted fails with that exchange alone", async () => {
     process.env.RERANK_MUTANTS_B_KEY = "sk-mutants-b";
-    const forbid = await proxied(startVllmLikeServer({ apiKey: "sk-mutants-b" }), (s) => (s.upstream.status === 401 ? { status: 403, json: { error: "Forbidden" } } : undefined));
+    const forbid = await proxied(startVllmLikeServer({ apiKey: "sk-mutants-b" }), (s) => (s.status === 401 ? { status: 403, json: { error: "Forbidden" } } : undefined));
     expect((await executeCheck(getCheck("auth.required")!, contextFor(asTarget(forbid, "auth", "RERANK_MUTANTS_B_KEY")))).status).toBe("pass");
     const half = await proxied(startVllmLikeServer(), (s) => (s.n === 0 ? { status: 401, json: { error: "Unauthorized" } } : undefined));
     const o = await executeCheck(getCheck("auth.required")!, contextFor(asTarget(half, "auth", "RERANK_MUTANTS_B_KEY")));
