@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReferenceServer, type ReferenceServer } from "../../src/reference/server.js";
 import { CompareReportJson } from "../../src/report/compare-json.js";
 import { runCli } from "../cli/run-cli.js";
-import { CHROMIUM, HAS_CHROMIUM } from "../helpers/tools.js";
+import { HAS_CHROMIUM, launchChromium } from "../helpers/tools.js";
 import { startNoisyServer } from "./noisy-server.js";
 
 const CLI = fileURLToPath(new URL("../../src/cli.ts", import.meta.url));
@@ -102,11 +102,7 @@ describe("rerank-harness compare", () => {
   });
 
   it.skipIf(!HAS_CHROMIUM)("…that renders its charts in headless Chromium without console errors (skipped without Chromium)", async () => {
-    const { chromium: pw } = await import("playwright-core");
-    const browser = await pw.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    const browser = await launchChromium();
     try {
       const tab = await browser.newPage();
       const problems: string[] = [];

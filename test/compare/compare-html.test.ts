@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { HAS_CHROMIUM, launchChromium } from "../helpers/tools.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -13,8 +14,6 @@ import { fixedDelay, startTestServer, targetAt, type TestServer } from "../load/
 // The compare page as a newcomer opens it: the overall verdict first, and the summary table's
 // result column visible on a 1400 px wide window.
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const dir = mkdtempSync(join(tmpdir(), "rh-compare-html-"));
 
 let server: TestServer;
@@ -86,11 +85,10 @@ describe("compare HTML page", () => {
     expect(html).not.toMatch(/— <span class="pass">PASS<\/span>/);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))("in headless Chromium at 1400 px: FAIL is the first thing on the page and the result column is in view", async () => {
+  it.skipIf(!HAS_CHROMIUM)("in headless Chromium at 1400 px: FAIL is the first thing on the page and the result column is in view", async () => {
     const file = join(dir, "compare.html");
     writeFileSync(file, renderCompareHtml(failedComparison()));
-    const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       const problems: string[] = [];

@@ -6,6 +6,15 @@ import { existsSync } from "node:fs";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const HAS_CHROMIUM = existsSync(CHROMIUM);
+
+/** Headless Debian Chromium through playwright-core, without sandbox, GPU or background traffic (guard with HAS_CHROMIUM). */
+export async function launchChromium() {
+  const { chromium } = await import("playwright-core");
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
 export const HAS_PYTHON3 = spawnSync("python3", ["--version"], { stdio: "ignore" }).status === 0;
 
 /** Parses `file` with Python's XML parser (needs python3: guard the test with HAS_PYTHON3). */

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { HAS_CHROMIUM, launchChromium } from "../helpers/tools.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +14,6 @@ import { fixedDelay, startTestServer, targetAt, type TestServer } from "./server
 
 // The find-max, baseline and mix parts of the console and HTML reports, from real (short) runs.
 
-const CHROMIUM = "/usr/bin/chromium";
 const dir = mkdtempSync(join(tmpdir(), "rh-load-capacity-html-"));
 let server: TestServer;
 let capacity: LoadReport;
@@ -46,13 +46,12 @@ describe("find-max, baseline and mix in the reports", () => {
     expect(mixed.baseline!.scenarios[0]!.metrics.map((m) => m.metric)).toEqual(["p50_ms", "p95_ms", "p99_ms", "achieved_rps"]);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))("HTML: the latency-versus-throughput chart and the overlaid baseline draw without errors", async () => {
-    const { chromium } = await import("playwright-core");
+  it.skipIf(!HAS_CHROMIUM)("HTML: the latency-versus-throughput chart and the overlaid baseline draw without errors", async () => {
     const file = join(dir, "capacity.html");
     writeFileSync(file, renderLoadHtml([{ label: "cap", report: capacity }]));
     const mixFile = join(dir, "mix.html");
     writeFileSync(mixFile, renderLoadHtml([{ label: "mix", report: mixed }]));
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const problems: string[] = [];

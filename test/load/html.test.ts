@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { HAS_CHROMIUM, launchChromium } from "../helpers/tools.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,8 +8,6 @@ import type { LoadReport } from "../../src/load/report.js";
 import { renderLoadHtml } from "../../src/report/load-html.js";
 import { fixedDelay, startTestServer, targetAt, type TestServer } from "./servers.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const dir = mkdtempSync(join(tmpdir(), "rh-load-html-"));
 
 let server: TestServer;
@@ -30,13 +29,12 @@ describe("HTML report", () => {
     expect(html).not.toContain(`<b>"quoted"</b>`);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))("opens in headless Chromium with no console errors and visible charts (screenshot)", async () => {
-    const { chromium } = await import("playwright-core");
+  it.skipIf(!HAS_CHROMIUM)("opens in headless Chromium with no console errors and visible charts (screenshot)", async () => {
     const second: LoadReport = { ...report, target: "second run", scenarios: report.scenarios.map((s) => ({ ...s, latency_ms: { ...s.latency_ms } })) };
     const file = join(dir, "load.html");
     writeFileSync(file, renderLoadHtml([{ label: "first", report }, { label: "second </script>", report: second }], { extraSectionsHtml: ['<section class="card" id="extra">extra</section>'] }));
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const problems: string[] = [];
