@@ -1,18 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { ScoreKind } from "../contract/dialect.js";
 import type { StartedTarget } from "../targets/target.js";
-import type { SuiteDataset, SuiteTarget } from "./context.js";
+import type { SuiteTarget } from "./context.js";
 
 /** How a conformance run is set up, apart from the target it runs against. */
-export interface SuiteSettings {
-  timeoutMs: number;
-  strict: boolean;
-  fuzz: number;
-  seed: number;
-  only?: string[];
-  scoreKind?: ScoreKind;
-  dataset?: SuiteDataset;
-}
+export type SuiteSettings = Pick<SuiteTarget, "timeoutMs" | "strict" | "fuzz" | "seed" | "only" | "scoreKind" | "dataset">;
 
 /**
  * What the suites are told about a started target: one builder for `check`, the standalone
