@@ -1,3 +1,5 @@
+import { DecayingRatio } from "./decaying-ratio.js";
+
 /**
  * Inference throughput in tokens per second, learnt from the micro-batches the session runs.
  *
@@ -6,22 +8,20 @@
  * slow batch (a GC pause, a cold cache) moves it only by its share of that window.
  */
 export class ThroughputEstimator {
-  private tokens = 0;
-  private seconds = 0;
+  private readonly rate: DecayingRatio;
 
-  constructor(private readonly halfLifeSeconds = 2) {}
+  constructor(halfLifeSeconds = 2) {
+    this.rate = new DecayingRatio(halfLifeSeconds);
+  }
 
   /** Records one run: `tokens` (unpadded) computed in `seconds` of wall time. */
   observe(tokens: number, seconds: number): void {
-    if (!(seconds > 0) || !(tokens > 0)) return;
-    const keep = 0.5 ** (seconds / this.halfLifeSeconds);
-    this.tokens = this.tokens * keep + tokens;
-    this.seconds = this.seconds * keep + seconds;
+    this.rate.observe(tokens, seconds);
   }
 
   /** Tokens per second, or undefined before the first observation. */
   get tokensPerSecond(): number | undefined {
-    return this.seconds > 0 ? this.tokens / this.seconds : undefined;
+    return this.rate.value;
   }
 
   /** Seconds to compute `tokens` at the current rate (undefined while the rate is unknown). */

@@ -1,3 +1,5 @@
+import { DecayingRatio } from "./decaying-ratio.js";
+
 /**
  * Tokens a (query, document) pair will have, estimated from its length in characters before it
  * is tokenized: admission weighs a request by this estimate, so a request that is refused or
@@ -8,28 +10,26 @@
  * language and vocabulary). Truncated pairs teach it nothing: their text is longer than their tokens.
  */
 export class TokenEstimate {
-  private chars = 0;
-  private tokens = 0;
+  private readonly ratio: DecayingRatio;
 
   constructor(
     /** The model's limit on a pair's tokens, special tokens included. */
     private readonly maxLength: number,
     /** Special tokens the pair template adds ([CLS], [SEP] …). */
     private readonly specialTokens: number,
-    private readonly halfLifeTokens = 20_000,
-  ) {}
+    halfLifeTokens = 20_000,
+  ) {
+    this.ratio = new DecayingRatio(halfLifeTokens);
+  }
 
   /** Records one tokenized pair: `chars` of text became `tokens` tokens (special tokens excluded). */
   observe(chars: number, tokens: number): void {
-    if (!(chars > 0) || !(tokens > 0)) return;
-    const keep = 0.5 ** (tokens / this.halfLifeTokens);
-    this.chars = this.chars * keep + chars;
-    this.tokens = this.tokens * keep + tokens;
+    this.ratio.observe(chars, tokens);
   }
 
   /** Characters per token, or undefined before the first observation. */
   get charsPerToken(): number | undefined {
-    return this.tokens > 0 ? this.chars / this.tokens : undefined;
+    return this.ratio.value;
   }
 
   /**
