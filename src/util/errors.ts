@@ -1,0 +1,55 @@
+/**
+ * The one error base of rerank-harness. Every error the harness throws on purpose extends
+ * `HarnessError`: it carries a stable `code` (documented in docs/errors.md, never renamed) and an
+ * exit `kind`. The command layer maps kinds to exit codes through `EXIT_CODE_FOR_KIND` alone, so
+ * no catch-and-rethrow is needed to pick an exit code.
+ *
+ * Library errors say what is wrong; flag advice belongs to the CLI (see `hint` below).
+ */
+
+/** Exit codes of `rerank-harness`: an interface people script against. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70 } as const;
+
+/**
+ * - `usage`: a bad flag value, file or spec (exit 2).
+ * - `startup`: the target could not start or be reached, the run could not begin (exit 2).
+ * - `failed`: the run happened and its verdict is a failure (exit 1).
+ * - `internal`: a bug in the harness, never a verdict on the target (exit 70, sysexits EX_SOFTWARE).
+ */
+export type ErrorKind = "usage" | "startup" | "failed" | "internal";
+
+/** The one table from error kind to exit code. */
+export const EXIT_CODE_FOR_KIND: Readonly<Record<ErrorKind, number>> = {
+  usage: EXIT.usage,
+  startup: EXIT.usage,
+  failed: EXIT.failed,
+  internal: EXIT.internal,
+};
+
+export interface HarnessErrorOptions {
+  cause?: unknown;
+  /** CLI-only advice (e.g. which flag to change); the command layer prints it as `next:`. */
+  hint?: string;
+}
+
+export abstract class HarnessError extends Error {
+  /** Stable identifier, `RH_` + upper snake case. */
+  abstract readonly code: string;
+  abstract readonly kind: ErrorKind;
+  readonly hint: string | undefined;
+
+  constructor(message: string, options: HarnessErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.hint = options.hint;
+  }
+}
+
+export function isHarnessError(err: unknown): err is HarnessError {
+  return err instanceof HarnessError;
+}
+
+/** The exit code a thrown value means: its kind's code, or `internal` for anything unplanned. */
+export function exitCodeFor(err: unknown): number {
+  return isHarnessError(err) ? EXIT_CODE_FOR_KIND[err.kind] : EXIT.internal;
+}
