@@ -3,6 +3,8 @@ import { TargetStartError, type StartedTarget, type TargetContext } from "../tar
 import type { TargetSpec } from "../targets/spec.js";
 import { DEFAULT_DURATION_MS, type LoadOptions } from "../load/options.js";
 import { labelAgreement, pairAgreement } from "./agreement.js";
+import { observedScoreKind } from "./score-scale.js";
+import type { ScoreKind } from "../contract/dialect.js";
 import { collectScores, type CollectedScores, type LabelledSet } from "./collect.js";
 import { capacitySummary, type CompareReport, type CompareTargetResult } from "./report.js";
 import type { QualityCompareOptions } from "../quality/compare.js";
@@ -39,6 +41,8 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
 
   const results: CompareTargetResult[] = [];
   const scores: (CollectedScores | undefined)[] = [];
+  /** Each target's promised score kind (its dialect's, or the one its spec set). */
+  const scoreKinds: ScoreKind[] = [];
 
   for (const [i, spec] of specs.entries()) {
     ctx.log(`[${i + 1}/${specs.length}] ${spec.raw}`);
@@ -80,6 +84,7 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
       ctx.log(`${target.label}: ${sets.length} labelled sets for agreement`);
       const collected = await collectScores(target, sets, { timeoutMs: ctx.timeoutMs });
       scores[i] = collected;
+      scoreKinds[i] = target.dialect.expectations.score.kind;
       // URL and process targets are sent no model name unless told one: show the one they answer with.
       if (result.model === undefined && collected.reportedModel !== undefined) result.model = collected.reportedModel;
       result.labels = labelAgreement(collected.sets, sets.map((s) => [s.relevant]));
@@ -109,7 +114,13 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
       const modelA = base.reportedModel ?? a.model;
       const modelB = other.reportedModel ?? b.model;
       const sameModel = options.sameModel === true || (modelA !== undefined && modelA === modelB);
-      agreement.push(pairAgreement({ label: a.label, sets: base.sets }, { label: b.label, sets: other.sets }, { sameModel }));
+      agreement.push(
+        pairAgreement(
+          { label: a.label, sets: base.sets, scoreKind: observedScoreKind(scoreKinds[0] ?? "any", base.sets) },
+          { label: b.label, sets: other.sets, scoreKind: observedScoreKind(scoreKinds[i] ?? "any", other.sets) },
+          { sameModel },
+        ),
+      );
     }
   }
 
@@ -161,3 +172,4 @@ function uniqueLabel(label: string, results: CompareTargetResult[]): string {
   for (let n = 2; taken.has(candidate); n++) candidate = `${label} (${n})`;
   return candidate;
 }
+
