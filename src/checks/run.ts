@@ -14,6 +14,7 @@ import { preflight } from "./preflight.js";
 import { applyExpectedFailures, expectedFailuresFor, tally } from "./expected-failures.js";
 import type { CheckStatus } from "./status.js";
 import { CHECK_AREAS, type CheckOutcome, type ExpectedFailure } from "./types.js";
+import { HarnessError } from "../util/errors.js";
 
 export { PreflightError } from "./preflight.js";
 export type { CheckOutcome, Evidence } from "./types.js";
@@ -54,9 +55,9 @@ export const DEFAULT_FUZZ = 50;
 export const DEFAULT_SEED = 1;
 
 /** Bad options (an --only prefix that selects nothing): a usage error, exit 2. */
-export class ConformanceOptionsError extends Error {
-  override readonly name = "ConformanceOptionsError";
-  readonly code = "ERR_CONFORMANCE_OPTIONS";
+export class ConformanceOptionsError extends HarnessError {
+  readonly code = "RH_CONFORMANCE_OPTIONS";
+  readonly kind = "usage";
 }
 
 /**

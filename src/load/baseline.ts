@@ -1,4 +1,5 @@
 import { decodeHistogram, type Histogram } from "./histogram.js";
+import { HarnessError } from "../util/errors.js";
 import {
   LoadReport,
   type BaselineComparison,
@@ -23,9 +24,9 @@ import {
 export const DEFAULT_MAX_REGRESSION_PCT = 10;
 const Z95 = 1.96;
 
-export class BaselineFileError extends Error {
-  override readonly name = "BaselineFileError";
-  readonly code = "ERR_BASELINE_FILE";
+export class BaselineFileError extends HarnessError {
+  readonly code = "RH_BASELINE_FILE";
+  readonly kind = "usage";
 }
 
 /** Parses an earlier `load --json` report; `where` names it in the one-line error. */

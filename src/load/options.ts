@@ -5,6 +5,7 @@ import type { LoadProgress } from "./progress.js";
 import type { ScenarioResult } from "./report.js";
 import { ARRIVALS } from "./arrival.js";
 import type { CapacityStep } from "./report.js";
+import { HarnessError } from "../util/errors.js";
 
 // The knobs of a load run. The CLI maps its flags onto these; `compare` passes them directly.
 
@@ -95,9 +96,9 @@ export type LoadOptions = z.input<typeof LoadSettings> & {
   onStep?: (scenario: string, step: CapacityStep, bracket: { pass?: number; fail?: number }) => void;
 };
 
-export class LoadOptionsError extends Error {
-  override readonly name = "LoadOptionsError";
-  readonly code = "ERR_LOAD_OPTIONS";
+export class LoadOptionsError extends HarnessError {
+  readonly code = "RH_LOAD_OPTIONS";
+  readonly kind = "usage";
 }
 
 export function parseLoadSettings(options: LoadOptions): LoadSettings {
