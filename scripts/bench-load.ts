@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseDuration } from "../src/cli/duration.js";
+import { parseDuration } from "../src/util/duration.js";
 import { getDialect } from "../src/contract/registry.js";
 import { loadDefaultCorpus } from "../src/load/fixtures.js";
 import { runLoad } from "../src/load/run.js";

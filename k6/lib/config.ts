@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isDialectName, type DialectName } from "../../src/contract/index.js";
 import { DEFAULT_WORKLOAD } from "../../src/load/workload.js";
-import { parseDuration } from "../../src/cli/duration.js";
+import { parseDuration } from "../../src/util/duration.js";
 import { MixError, parseMix, type MixEntry } from "./mix.js";
 
 // The k6 scripts are configured by environment (`k6 run -e NAME=value` or the process

@@ -1,4 +1,4 @@
-import { DEFAULT_API_KEY_ENV } from "../cli/options.js";
+import { DEFAULT_API_KEY_ENV, DEFAULT_REFERENCE, DEFAULT_TIMEOUT_MS } from "../util/defaults.js";
 import { parseTargetSpec, type TargetSpec } from "../targets/spec.js";
 import { startTarget as startWithContext } from "../targets/start.js";
 import type { StartedTarget, TargetContext } from "../targets/target.js";
@@ -13,9 +13,9 @@ export interface TargetOptions extends Partial<Omit<TargetContext, "log">> {
 export function targetContext(options: TargetOptions = {}): TargetContext {
   return {
     ...options,
-    reference: options.reference ?? "bm25",
+    reference: options.reference ?? DEFAULT_REFERENCE,
     apiKeyEnv: options.apiKeyEnv ?? DEFAULT_API_KEY_ENV,
-    timeoutMs: options.timeoutMs ?? 30_000,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     log: options.log ?? (() => {}),
   };
 }

@@ -105,7 +105,7 @@ export class CheckContext {
       if (err.isTimeout && ++h.timeouts >= TIMEOUTS_BEFORE_GIVING_UP) {
         h.gone = `the target stopped answering (${h.timeouts} requests timed out after ${this.target.timeoutMs} ms)`;
       }
-      if (err.code === "ERR_CONNECTION_REFUSED") h.gone = "the target refused a connection (it went away)";
+      if (err.reason === "ERR_CONNECTION_REFUSED") h.gone = "the target refused a connection (it went away)";
       throw new CheckFailure(`no usable response: ${err.message}`, [evidenceOfFailure(this.target.baseUrl, req, err, label)]);
     }
   }

@@ -1,6 +1,7 @@
 import type { HttpExchange, SendOptions } from "../client/http-client.js";
 import { redact } from "../client/secrets.js";
 import type { Evidence } from "./types.js";
+import { wireCode } from "../util/errors.js";
 
 /** How much of a response body a piece of evidence keeps. */
 export const BODY_START_CHARS = 600;
@@ -27,7 +28,7 @@ export function evidenceOfFailure(baseUrl: string, req: SendOptions, error: Erro
       headers: req.contentType === null ? {} : { "content-type": req.contentType ?? "application/json" },
       ...(body !== undefined ? { body: redact(clip(body, 2_000)) } : {}),
     },
-    error: redact(`${(error as { code?: string }).code ?? error.name}: ${error.message}`),
+    error: redact(`${wireCode(error) ?? error.name}: ${error.message}`),
   };
 }
 

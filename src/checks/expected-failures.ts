@@ -4,11 +4,12 @@ import type { Dialect } from "../contract/dialect.js";
 import { getCheck } from "./catalogue/index.js";
 import { emptyTally, type CheckStatus } from "./status.js";
 import type { CheckOutcome, ExpectedFailure } from "./types.js";
+import { HarnessError } from "../util/errors.js";
 
 /** A bad --expect-failures file: exit 2, naming the file and line. */
-export class ExpectFailuresFileError extends Error {
-  override readonly name = "ExpectFailuresFileError";
-  readonly code = "ERR_EXPECT_FAILURES_FILE";
+export class ExpectFailuresFileError extends HarnessError {
+  readonly code = "RH_EXPECT_FAILURES_FILE";
+  readonly kind = "usage";
 }
 
 const Entry = z.object({

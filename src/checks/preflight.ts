@@ -9,6 +9,7 @@ import { listDialects } from "../contract/registry.js";
 import { describeDetection, detectDialect, type Detection } from "../targets/detect-dialect.js";
 import { clip } from "./evidence.js";
 import { seedSet } from "./data.js";
+import { HarnessError } from "../util/errors.js";
 
 export type PreflightErrorCode =
   | TransportErrorCode
@@ -22,14 +23,16 @@ export type PreflightErrorCode =
   | "ERR_PREFLIGHT_REFUSED";
 
 /** The target cannot answer one basic request at all: the run stops before any check (exit 2). */
-export class PreflightError extends Error {
-  override readonly name = "PreflightError";
+export class PreflightError extends HarnessError {
+  readonly code = "RH_PREFLIGHT";
+  readonly kind = "startup";
   constructor(
-    readonly code: PreflightErrorCode,
+    /** Which way the target failed the preflight (in the message too). */
+    readonly reason: PreflightErrorCode,
     /** What happened, then (on a second line) the next step. */
-    readonly reason: string,
+    readonly detail: string,
   ) {
-    super(redact(`preflight failed (${code}): ${reason}`));
+    super(redact(`preflight failed (${reason}): ${detail}`));
   }
 }
 
@@ -109,8 +112,8 @@ export async function preflight(target: StartedTarget, timeoutMs: number): Promi
     return { status, durationMs: Math.round(exchange.timings.totalMs) };
   } catch (err) {
     if (err instanceof TransportError) {
-      const hint = HINTS[err.code];
-      throw new PreflightError(err.code, `POST ${target.baseUrl}${path}: ${err.message}${hint ? ` (${hint})` : ""}`);
+      const hint = HINTS[err.reason];
+      throw new PreflightError(err.reason, `POST ${target.baseUrl}${path}: ${err.message}${hint ? ` (${hint})` : ""}`);
     }
     throw err;
   } finally {

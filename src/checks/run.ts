@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { Vitest } from "vitest/node";
 import type { Dialect, ScoreKind } from "../contract/dialect.js";
 import type { StartedTarget } from "../targets/target.js";
-import { CATALOGUE, matchesOnly, resolveSource, unknownPrefixes } from "./catalogue/index.js";
+import { CATALOGUE, matchesOnly, resolveSource } from "./catalogue/index.js";
 import { OutcomeCollector } from "./collector.js";
 import type { SuiteDataset, SuiteTarget } from "./context.js";
 import { suiteTargetFor } from "./suite-target.js";
@@ -14,6 +14,8 @@ import { preflight } from "./preflight.js";
 import { applyExpectedFailures, expectedFailuresFor, tally } from "./expected-failures.js";
 import type { CheckStatus } from "./status.js";
 import { CHECK_AREAS, type CheckOutcome, type ExpectedFailure } from "./types.js";
+import { checkOnly, ConformanceOptionsError } from "./only.js";
+import { DEFAULT_FUZZ, DEFAULT_SEED } from "./defaults.js";
 
 export { PreflightError } from "./preflight.js";
 export type { CheckOutcome, Evidence } from "./types.js";
@@ -50,14 +52,9 @@ export interface ConformanceReport {
   passed: boolean;
 }
 
-export const DEFAULT_FUZZ = 50;
-export const DEFAULT_SEED = 1;
+export { DEFAULT_FUZZ, DEFAULT_SEED };
 
-/** Bad options (an --only prefix that selects nothing): a usage error, exit 2. */
-export class ConformanceOptionsError extends Error {
-  override readonly name = "ConformanceOptionsError";
-  readonly code = "ERR_CONFORMANCE_OPTIONS";
-}
+export { ConformanceOptionsError };
 
 /**
  * Runs the conformance catalogue against an already-started target: a preflight request
@@ -101,10 +98,7 @@ export class ConformanceSession {
     const t0 = performance.now();
     const log = options.log ?? (() => {});
     const only = options.only?.filter(Boolean);
-    if (only && only.length > 0) {
-      const unknown = unknownPrefixes(only);
-      if (unknown.length > 0) throw new ConformanceOptionsError(`--only ${unknown.join(",")} selects no check (see check --list)`);
-    }
+    if (only && only.length > 0) checkOnly(only);
 
     const pre = await preflight(target, options.timeoutMs);
     log(`preflight: ${target.dialect.paths[0]} answered ${pre.status} in ${pre.durationMs} ms`);

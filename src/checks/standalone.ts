@@ -1,5 +1,6 @@
 import { startTarget, targetSpecsFromOptions } from "../targets/start.js";
-import { DEFAULT_API_KEY_ENV } from "../cli/options.js";
+import { DEFAULT_API_KEY_ENV, DEFAULT_REFERENCE, DEFAULT_TIMEOUT_MS } from "../util/defaults.js";
+import { DEFAULT_FUZZ, DEFAULT_SEED } from "./defaults.js";
 import type { SuiteTarget } from "./context.js";
 import { suiteTargetFor } from "./suite-target.js";
 
@@ -17,17 +18,17 @@ export const STANDALONE_ENV = {
 export async function startStandaloneTarget(): Promise<{ target: SuiteTarget; stop: () => Promise<void> }> {
   const env = process.env;
   const specs = await targetSpecsFromOptions({ target: env[STANDALONE_ENV.target] ? [env[STANDALONE_ENV.target]!] : [] });
-  const timeoutMs = 30_000;
+  const timeoutMs = DEFAULT_TIMEOUT_MS;
   const started = await startTarget(specs[0]!, {
     dialect: env[STANDALONE_ENV.dialect],
     model: env[STANDALONE_ENV.model],
-    reference: "bm25",
+    reference: DEFAULT_REFERENCE,
     apiKeyEnv: DEFAULT_API_KEY_ENV,
     timeoutMs,
     log: (line) => process.stderr.write(`${line}\n`),
   });
   return {
-    target: suiteTargetFor(started, { timeoutMs, strict: false, fuzz: 50, seed: 1 }),
+    target: suiteTargetFor(started, { timeoutMs, strict: false, fuzz: DEFAULT_FUZZ, seed: DEFAULT_SEED }),
     stop: () => started.stop(),
   };
 }

@@ -1,6 +1,7 @@
 import type { Dialect } from "../contract/dialect.js";
 import type { CheckContext, SuiteTarget } from "./context.js";
 import type { CheckStatus } from "./status.js";
+import { HarnessError } from "../util/errors.js";
 
 export type { CheckStatus } from "./status.js";
 export type CheckLevel = "MUST" | "SHOULD";
@@ -55,9 +56,9 @@ export interface CheckDefinition {
 }
 
 /** Thrown by a check whose assertion does not hold: a failure (MUST) or a warning (SHOULD). */
-export class CheckFailure extends Error {
-  override readonly name = "CheckFailure";
-  readonly code = "ERR_CHECK_FAILED";
+export class CheckFailure extends HarnessError {
+  readonly code = "RH_CHECK_FAILED";
+  readonly kind = "failed";
   constructor(
     message: string,
     readonly evidence: Evidence[] = [],
@@ -70,9 +71,9 @@ export class CheckFailure extends Error {
  * A deviation small enough to be a warning even for a MUST check (e.g. scores that differ
  * by more than 1e-5 but stay within the tolerance that GPU batching noise explains).
  */
-export class CheckWarning extends Error {
-  override readonly name = "CheckWarning";
-  readonly code = "ERR_CHECK_WARNING";
+export class CheckWarning extends HarnessError {
+  readonly code = "RH_CHECK_WARNING";
+  readonly kind = "internal";
   constructor(
     message: string,
     readonly evidence: Evidence[] = [],
@@ -82,9 +83,9 @@ export class CheckWarning extends Error {
 }
 
 /** Thrown when the target cannot exercise the check (e.g. no API key configured for auth). */
-export class CheckSkip extends Error {
-  override readonly name = "CheckSkip";
-  readonly code = "ERR_CHECK_SKIPPED";
+export class CheckSkip extends HarnessError {
+  readonly code = "RH_CHECK_SKIPPED";
+  readonly kind = "internal";
 }
 
 export interface CheckOutcome {

@@ -1,6 +1,12 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { DIALECT_CHOICES } from "../contract/dialect.js";
-import { parseDuration } from "./duration.js";
+import { DEFAULT_API_KEY_ENV, DEFAULT_REFERENCE, DEFAULT_TIMEOUT_MS } from "../util/defaults.js";
+import { formatDuration, parseDuration } from "../util/duration.js";
+import { UsageError } from "../util/errors.js";
+
+// The one options layer of the CLI: each flag's parser, and the flags several commands share,
+// with their defaults read from the domain's constants (util/defaults, load/options, …), never
+// restated here.
 
 /** Flags every target-facing command shares (README, "Commands"). */
 export interface CommonOptions {
@@ -13,8 +19,9 @@ export interface CommonOptions {
   config?: string;
 }
 
-export const DEFAULT_API_KEY_ENV = "RERANK_API_KEY";
-export const DEFAULT_TIMEOUT = "30s";
+export { DEFAULT_API_KEY_ENV };
+/** @deprecated the --timeout default as text; use DEFAULT_TIMEOUT_MS from util/defaults. */
+export const DEFAULT_TIMEOUT = formatDuration(DEFAULT_TIMEOUT_MS);
 
 export function durationArg(value: string): number {
   try {
@@ -22,6 +29,17 @@ export function durationArg(value: string): number {
   } catch (err) {
     throw new InvalidArgumentError((err as Error).message);
   }
+}
+
+/** A duration flag (`500ms`, `2m`…) whose default, in ms, shows in --help as a duration. */
+export function durationOption(flags: string, description: string, defaultMs?: number): Option {
+  const option = new Option(flags, description).argParser(durationArg);
+  return defaultMs === undefined ? option : option.default(defaultMs, durationLabel(defaultMs));
+}
+
+/** `10m` rather than formatDuration's `10m0s`: how a person writes a default. */
+function durationLabel(ms: number): string {
+  return formatDuration(ms).replace(/m0s$/, "m");
 }
 
 export function intArg(min: number): (value: string) => number {
@@ -58,7 +76,8 @@ export function idListArg(value: string): string[] {
   return ids;
 }
 
-function collect(value: string, previous: string[]): string[] {
+/** For repeatable flags (`--target`, `--price`): each use appends. */
+export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
@@ -74,8 +93,33 @@ export function addCommonOptions(cmd: Command, { repeatableTarget = false } = {}
     )
     .addOption(new Option("--dialect <name>", "wire dialect of the target; auto: probe the target and say which").choices(DIALECT_CHOICES))
     .option("--model <name>", "model name sent in requests (an embedded target answers to it)")
-    .option("--reference <model>", "model the embedded target runs: bm25, tiny-bert, an HF repo id or a directory", "bm25")
+    .option("--reference <model>", "model the embedded target runs: bm25, tiny-bert, an HF repo id or a directory", DEFAULT_REFERENCE)
     .option("--api-key-env <name>", "environment variable holding the API key (never printed)", DEFAULT_API_KEY_ENV)
-    .addOption(new Option("--timeout <duration>", "per-request timeout, e.g. 500ms, 30s").argParser(durationArg).default(parseDuration(DEFAULT_TIMEOUT), DEFAULT_TIMEOUT))
+    .addOption(durationOption("--timeout <duration>", "per-request timeout, e.g. 500ms, 30s", DEFAULT_TIMEOUT_MS))
     .option("--config <file>", "JSON file listing targets and their settings");
+}
+
+/** The SLO file flag: `--slo FILE`, and `--targets FILE`, its deprecated alias (hidden from --help). */
+export interface SloFlags {
+  slo?: string;
+  /** @deprecated alias of `slo`. */
+  targets?: string;
+}
+
+/** Adds `--slo FILE` and its deprecated alias `--targets FILE`. */
+export function addSloOption(cmd: Command, description: string): Command {
+  return cmd
+    .option("--slo <file>", description)
+    .addOption(new Option("--targets <file>", "deprecated alias of --slo").hideHelp());
+}
+
+/**
+ * The SLO file a command was given, if any, and the flag that named it (for its errors).
+ * `--targets` still works but prints a one-line warning; both at once is a usage error.
+ */
+export function sloFileFrom(flags: SloFlags, warn: (line: string) => void): { file: string; flag: "--slo" | "--targets" } | undefined {
+  if (flags.targets === undefined) return flags.slo === undefined ? undefined : { file: flags.slo, flag: "--slo" };
+  if (flags.slo !== undefined) throw new UsageError("--targets is the old name of --slo: give one of them");
+  warn("warning: --targets is deprecated and will be removed: use --slo (the same file)");
+  return { file: flags.targets, flag: "--targets" };
 }

@@ -1,16 +1,10 @@
+import { targetContext } from "../api/targets.js";
 import { containerContext, type ContainerOptions } from "./container-options.js";
 import type { CommonOptions } from "./options.js";
 import type { TargetContext } from "../targets/target.js";
 
-/** The defaults every target spec of a command is resolved against, from its flags. */
+/** The defaults every target spec of a command is resolved against, from its flags (the library's own defaults fill the rest). */
 export function targetContextFrom(flags: CommonOptions & ContainerOptions, log: (line: string) => void): TargetContext {
-  return {
-    dialect: flags.dialect,
-    model: flags.model,
-    reference: flags.reference ?? "bm25",
-    apiKeyEnv: flags.apiKeyEnv,
-    timeoutMs: flags.timeout,
-    log,
-    ...containerContext(flags),
-  };
+  const { dialect, model, reference, apiKeyEnv, timeout } = flags;
+  return targetContext({ dialect, model, reference, apiKeyEnv, timeoutMs: timeout, log, ...containerContext(flags) });
 }

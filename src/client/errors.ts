@@ -1,3 +1,5 @@
+import { HarnessError, type ErrorKind } from "../util/errors.js";
+
 /**
  * Failures below HTTP: no status came back, or the body could not be read in full.
  * Each has a stable code so checks and the load generator can classify without string matching.
@@ -14,10 +16,13 @@ export type TransportErrorCode =
   | "ERR_INVALID_URL"
   | "ERR_TRANSPORT";
 
-export class TransportError extends Error {
-  override name = "TransportError";
+export class TransportError extends HarnessError {
+  readonly code: string = "RH_TRANSPORT";
+  /** Only if one escapes a command: the target could not be reached. Checks and load count them. */
+  readonly kind: ErrorKind = "startup";
   constructor(
-    readonly code: TransportErrorCode,
+    /** Which failure, as reports and evidence show it. */
+    readonly reason: TransportErrorCode,
     message: string,
     /** Milliseconds from the start of the request to the failure. */
     readonly elapsedMs: number,
@@ -27,12 +32,12 @@ export class TransportError extends Error {
 
   /** Timeouts, as opposed to a refused, broken or oversize exchange. */
   get isTimeout(): boolean {
-    return this.code.endsWith("_TIMEOUT");
+    return this.reason.endsWith("_TIMEOUT");
   }
 }
 
 export class ResponseTooLargeError extends TransportError {
-  override name = "ResponseTooLargeError";
+  override readonly code = "RH_RESPONSE_TOO_LARGE";
   constructor(
     readonly limitBytes: number,
     elapsedMs: number,

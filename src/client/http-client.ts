@@ -2,8 +2,9 @@ import { performance } from "node:perf_hooks";
 import { Agent, errors as undiciErrors, type Dispatcher } from "undici";
 import { ResponseTooLargeError, TransportError, type TransportErrorCode } from "./errors.js";
 import { redact, redactHeaders, registerSecret } from "./secrets.js";
+import { DEFAULT_TIMEOUT_MS } from "../util/defaults.js";
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
+export { DEFAULT_TIMEOUT_MS } from "../util/defaults.js";
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** How much of a request body an exchange keeps as evidence. */

@@ -4,7 +4,8 @@ import { addContainerOptions, maybeDryRun, type ContainerOptions } from "../cli/
 import { targetContextFrom } from "../cli/target-context.js";
 import { SCORE_KINDS, type ScoreKind } from "../contract/dialect.js";
 import { action, EXIT, UsageError } from "../cli/errors.js";
-import { addDatasetOptions, addMinNdcgOption } from "../quality/cli.js";
+import { addDatasetOptions, addMinNdcgOption } from "../cli/quality-options.js";
+import { DEFAULT_FUZZ, DEFAULT_SEED } from "../checks/defaults.js";
 
 interface CheckOptions extends CommonOptions, ContainerOptions {
   scoreKind?: ScoreKind;
@@ -30,8 +31,8 @@ export function define(program: Command): void {
     .option("--list", "print the check catalogue (ids, levels, dialects) and exit")
     .option("--strict", "SHOULD failures, warnings, known faults (KNOWN) and unexpected passes (XPASS) fail the run too")
     .option("--expect-failures <file>", "checks you expect to fail, one per line: CHECK_ID reason (# comments); reported as KNOWN, or XPASS if they pass")
-    .option("--fuzz <n>", "generated requests per fuzz check (0: none)", intArg(0), 50)
-    .option("--seed <n>", "seed for generated requests and shuffles", intArg(0), 1)
+    .option("--fuzz <n>", "generated requests per fuzz check (0: none)", intArg(0), DEFAULT_FUZZ)
+    .option("--seed <n>", "seed for generated requests and shuffles", intArg(0), DEFAULT_SEED)
     .option("--only <ids>", "run only checks whose id starts with one of these (comma-separated), e.g. sort.,errors.malformed_json", idListArg)
     .option("--junit <file>", "write a JUnit XML report")
     .option("--json <file>", "write a JSON report with each check's evidence")
@@ -51,24 +52,17 @@ async function runCheck(options: CheckOptions): Promise<number> {
     process.stdout.write(renderCatalogue());
     return EXIT.ok;
   }
-  const { unknownPrefixes } = await import("../checks/catalogue/index.js");
-  const unknown = unknownPrefixes(options.only ?? []);
-  if (unknown.length > 0) throw new UsageError(`--only ${unknown.join(",")} selects no check (see check --list)`);
+  (await import("../checks/only.js")).checkOnly(options.only);
 
   if (options.minNdcg !== undefined && !options.dataset) throw new UsageError("--min-ndcg needs --dataset");
   // Read and validate the data set before the target starts; the relevance.dataset check evaluates it.
-  const { datasetFrom } = await import("../quality/cli.js");
+  const { datasetFrom } = await import("../cli/quality-options.js");
   const dataset = await datasetFrom(options, options.seed);
 
   let expectFailures;
   if (options.expectFailures) {
-    const { readExpectFailures, ExpectFailuresFileError } = await import("../checks/expected-failures.js");
-    try {
-      expectFailures = await readExpectFailures(options.expectFailures);
-    } catch (err) {
-      if (err instanceof ExpectFailuresFileError) throw new UsageError(err.message);
-      throw err;
-    }
+    const { readExpectFailures } = await import("../checks/expected-failures.js");
+    expectFailures = await readExpectFailures(options.expectFailures);
   }
 
   const { startTarget, targetSpecsFromOptions } = await import("../targets/start.js");
@@ -81,29 +75,20 @@ async function runCheck(options: CheckOptions): Promise<number> {
   (await import("../targets/keys.js")).checkApiKeys(specs, options.apiKeyEnv, log);
   const target = await startTarget(specs[0]!, ctx);
   try {
-    const { runConformance, PreflightError } = await import("../checks/run.js");
-    let report;
-    try {
-      report = await runConformance(target, {
-        strict: options.strict ?? false,
-        ...(expectFailures ? { expectFailures } : {}),
-        fuzz: options.fuzz,
-        seed: options.seed,
-        ...(options.only ? { only: options.only } : {}),
-        ...(options.scoreKind ? { scoreKind: options.scoreKind } : {}),
-        ...(dataset
-          ? { dataset: { path: dataset.path, candidates: options.candidates, seed: options.seed, queries: dataset.queries, ...(options.minNdcg !== undefined ? { minNdcg: options.minNdcg } : {}) } }
-          : {}),
-        timeoutMs: options.timeout,
-        log,
-      });
-    } catch (err) {
-      if (err instanceof PreflightError) {
-        log(`error: ${err.message}`);
-        return EXIT.usage;
-      }
-      throw err;
-    }
+    const { runConformance } = await import("../checks/run.js");
+    const report = await runConformance(target, {
+      strict: options.strict ?? false,
+      ...(expectFailures ? { expectFailures } : {}),
+      fuzz: options.fuzz,
+      seed: options.seed,
+      ...(options.only ? { only: options.only } : {}),
+      ...(options.scoreKind ? { scoreKind: options.scoreKind } : {}),
+      ...(dataset
+        ? { dataset: { path: dataset.path, candidates: options.candidates, seed: options.seed, queries: dataset.queries, ...(options.minNdcg !== undefined ? { minNdcg: options.minNdcg } : {}) } }
+        : {}),
+      timeoutMs: options.timeout,
+      log,
+    });
     const { renderCheckConsole } = await import("../report/check-console.js");
     const { coloursFor } = await import("../report/style.js");
     process.stdout.write(renderCheckConsole(report, { verbose: options.verbose ?? false, colors: coloursFor(process.stdout) }));

@@ -1,20 +1,19 @@
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
 import { addContainerOptions, maybeDryRun, type ContainerOptions } from "../cli/container-options.js";
-import { addCommonOptions, durationArg, idListArg, intArg, intListArg, numberArg, type CommonOptions } from "../cli/options.js";
+import { addCommonOptions, idListArg, intArg, numberArg, type CommonOptions } from "../cli/options.js";
+import { addFindMaxOptions, addWorkloadOptions, type WorkloadFlags } from "../cli/load-options.js";
 import { targetContextFrom } from "../cli/target-context.js";
 import { action, EXIT, UsageError } from "../cli/errors.js";
+import { COMPARE_DEFAULTS } from "../compare/defaults.js";
 import type { QualityCompareOptions } from "../quality/compare.js";
 import type { Price } from "../quality/cost.js";
 import type { Dataset } from "../quality/dataset.js";
-import { addDatasetOptions, addPriceOption, type QualityFlags } from "../quality/cli.js";
+import { addDatasetOptions, addPriceOption, type QualityFlags } from "../cli/quality-options.js";
 
-interface CompareFlags extends CommonOptions, ContainerOptions, QualityFlags {
-  docs?: number[];
+export { COMPARE_DEFAULTS };
+
+interface CompareFlags extends CommonOptions, ContainerOptions, QualityFlags, WorkloadFlags {
   rate: number;
-  duration: number;
-  warmup: number;
-  seed: number;
-  targets?: string;
   skipLoad?: boolean;
   skipChecks?: boolean;
   sameModel?: boolean;
@@ -24,26 +23,23 @@ interface CompareFlags extends CommonOptions, ContainerOptions, QualityFlags {
   json?: string;
   html?: string;
   progress: boolean;
-  findMax?: boolean;
-  maxRate?: number;
-  findMaxBudget: number;
 }
-
-/** Compare is usually pointed at paid endpoints too: a modest rate and a short window by default. */
-export const COMPARE_DEFAULTS = { rate: 10, durationMs: 5_000, warmupMs: 1_000, fuzz: 10, seed: 42 } as const;
-
 
 export function define(program: Command): void {
   const cmd = program
     .command("compare")
     .description("the same checks, seeded load and ranking-agreement requests against two or more --targets, side by side");
-  addPriceOption(addDatasetOptions(addContainerOptions(addCommonOptions(cmd, { repeatableTarget: true }))))
-    .option("--docs <list>", "documents per request, one load scenario each (default: the targets file's, 10,50,100)", intListArg)
+  addWorkloadOptions(
+    addPriceOption(addDatasetOptions(addContainerOptions(addCommonOptions(cmd, { repeatableTarget: true })))),
+    COMPARE_DEFAULTS,
+    {
+      docs: "documents per request, one load scenario each (default: the SLO file's, 10,50,100)",
+      duration: "measured time per scenario",
+      seed: "workload seed: every target gets the same requests",
+      slo: "the SLO file: latency/throughput targets for the load scenarios (default: fixtures/targets/default.json)",
+    },
+  )
     .option("--rate <rps>", "open-loop rate for every scenario and target", numberArg(0.001), COMPARE_DEFAULTS.rate)
-    .addOption(new Option("--duration <duration>", "measured time per scenario").argParser(durationArg).default(COMPARE_DEFAULTS.durationMs, "5s"))
-    .addOption(new Option("--warmup <duration>", "unmeasured lead-in before each scenario").argParser(durationArg).default(COMPARE_DEFAULTS.warmupMs, "1s"))
-    .option("--seed <n>", "workload seed: every target gets the same requests", intArg(0), COMPARE_DEFAULTS.seed)
-    .option("--targets <file>", "latency/throughput targets for the load scenarios (default: fixtures/targets/default.json)")
     .option("--skip-load", "no load run")
     .option("--skip-checks", "no conformance checks")
     .option("--same-model", "report mean |Δscore| even when the targets report different model names")
@@ -51,10 +47,12 @@ export function define(program: Command): void {
     .option("--fuzz <n>", "generated requests per fuzz check (0: none)", intArg(0), COMPARE_DEFAULTS.fuzz)
     .option("--only <ids>", "run only checks whose id starts with one of these (comma-separated)", idListArg)
     .option("--json <file>", "write the comparison as JSON")
-    .option("--html <file>", "write one self-contained HTML page: load charts side by side, conformance matrix, agreement")
-    .option("--find-max", "load: search each target's highest passing open-loop rate per scenario (from --rate up), side by side")
-    .option("--max-rate <rps>", "find-max: never offer more than this (mind vendor bills)", numberArg(0.001))
-    .addOption(new Option("--find-max-budget <duration>", "find-max: total search time per target").argParser(durationArg).default(10 * 60_000, "10m"))
+    .option("--html <file>", "write one self-contained HTML page: load charts side by side, conformance matrix, agreement");
+  addFindMaxOptions(cmd, {
+    findMax: "load: search each target's highest passing open-loop rate per scenario (from --rate up), side by side",
+    maxRate: "find-max: never offer more than this (mind vendor bills)",
+    budget: "find-max: total search time per target",
+  })
     .option("--no-progress", "no live load progress on stderr")
     .addHelpText(
       "after",
@@ -79,16 +77,13 @@ async function compare(flags: CompareFlags): Promise<number> {
   (await import("../targets/keys.js")).checkApiKeys(specs, flags.apiKeyEnv, log);
   if (specs.length < 2) throw new UsageError(`compare needs two or more targets (got ${specs.length}): repeat --target or list them in --config`);
 
-  if (flags.maxRate !== undefined && !flags.findMax) throw new UsageError("--max-rate goes with --find-max");
-  const loadOptions = await loadOptionsFrom(flags);
-  const { datasetFrom, pricesFrom } = await import("../quality/cli.js");
+  // The shared workload, validated before any target starts (a container may take minutes).
+  const { workloadFrom } = await import("../cli/load-options.js");
+  const loadOptions = await workloadFrom(flags, log, !flags.skipLoad);
+  const { datasetFrom, pricesFrom } = await import("../cli/quality-options.js");
   const prices = pricesFrom(flags);
   const dataset = await datasetFrom(flags, flags.seed);
-  if (flags.only) {
-    const { unknownPrefixes } = await import("../checks/catalogue/index.js");
-    const unknown = unknownPrefixes(flags.only);
-    if (unknown.length > 0) throw new UsageError(`--only ${unknown.join(",")} selects no check (see check --list)`);
-  }
+  (await import("../checks/only.js")).checkOnly(flags.only);
 
   const { runCompare } = await import("../compare/run.js");
   const { compareExitCode } = await import("../compare/report.js");
@@ -127,40 +122,4 @@ async function qualityOptions(flags: CompareFlags, dataset: Dataset | undefined,
     costDocs: flags.docs ?? (dataset?.candidates ? [dataset.candidates] : [10, 50, 100]),
     ...(flags.progress ? { progress: (label: string, total: number) => createQualityProgress(label, total) } : {}),
   };
-}
-
-/** The shared workload, validated before any target starts (a container may take minutes). */
-async function loadOptionsFrom(flags: CompareFlags) {
-  const { parseTargets, TargetsFileError } = await import("../load/targets.js");
-  const { parseLoadSettings, LoadOptionsError } = await import("../load/options.js");
-  const { planScenarios } = await import("../load/plan.js");
-  const { loadDefaultTargets } = await import("../load/fixtures.js");
-  const { readFile } = await import("node:fs/promises");
-  const { fileProblem } = await import("../cli/file-errors.js");
-  let targets;
-  try {
-    if (flags.targets) {
-      const text = await readFile(flags.targets, "utf8").catch((err: NodeJS.ErrnoException) => {
-        throw new UsageError(`--targets ${flags.targets}: cannot read it: ${fileProblem(err)}`);
-      });
-      targets = parseTargets(JSON.parse(text), flags.targets);
-    }
-    const options = {
-      ...(flags.docs ? { docs: flags.docs } : {}),
-      rate: flags.rate,
-      durationMs: flags.duration,
-      warmupMs: flags.warmup,
-      seed: flags.seed,
-      ...(flags.findMax ? { findMax: { budgetMs: flags.findMaxBudget, ...(flags.maxRate !== undefined ? { maxRate: flags.maxRate } : {}) } } : {}),
-      ...(targets ? { targets, targetsSource: flags.targets } : {}),
-    };
-    if (!flags.skipLoad) {
-      if (flags.duration <= 0) throw new LoadOptionsError("--duration must be more than 0");
-      planScenarios(parseLoadSettings(options), targets ?? (await loadDefaultTargets()));
-    }
-    return options;
-  } catch (err) {
-    if (err instanceof TargetsFileError || err instanceof LoadOptionsError || err instanceof SyntaxError) throw new UsageError(err.message);
-    throw err;
-  }
 }

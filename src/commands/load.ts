@@ -1,24 +1,42 @@
-import { InvalidArgumentError, Option, type Command } from "commander";
-import { addCommonOptions, durationArg, intArg, intListArg, numberArg, type CommonOptions } from "../cli/options.js";
+import { Option, type Command } from "commander";
+import { addCommonOptions, intArg, numberArg, type CommonOptions } from "../cli/options.js";
 import { action, EXIT, UsageError } from "../cli/errors.js";
 import { addContainerOptions, maybeDryRun, type ContainerOptions } from "../cli/container-options.js";
 import { targetContextFrom } from "../cli/target-context.js";
-import { MixError, parseMix, type MixComponent } from "../load/mix.js";
+import {
+  addFindMaxOptions,
+  addWorkloadOptions,
+  fractionArg,
+  lengthArg,
+  lengthLabel,
+  mixArg,
+  rateListArg,
+  workersArg,
+  workloadFrom,
+  type WorkloadFlags,
+} from "../cli/load-options.js";
+import {
+  DEFAULT_ARRIVAL,
+  DEFAULT_DOC_TOKENS,
+  DEFAULT_DURATION_MS,
+  DEFAULT_LOAD_SEED,
+  DEFAULT_MAX_ERROR_RATE,
+  DEFAULT_MAX_INFLIGHT,
+  DEFAULT_MAX_REGRESSION_PCT,
+  DEFAULT_QUERY_TOKENS,
+  DEFAULT_WARMUP_MS,
+} from "../load/options.js";
+import { ARRIVALS } from "../load/arrival.js";
+import type { MixComponent } from "../load/mix.js";
 
-interface LoadFlags extends CommonOptions, ContainerOptions {
-  docs?: number[];
-  rate?: number;
+interface LoadFlags extends CommonOptions, ContainerOptions, WorkloadFlags {
   ramp?: number[];
   concurrency?: number;
-  duration: number;
-  warmup: number;
   maxInflight: number;
   workers: number | "auto";
   docTokens: { mean: number; spread: number };
   queryTokens: { mean: number; spread: number };
-  seed: number;
   corpus?: string;
-  targets?: string;
   maxErrorRate: number;
   path?: string;
   json?: string;
@@ -26,78 +44,45 @@ interface LoadFlags extends CommonOptions, ContainerOptions {
   progress: boolean;
   arrival: "uniform" | "poisson";
   mix?: MixComponent[];
-  findMax?: boolean;
-  maxRate?: number;
-  findMaxBudget: number;
   baseline?: string;
   maxRegression: number;
-}
-
-/** Comma-separated positive numbers, e.g. `--ramp 50,100,200`. */
-function rateListArg(value: string): number[] {
-  return value.split(",").map((item) => {
-    const n = Number(item.trim());
-    if (item.trim() === "" || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`"${item}" in "${value}" is not a positive rate`);
-    return n;
-  });
-}
-
-/** `MEAN` or `MEAN:SPREAD` in tokens, e.g. `64:16`. */
-function lengthArg(value: string): { mean: number; spread: number } {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(?::\s*(\d+(?:\.\d+)?)\s*)?$/.exec(value);
-  if (!m || Number(m[1]) <= 0) throw new InvalidArgumentError(`"${value}" is not MEAN or MEAN:SPREAD in tokens (e.g. 64:16)`);
-  return { mean: Number(m[1]), spread: m[2] === undefined ? 0 : Number(m[2]) };
-}
-
-function workersArg(value: string): number | "auto" {
-  return value === "auto" ? "auto" : intArg(1)(value);
-}
-
-/** `--mix 10:0.6,50:0.3,100:0.1`: documents counts with weights. */
-function mixArg(value: string): MixComponent[] {
-  try {
-    return parseMix(value);
-  } catch (err) {
-    if (err instanceof MixError) throw new InvalidArgumentError(err.message);
-    throw err;
-  }
-}
-
-function fractionArg(value: string): number {
-  const n = numberArg(0)(value);
-  if (n > 1) throw new InvalidArgumentError("must be a fraction between 0 and 1");
-  return n;
 }
 
 export function define(program: Command): void {
   const cmd = program
     .command("load")
     .description("run the built-in open-loop load generator against a target and judge it against latency/throughput targets");
-  addContainerOptions(addCommonOptions(cmd))
-    .option("--docs <list>", "documents per request, one scenario each (default: the targets file's, 10,50,100)", intListArg)
+  addWorkloadOptions(
+    addContainerOptions(addCommonOptions(cmd)),
+    { durationMs: DEFAULT_DURATION_MS, warmupMs: DEFAULT_WARMUP_MS, seed: DEFAULT_LOAD_SEED },
+    {
+      docs: "documents per request, one scenario each (default: the SLO file's, 10,50,100)",
+      duration: "measured time per scenario (and per ramp step)",
+      seed: "workload seed (same seed, same requests)",
+      slo: "the SLO file: latency/throughput targets per documents count (default: fixtures/targets/default.json, the seed's A100 figures)",
+    },
+  )
     .option("--rate <rps>", "open loop: constant arrival rate for every scenario (default: each scenario's target rate)", numberArg(0.001))
     .option("--ramp <rates>", "stepped open loop: each rate in turn, each for --duration (e.g. 50,100,200)", rateListArg)
     .option("--concurrency <n>", "closed loop: n virtual users, each sending as soon as its last response came back", intArg(1))
-    .addOption(new Option("--duration <duration>", "measured time per scenario (and per ramp step)").argParser(durationArg).default(10_000, "10s"))
-    .addOption(new Option("--warmup <duration>", "unmeasured lead-in before each scenario").argParser(durationArg).default(2_000, "2s"))
-    .option("--max-inflight <n>", "past this many requests in flight a due send is dropped and counted, never delayed", intArg(1), 1_000)
+    .option("--max-inflight <n>", "past this many requests in flight a due send is dropped and counted, never delayed", intArg(1), DEFAULT_MAX_INFLIGHT)
     .option("--workers <n|auto>", "threads sending (auto: one per 5000 req/s offered, up to the cores)", workersArg, "auto")
-    .addOption(new Option("--doc-tokens <mean[:spread]>", "document length in tokens").argParser(lengthArg).default({ mean: 64, spread: 16 }, "64:16"))
-    .addOption(new Option("--query-tokens <mean[:spread]>", "query length in tokens").argParser(lengthArg).default({ mean: 12, spread: 3 }, "12:3"))
-    .option("--seed <n>", "workload seed (same seed, same requests)", intArg(0), 42)
+    .addOption(new Option("--doc-tokens <mean[:spread]>", "document length in tokens").argParser(lengthArg).default(DEFAULT_DOC_TOKENS, lengthLabel(DEFAULT_DOC_TOKENS)))
+    .addOption(new Option("--query-tokens <mean[:spread]>", "query length in tokens").argParser(lengthArg).default(DEFAULT_QUERY_TOKENS, lengthLabel(DEFAULT_QUERY_TOKENS)))
     .option("--corpus <file>", "passages and queries: JSON {passages, queries?} or JSONL (default: fixtures/corpus/default.json)")
-    .option("--targets <file>", "latency/throughput targets (default: fixtures/targets/default.json, the seed's A100 figures)")
-    .option("--max-error-rate <fraction>", "a scenario fails when (errors + dropped) / scheduled exceeds this", fractionArg, 0.01)
+    .option("--max-error-rate <fraction>", "a scenario fails when (errors + dropped) / scheduled exceeds this", fractionArg, DEFAULT_MAX_ERROR_RATE)
     .option("--path <path>", "rerank path (default: the dialect's canonical one)")
     .option("--json <file>", "write the full report as JSON (histograms included, HdrHistogram base64)")
     .option("--html <file>", "write a self-contained HTML report with charts")
-    .addOption(new Option("--arrival <kind>", "open-loop schedule: uniform gaps, or poisson (exponential gaps, seeded by --seed)").choices(["uniform", "poisson"]).default("uniform"))
-    .option("--mix <D:W,...>", "one scenario mixing documents counts with weights, e.g. 10:0.6,50:0.3,100:0.1 (instead of --docs)", mixArg)
-    .option("--find-max", "search each scenario's highest open-loop rate that still passes its targets (starts at --rate or the target rate)")
-    .option("--max-rate <rps>", "find-max: never offer more than this", numberArg(0.001))
-    .addOption(new Option("--find-max-budget <duration>", "find-max: total time for every search together").argParser(durationArg).default(10 * 60_000, "10m"))
+    .addOption(new Option("--arrival <kind>", "open-loop schedule: uniform gaps, or poisson (exponential gaps, seeded by --seed)").choices(ARRIVALS).default(DEFAULT_ARRIVAL))
+    .option("--mix <D:W,...>", "one scenario mixing documents counts with weights, e.g. 10:0.6,50:0.3,100:0.1 (instead of --docs)", mixArg);
+  addFindMaxOptions(cmd, {
+    findMax: "search each scenario's highest open-loop rate that still passes its targets (starts at --rate or the target rate)",
+    maxRate: "find-max: never offer more than this",
+    budget: "find-max: total time for every search together",
+  })
     .option("--baseline <file>", "an earlier --json report: fail (exit 1) when a scenario regressed against it")
-    .option("--max-regression <pct>", "with --baseline: a worse p50/p95/p99/achieved rate beyond this many percent (and beyond the noise) regresses", numberArg(0), 10)
+    .option("--max-regression <pct>", "with --baseline: a worse p50/p95/p99/achieved rate beyond this many percent (and beyond the noise) regresses", numberArg(0), DEFAULT_MAX_REGRESSION_PCT)
     .option("--no-progress", "no live progress on stderr")
     .addHelpText(
       "after",
@@ -120,87 +105,42 @@ export function define(program: Command): void {
 }
 
 async function load(flags: LoadFlags): Promise<number> {
-  const { readFile } = await import("node:fs/promises");
-  const { parseTargets, TargetsFileError } = await import("../load/targets.js");
-  const { parseCorpus, CorpusFileError } = await import("../load/corpus.js");
-  const { parseLoadSettings, LoadOptionsError } = await import("../load/options.js");
-  const { planScenarios } = await import("../load/plan.js");
-  const { loadDefaultTargets } = await import("../load/fixtures.js");
   const { startTarget, targetSpecsFromOptions } = await import("../targets/start.js");
+  const { readInputFile } = await import("../util/files.js");
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-  const readInput = async (what: string, file: string): Promise<string> => {
-    try {
-      return await readFile(file, "utf8");
-    } catch (err) {
-      const { fileProblem } = await import("../cli/file-errors.js");
-      throw new UsageError(`${what} ${file}: cannot read it: ${fileProblem(err)}`);
-    }
-  };
-
-  let targets;
   let corpus;
   let baseline;
-  const mix = flags.mix;
   if (flags.baseline) {
-    const { parseBaselineReport, BaselineFileError } = await import("../load/baseline.js");
-    try {
-      baseline = parseBaselineReport(await readInput("--baseline", flags.baseline), flags.baseline);
-    } catch (err) {
-      if (err instanceof BaselineFileError) throw new UsageError(err.message);
-      throw err;
-    }
+    const { parseBaselineReport } = await import("../load/baseline.js");
+    baseline = parseBaselineReport(await readInputFile(flags.baseline, `--baseline ${flags.baseline}`), flags.baseline);
   }
-  if ((flags.maxRate !== undefined || flags.findMaxBudget !== 10 * 60_000) && !flags.findMax) throw new UsageError("--max-rate and --find-max-budget go with --find-max");
-  try {
-    if (flags.targets) {
-      const text = await readInput("--targets", flags.targets);
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (err) {
-        throw new UsageError(`--targets ${flags.targets}: ${(err as Error).message}`);
-      }
-      targets = parseTargets(json, flags.targets);
-    }
-    if (flags.corpus) corpus = parseCorpus(await readInput("--corpus", flags.corpus), flags.corpus);
-  } catch (err) {
-    if (err instanceof TargetsFileError || err instanceof CorpusFileError) throw new UsageError(err.message);
-    throw err;
+  if (flags.corpus) {
+    const { parseCorpus } = await import("../load/corpus.js");
+    corpus = parseCorpus(await readInputFile(flags.corpus, `--corpus ${flags.corpus}`), flags.corpus);
   }
-
+  const workload = await workloadFrom(flags, log, false);
   const options = {
-    docs: flags.docs,
-    rate: flags.rate,
+    ...workload,
     ramp: flags.ramp,
     concurrency: flags.concurrency,
-    durationMs: flags.duration,
-    warmupMs: flags.warmup,
     timeoutMs: flags.timeout,
     maxInflight: flags.maxInflight,
     workers: flags.workers,
     docTokens: flags.docTokens,
     queryTokens: flags.queryTokens,
-    seed: flags.seed,
     path: flags.path,
     maxErrorRate: flags.maxErrorRate,
     arrival: flags.arrival,
-    ...(mix ? { mix } : {}),
-    ...(flags.findMax ? { findMax: { budgetMs: flags.findMaxBudget, ...(flags.maxRate !== undefined ? { maxRate: flags.maxRate } : {}) } } : {}),
-    ...(targets ? { targets, targetsSource: flags.targets } : {}),
+    ...(flags.mix ? { mix: flags.mix } : {}),
     ...(corpus ? { corpus, corpusName: flags.corpus } : {}),
   };
   // Refuse unrunnable options before starting a target, which may take minutes.
-  try {
-    if (flags.duration <= 0) throw new LoadOptionsError("--duration must be more than 0");
-    planScenarios(parseLoadSettings(options), targets ?? (await loadDefaultTargets()));
-  } catch (err) {
-    if (err instanceof LoadOptionsError) throw new UsageError(err.message);
-    throw err;
-  }
+  const { checkRunnable } = await import("../cli/load-options.js");
+  await checkRunnable(options);
 
   const specs = await targetSpecsFromOptions(flags);
   if (specs.length > 1) throw new UsageError("load runs against one target; use compare for several");
-  const log = (line: string): void => void process.stderr.write(`${line}\n`);
   // The embedded reference runs inference in this process: send from a worker thread so its
   // CPU work cannot hold up the generator's schedule (unless --workers says otherwise).
   const isolate = specs[0]!.kind === "embedded" && flags.workers === "auto";

@@ -1,6 +1,7 @@
 import { Option, type Command } from "commander";
 import { action, EXIT, UsageError } from "../cli/errors.js";
-import { durationArg, intArg } from "../cli/options.js";
+import { durationOption, intArg } from "../cli/options.js";
+import { MODEL_DTYPES, SERVER_DEFAULTS, type ModelDtype } from "../reference/defaults.js";
 
 interface ServeFlags {
   model: string;
@@ -11,7 +12,7 @@ interface ServeFlags {
   maxDocuments: number;
   maxQueue: number;
   maxQueueTime: number;
-  dtype: string;
+  dtype: ModelDtype;
 }
 
 /** `rerank-harness serve`: the embedded reference reranker as a standalone HTTP server. */
@@ -19,26 +20,21 @@ export function define(program: Command): void {
   program
     .command("serve")
     .description("run the embedded reference reranker as an HTTP server (vLLM-shaped /rerank, /v1/rerank, /v2/rerank, /score)")
-    .option("--model <model>", "bm25 (built-in), tiny-bert (built-in), a Hugging Face repo id or a model directory", "bm25")
+    .option("--model <model>", "bm25 (built-in), tiny-bert (built-in), a Hugging Face repo id or a model directory", SERVER_DEFAULTS.model)
     .option("--served-model-name <name>", "the model name to answer as (e.g. BAAI/bge-reranker-base); default: --model")
-    .option("--host <host>", "interface to listen on", "127.0.0.1")
-    .option("--port <port>", "port to listen on (0: a free port)", intArg(0), 8000)
+    .option("--host <host>", "interface to listen on", SERVER_DEFAULTS.host)
+    .option("--port <port>", "port to listen on (0: a free port)", intArg(0), SERVER_DEFAULTS.port)
     .option("--api-key-env <name>", "require a bearer key (read from this environment variable) on every route but /health")
-    .option("--max-documents <n>", "documents allowed per request", intArg(1), 10_000)
-    .option("--max-queue <n>", "hard cap: requests queued or running before new ones are shed with 503", intArg(1), 64)
+    .option("--max-documents <n>", "documents allowed per request", intArg(1), SERVER_DEFAULTS.maxDocuments)
+    .option("--max-queue <n>", "hard cap: requests queued or running before new ones are shed with 503", intArg(1), SERVER_DEFAULTS.maxQueue)
     .addOption(
-      new Option(
+      durationOption(
         "--max-queue-time <duration>",
         "shed new requests with 503 + Retry-After when the expected queueing time (backlog / measured rate) exceeds this; 0: off",
-      )
-        .argParser(durationArg)
-        .default(1_000, "1s"),
+        SERVER_DEFAULTS.maxQueueTimeMs,
+      ),
     )
-    .addOption(
-      new Option("--dtype <dtype>", "ONNX weights variant (onnx/model_<suffix>.onnx)")
-        .choices(["fp32", "fp16", "quantized", "q8", "int8", "uint8", "q4", "q4f16", "bnb4"])
-        .default("fp32"),
-    )
+    .addOption(new Option("--dtype <dtype>", "ONNX weights variant (onnx/model_<suffix>.onnx)").choices(MODEL_DTYPES).default(SERVER_DEFAULTS.dtype))
     .addHelpText(
       "after",
       "\nWhen ready, prints one line to stdout: rerank-harness serving <name> at <url> (<onnxruntime>). SIGTERM or SIGINT\n" +
@@ -58,7 +54,6 @@ async function serve(flags: ServeFlags): Promise<number> {
     if (!apiKey) throw new UsageError(`--api-key-env ${flags.apiKeyEnv}: that environment variable is empty or unset`);
   }
   const { startReferenceServer } = await import("../reference/server.js");
-  const { ReferenceError } = await import("../reference/errors.js");
   let server: Awaited<ReturnType<typeof startReferenceServer>>;
   try {
     server = await startReferenceServer({
@@ -70,12 +65,11 @@ async function serve(flags: ServeFlags): Promise<number> {
       maxDocuments: flags.maxDocuments,
       maxQueue: flags.maxQueue,
       maxQueueTimeMs: flags.maxQueueTime,
-      modelOptions: { dtype: flags.dtype as never, log: (line) => process.stderr.write(`${line}\n`) },
+      modelOptions: { dtype: flags.dtype, log: (line) => process.stderr.write(`${line}\n`) },
       logger: (line) => process.stderr.write(`${line}\n`),
     });
   } catch (err) {
-    // Model and listen failures are "could not start" (exit 2), with the reason on one line.
-    if (err instanceof ReferenceError) throw new UsageError((err as Error).message);
+    // Model failures are kind startup (exit 2) already; a listen failure is said in the flags' words.
     const listen = listenProblem(err as NodeJS.ErrnoException, flags);
     if (listen) throw new UsageError(listen);
     throw err;

@@ -1,7 +1,8 @@
 import { performance } from "node:perf_hooks";
 import { TargetStartError, type StartedTarget, type TargetContext } from "../targets/target.js";
 import type { TargetSpec } from "../targets/spec.js";
-import { DEFAULT_DURATION_MS, type LoadOptions } from "../load/options.js";
+import type { LoadOptions } from "../load/options.js";
+import { COMPARE_DEFAULTS } from "./defaults.js";
 import { labelAgreement, pairAgreement } from "./agreement.js";
 import { observedScoreKind } from "./score-scale.js";
 import type { ScoreKind } from "../contract/dialect.js";
@@ -37,7 +38,10 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
   const { startTarget } = await import("../targets/start.js");
   const { preflightTarget } = await import("../targets/preflight.js");
   const sets = options.relevanceSets ?? (await import("../checks/data.js")).relevanceSets();
-  const seed = options.load?.seed ?? 42;
+  // The CLI's defaults (COMPARE_DEFAULTS) for whatever the caller leaves out.
+  const { rate, durationMs, warmupMs, seed, fuzz } = COMPARE_DEFAULTS;
+  const load = { rate, durationMs, warmupMs, seed, ...options.load };
+  const checks = { fuzz, ...options.checks };
 
   const results: CompareTargetResult[] = [];
   const scores: (CollectedScores | undefined)[] = [];
@@ -64,7 +68,7 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
         const { runConformance, PreflightError } = await import("../checks/run.js");
         ctx.log(`${target.label}: conformance checks`);
         try {
-          result.conformance = await runConformance(target, { ...options.checks, timeoutMs: ctx.timeoutMs, log: ctx.log });
+          result.conformance = await runConformance(target, { ...checks, timeoutMs: ctx.timeoutMs, log: ctx.log });
         } catch (err) {
           if (err instanceof PreflightError) throw new TargetStartError(`${target.label}: ${err.message}`);
           throw err;
@@ -74,8 +78,7 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
         const { runLoad } = await import("../load/run.js");
         ctx.log(`${target.label}: load`);
         result.load = await runLoad(target, {
-          ...options.load,
-          seed,
+          ...load,
           timeoutMs: ctx.timeoutMs,
           ...(options.onLoadProgress ? { onProgress: options.onLoadProgress } : {}),
         });
@@ -131,13 +134,13 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
     startedAt,
     durationMs: Math.round(performance.now() - t0),
     settings: {
-      seed,
-      ...(options.load?.docs ? { docs: options.load.docs } : {}),
-      ...(options.load?.rate !== undefined ? { rate: options.load.rate } : {}),
-      duration_ms: options.load?.durationMs ?? DEFAULT_DURATION_MS,
+      seed: load.seed,
+      ...(load.docs ? { docs: load.docs } : {}),
+      rate: load.rate,
+      duration_ms: load.durationMs,
       skip_checks: options.skipChecks ?? false,
       skip_load: options.skipLoad ?? false,
-      ...(options.load?.findMax && !options.skipLoad ? { find_max: true } : {}),
+      ...(load.findMax && !options.skipLoad ? { find_max: true } : {}),
       same_model: options.sameModel ?? false,
       relevance_sets: sets.length,
       ...quality.settings,

@@ -1,9 +1,10 @@
 import type { z } from "zod";
+import { HarnessError } from "../util/errors.js";
 
 /** A response body that does not match the dialect's documented schema. */
-export class ContractViolationError extends Error {
-  override readonly name = "ContractViolationError";
-  readonly code = "ERR_CONTRACT_VIOLATION";
+export class ContractViolationError extends HarnessError {
+  readonly code = "RH_CONTRACT_VIOLATION";
+  readonly kind = "failed";
   /** One entry per offending field, e.g. `results.0.relevance_score: expected number, received string`. */
   readonly issues: string[];
   /** The first offending field path, e.g. `results.0.relevance_score` (empty for the root). */

@@ -7,6 +7,7 @@ import { jina } from "./dialects/jina.js";
 import { llamacpp } from "./dialects/llamacpp.js";
 import { tei } from "./dialects/tei.js";
 import { vllm } from "./dialects/vllm.js";
+import { HarnessError } from "../util/errors.js";
 
 const dialects: Record<DialectName, Dialect> = {
   vllm,
@@ -18,9 +19,9 @@ const dialects: Record<DialectName, Dialect> = {
   llamacpp,
 };
 
-export class UnknownDialectError extends Error {
-  override readonly name = "UnknownDialectError";
-  readonly code = "ERR_UNKNOWN_DIALECT";
+export class UnknownDialectError extends HarnessError {
+  readonly code = "RH_UNKNOWN_DIALECT";
+  readonly kind = "usage";
   constructor(name: string) {
     super(`unknown dialect "${name}" (known: ${DIALECT_NAMES.join(", ")})`);
   }

@@ -1,4 +1,6 @@
 import { decodeHistogram, type Histogram } from "./histogram.js";
+import { HarnessError } from "../util/errors.js";
+import { DEFAULT_MAX_REGRESSION_PCT } from "./options.js";
 import {
   LoadReport,
   type BaselineComparison,
@@ -20,12 +22,12 @@ import {
 // its interval is ±1.96·√count (Poisson). A find-max capacity is known to within its search's
 // bracket [max_rps, failed_rps]. Improvements are judged the same way, mirrored.
 
-export const DEFAULT_MAX_REGRESSION_PCT = 10;
+export { DEFAULT_MAX_REGRESSION_PCT };
 const Z95 = 1.96;
 
-export class BaselineFileError extends Error {
-  override readonly name = "BaselineFileError";
-  readonly code = "ERR_BASELINE_FILE";
+export class BaselineFileError extends HarnessError {
+  readonly code = "RH_BASELINE_FILE";
+  readonly kind = "usage";
 }
 
 /** Parses an earlier `load --json` report; `where` names it in the one-line error. */
@@ -144,16 +146,17 @@ function capacityInterval(c: Capacity): Interval | undefined {
 }
 
 /** Every scenario of `now` against the baseline scenario of the same name. */
-export function compareWithBaseline(now: LoadReport, base: LoadReport, options: { file: string; maxRegressionPct: number }): BaselineComparison {
+export function compareWithBaseline(now: LoadReport, base: LoadReport, options: { file: string; maxRegressionPct?: number }): BaselineComparison {
+  const maxRegressionPct = options.maxRegressionPct ?? DEFAULT_MAX_REGRESSION_PCT;
   const scenarios: BaselineScenario[] = now.scenarios.map((s) => {
     const b = base.scenarios.find((x) => x.name === s.name);
     if (!b) return { name: s.name, verdict: "missing", metrics: [], baseline_distribution: [], note: `the baseline has no scenario ${s.name}` };
-    const metrics = compareScenario(s, b, options.maxRegressionPct);
+    const metrics = compareScenario(s, b, maxRegressionPct);
     const capNow = now.capacity?.find((c) => c.scenario === s.name);
     const capBase = base.capacity?.find((c) => c.scenario === s.name);
     if (capNow && capBase) {
       const [i, j] = [capacityInterval(capBase), capacityInterval(capNow)];
-      metrics.push(i && j ? judgeMetric("max_rps", i, j, options.maxRegressionPct, false) : notCompared("max_rps", "no passing rate on one side"));
+      metrics.push(i && j ? judgeMetric("max_rps", i, j, maxRegressionPct, false) : notCompared("max_rps", "no passing rate on one side"));
     }
     const verdict = metrics.some((m) => m.verdict === "regressed") ? "regressed" : metrics.some((m) => m.verdict === "improved") ? "improved" : "same";
     return { name: s.name, verdict, metrics, baseline_distribution: b.distribution };
@@ -162,7 +165,7 @@ export function compareWithBaseline(now: LoadReport, base: LoadReport, options: 
     file: options.file,
     baseline_started_at: base.started_at,
     baseline_target: base.target,
-    max_regression_pct: options.maxRegressionPct,
+    max_regression_pct: maxRegressionPct,
     regressed: scenarios.some((s) => s.verdict === "regressed"),
     scenarios,
   };

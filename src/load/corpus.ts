@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Corpus } from "./workload.js";
+import { HarnessError } from "../util/errors.js";
 
 // Corpus files: the project's JSON shape ({passages, queries?}) or JSONL, one item a line:
 // a string or {text|passage|document} is a passage, {query} is a query.
@@ -17,9 +18,9 @@ const JsonlLine = z.union([
   z.object({ document: z.string().min(1) }),
 ]);
 
-export class CorpusFileError extends Error {
-  override readonly name = "CorpusFileError";
-  readonly code = "ERR_CORPUS_FILE";
+export class CorpusFileError extends HarnessError {
+  readonly code = "RH_CORPUS_FILE";
+  readonly kind = "usage";
 }
 
 /** Parses a corpus file's text; `where` names it in errors. JSONL unless the text is one JSON object. */

@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseTargets, type TargetsFile } from "./targets.js";
+import type { TargetsFile } from "./targets.js";
+import { readSloFile } from "./slo-file.js";
 import type { Corpus } from "./workload.js";
 import { parseCorpus } from "./corpus.js";
 
@@ -23,7 +24,7 @@ export function fixturePath(relative: string): string {
 }
 
 export async function loadDefaultTargets(): Promise<TargetsFile> {
-  return parseTargets(JSON.parse(await readFile(fixturePath(DEFAULT_TARGETS_SOURCE), "utf8")), DEFAULT_TARGETS_SOURCE);
+  return readSloFile(fixturePath(DEFAULT_TARGETS_SOURCE), DEFAULT_TARGETS_SOURCE);
 }
 
 export async function loadDefaultCorpus(): Promise<Corpus> {

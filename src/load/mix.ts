@@ -1,3 +1,4 @@
+import { HarnessError } from "../util/errors.js";
 // Mixed workloads: documents-per-request counts with weights, `--mix 10:0.6,50:0.3,100:0.1`.
 // Free of Node APIs on purpose: the k6 bundles can import it and send the same mix.
 
@@ -8,9 +9,9 @@ export interface MixComponent {
   weight: number;
 }
 
-export class MixError extends Error {
-  override readonly name = "MixError";
-  readonly code = "ERR_MIX";
+export class MixError extends HarnessError {
+  readonly code = "RH_MIX";
+  readonly kind = "usage";
 }
 
 /**

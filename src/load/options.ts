@@ -4,17 +4,26 @@ import type { TargetsFile } from "./targets.js";
 import type { LoadProgress } from "./progress.js";
 import type { ScenarioResult } from "./report.js";
 import { ARRIVALS } from "./arrival.js";
+import { DEFAULT_TIMEOUT_MS } from "../util/defaults.js";
+
+export { DEFAULT_TIMEOUT_MS };
 import type { CapacityStep } from "./report.js";
+import { HarnessError } from "../util/errors.js";
 
 // The knobs of a load run. The CLI maps its flags onto these; `compare` passes them directly.
 
 export const DEFAULT_DURATION_MS = 10_000;
 export const DEFAULT_WARMUP_MS = 2_000;
-export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Past this many requests in flight, due sends are dropped (and counted) rather than delayed. */
 export const DEFAULT_MAX_INFLIGHT = 1_000;
 /** A scenario with more than this share of errors and drops fails whatever its latency. */
 export const DEFAULT_MAX_ERROR_RATE = 0.01;
+export const DEFAULT_DOC_TOKENS = { mean: 64, spread: 16 } as const;
+export const DEFAULT_QUERY_TOKENS = { mean: 12, spread: 3 } as const;
+export const DEFAULT_LOAD_SEED = 42;
+export const DEFAULT_ARRIVAL = "uniform";
+/** `--baseline`: a worse p50/p95/p99/achieved rate beyond this many percent (and the noise) regresses. */
+export const DEFAULT_MAX_REGRESSION_PCT = 10;
 
 /** Find-max: steps measure this many requests where --duration allows (p95 from ≥ 50 tail samples). */
 export const FIND_MAX_STEP_REQUESTS = 1_000;
@@ -53,14 +62,14 @@ export const LoadSettings = z
     maxInflight: z.number().int().positive().default(DEFAULT_MAX_INFLIGHT),
     /** Threads sending; "auto" adds workers above the rate one event loop keeps up with. */
     workers: z.union([z.number().int().positive(), z.literal("auto")]).default("auto"),
-    docTokens: Length.default({ mean: 64, spread: 16 }),
-    queryTokens: Length.default({ mean: 12, spread: 3 }),
-    seed: z.number().int().default(42),
+    docTokens: Length.default(DEFAULT_DOC_TOKENS),
+    queryTokens: Length.default(DEFAULT_QUERY_TOKENS),
+    seed: z.number().int().default(DEFAULT_LOAD_SEED),
     /** Overrides the dialect's canonical rerank path. */
     path: z.string().optional(),
     maxErrorRate: z.number().min(0).max(1).default(DEFAULT_MAX_ERROR_RATE),
     /** Open-loop arrival schedule: constant gaps, or exponential ones (seeded by `seed`). */
-    arrival: z.enum(ARRIVALS).default("uniform"),
+    arrival: z.enum(ARRIVALS).default(DEFAULT_ARRIVAL),
     /** One scenario mixing documents-per-request counts with these weights (instead of `docs`). */
     mix: z.array(z.object({ docs: z.number().int().positive(), weight: z.number().positive() })).min(1).optional(),
     /** Search each scenario's highest passing open-loop rate; `rate` is then the first step's rate. */
@@ -95,9 +104,9 @@ export type LoadOptions = z.input<typeof LoadSettings> & {
   onStep?: (scenario: string, step: CapacityStep, bracket: { pass?: number; fail?: number }) => void;
 };
 
-export class LoadOptionsError extends Error {
-  override readonly name = "LoadOptionsError";
-  readonly code = "ERR_LOAD_OPTIONS";
+export class LoadOptionsError extends HarnessError {
+  readonly code = "RH_LOAD_OPTIONS";
+  readonly kind = "usage";
 }
 
 export function parseLoadSettings(options: LoadOptions): LoadSettings {

@@ -1,3 +1,5 @@
+import { HarnessError, wireCode } from "../util/errors.js";
+
 // What one request came to, and the error classes reports count. Kept small and serialisable:
 // worker threads send these counts to the main thread.
 
@@ -18,9 +20,8 @@ const TIMEOUT_CODES = new Set(["ERR_LOAD_DEADLINE", "ETIMEDOUT", "UND_ERR_CONNEC
  * the cap (an answer no client could use: invalid_body), or the connection.
  */
 export function classifyTransportError(err: unknown): ErrorClass {
-  const e = err as { code?: string; name?: string; cause?: { code?: string } };
-  const code = e.code ?? e.cause?.code ?? "";
-  if (TIMEOUT_CODES.has(code) || e.name === "TimeoutError") return "timeout";
+  const code = wireCode(err) ?? "";
+  if (TIMEOUT_CODES.has(code) || (err as { name?: string }).name === "TimeoutError") return "timeout";
   if (code === "ERR_RESPONSE_TOO_LARGE") return "invalid_body";
   return "connection";
 }
@@ -31,9 +32,11 @@ export function classifyStatus(status: number): ErrorClass {
 }
 
 /** Timeout raised by the generator's own whole-exchange deadline. */
-export class LoadDeadlineError extends Error {
-  override readonly name = "LoadDeadlineError";
-  readonly code = "ERR_LOAD_DEADLINE";
+export class LoadDeadlineError extends HarnessError {
+  readonly code = "RH_LOAD_DEADLINE";
+  /** Recorded as a timeout outcome; only a bug lets one escape. */
+  readonly kind = "internal";
+  readonly reason = "ERR_LOAD_DEADLINE";
   constructor(timeoutMs: number) {
     super(`no complete response within ${timeoutMs} ms`);
   }

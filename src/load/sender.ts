@@ -3,6 +3,7 @@ import type { Dialect } from "../contract/dialect.js";
 import { Connection, type ConnectionUser, type Origin } from "./http1/connection.js";
 import type { ParsedResponse } from "./http1/parser.js";
 import { classifyStatus, classifyTransportError, LoadDeadlineError, type ErrorClass } from "./outcome.js";
+import { wireCode } from "../util/errors.js";
 
 export interface SenderOptions {
   baseUrl: string;
@@ -204,7 +205,7 @@ export class Sender {
 }
 
 function describeError(err: unknown): string {
-  const e = err as { code?: string; message?: string };
-  const message = e.message ?? String(err);
-  return (e.code && !message.includes(e.code) ? `${e.code}: ${message}` : message).slice(0, SAMPLE_CHARS);
+  const message = (err as { message?: string }).message ?? String(err);
+  const code = wireCode(err);
+  return (code && !message.includes(code) ? `${code}: ${message}` : message).slice(0, SAMPLE_CHARS);
 }

@@ -5,14 +5,15 @@ import { clockMs } from "./clock.js";
 import { runShard, type ShardPlan } from "./engine.js";
 import type { Recorder, ShardProgress, ShardResult } from "./recorder.js";
 import { PROGRESS_INTERVAL_MS, type FromWorker, type ToWorker } from "./worker-protocol.js";
+import { HarnessError } from "../util/errors.js";
 /** Head start between "everyone is ready" and the first scheduled send. */
 const START_DELAY_MS = 50;
 /** How long a worker thread may take to load before the run is abandoned. */
 const WORKER_READY_TIMEOUT_MS = 30_000;
 
-export class WorkerFailedError extends Error {
-  override readonly name = "WorkerFailedError";
-  readonly code = "ERR_LOAD_WORKER";
+export class WorkerFailedError extends HarnessError {
+  readonly code = "RH_LOAD_WORKER";
+  readonly kind = "internal";
 }
 
 export interface ShardsRun {

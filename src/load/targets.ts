@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HarnessError } from "../util/errors.js";
 
 // Latency/throughput targets per documents-per-request scenario. Kept free of Node APIs:
 // the k6 bundles import this module too.
@@ -25,9 +26,9 @@ export const TargetsFile = z.strictObject({
 });
 export type TargetsFile = z.infer<typeof TargetsFile>;
 
-export class TargetsFileError extends Error {
-  override readonly name = "TargetsFileError";
-  readonly code = "ERR_TARGETS_FILE";
+export class TargetsFileError extends HarnessError {
+  readonly code = "RH_SLO_FILE";
+  readonly kind = "usage";
 }
 
 /** Validates a parsed targets file; `where` names it in errors. */

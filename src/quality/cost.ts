@@ -1,3 +1,4 @@
+import { HarnessError } from "../util/errors.js";
 // Cost per 1,000 queries from a price and, for hourly prices, a throughput. Pure functions: the
 // throughput figures come in as data (see throughput.ts for where compare takes them from).
 
@@ -18,9 +19,9 @@ export interface Price {
 /** Documents in one Cohere search unit ("a query with up to 100 documents"). */
 export const DOCS_PER_SEARCH_UNIT = 100;
 
-export class PriceError extends Error {
-  override readonly name = "PriceError";
-  readonly code = "ERR_PRICE";
+export class PriceError extends HarnessError {
+  readonly code = "RH_PRICE";
+  readonly kind = "usage";
 }
 
 const UNIT_RE = /^(?:(1k|1000)-?)?(requests?|searches|search|hours?|h)$/i;

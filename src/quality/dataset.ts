@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises";
 import type { Qrels } from "./metrics.js";
+import { HarnessError } from "../util/errors.js";
 
 /** One query ready to rerank: its candidates (already in the seeded order they are sent in) and its judgements. */
 export interface QualityQuery {
@@ -23,9 +24,9 @@ export interface Dataset {
 }
 
 /** A file that cannot be used: one line naming the file and, where it applies, the line. */
-export class DatasetError extends Error {
-  override readonly name = "DatasetError";
-  readonly code = "ERR_DATASET";
+export class DatasetError extends HarnessError {
+  readonly code = "RH_DATASET";
+  readonly kind = "usage";
   constructor(
     readonly file: string,
     readonly line: number | undefined,

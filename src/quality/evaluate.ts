@@ -1,13 +1,14 @@
 import type { Dataset } from "./dataset.js";
 import { averageMetrics, queryMetrics, type AveragedMetrics } from "./metrics.js";
+import { HarnessError } from "../util/errors.js";
 
 /** Scores `documents` for `query`: one score per document, by input index. Throws RankError when it cannot. */
 export type Ranker = (query: string, documents: string[]) => Promise<number[]>;
 
 /** A query the target could not score (HTTP error, a body that does not parse, missing indices…). */
-export class RankError extends Error {
-  override readonly name = "RankError";
-  readonly code = "ERR_RANK";
+export class RankError extends HarnessError {
+  readonly code = "RH_RANK";
+  readonly kind = "failed";
 }
 
 /** One query's figures on one target (the `--json` file's `targets[].quality.per_query[]`). */

@@ -4,20 +4,9 @@ import { join, resolve } from "node:path";
 import { ModelNotFoundError } from "./errors.js";
 import { fixtureModelDir, isFixtureName } from "./fixtures.js";
 import { HubRepo, type HubOptions } from "./hub.js";
+import { DTYPE_SUFFIX, type ModelDtype } from "./defaults.js";
 
-/** ONNX weight variants, named as transformers.js names them (`onnx/model{suffix}.onnx`). */
-export const DTYPE_SUFFIX = {
-  fp32: "",
-  fp16: "_fp16",
-  quantized: "_quantized",
-  q8: "_quantized",
-  int8: "_int8",
-  uint8: "_uint8",
-  q4: "_q4",
-  q4f16: "_q4f16",
-  bnb4: "_bnb4",
-} as const;
-export type ModelDtype = keyof typeof DTYPE_SUFFIX;
+export { DTYPE_SUFFIX, type ModelDtype };
 
 export interface ModelSourceOptions extends HubOptions {
   dtype?: ModelDtype;

@@ -7,6 +7,7 @@ import { loadReranker, type LoadRerankerOptions } from "./model.js";
 import type { SubmitOptions } from "./scheduler.js";
 import { LoopLag } from "./http/loop-lag.js";
 import { describeOnnxruntime, onnxruntimeInUse } from "../util/optional-deps.js";
+import { SERVER_DEFAULTS } from "./defaults.js";
 
 export interface ReferenceServerOptions {
   /** `bm25` (default), `tiny-bert`, a Hugging Face repo id or a model directory. */
@@ -40,15 +41,7 @@ export interface ReferenceServer {
   close(): Promise<void>;
 }
 
-export const SERVER_DEFAULTS = {
-  model: "bm25",
-  host: "127.0.0.1",
-  port: 8000,
-  maxDocuments: 10_000,
-  maxQueue: 64,
-  maxQueueTimeMs: 1_000,
-  bodyLimit: 8 * 1024 * 1024,
-} as const;
+export { SERVER_DEFAULTS };
 
 const RERANK_ROUTES = ["/rerank", "/v1/rerank", "/v2/rerank"];
 const SCORE_ROUTES = ["/score", "/v1/score"];

@@ -2,7 +2,7 @@ import type { ConformanceReport } from "../checks/run.js";
 import { formatFailure } from "../checks/format.js";
 import { CHECK_STATUSES, countedStatus, type CheckStatus } from "../checks/status.js";
 import { CHECK_AREAS, type CheckOutcome } from "../checks/types.js";
-import { formatDuration } from "../cli/duration.js";
+import { formatDuration } from "../util/duration.js";
 import { paintStatus, PLAIN, statusLabel, verdict, type Colors } from "./style.js";
 
 /**

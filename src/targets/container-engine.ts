@@ -3,6 +3,7 @@ import { createServer, isIP } from "node:net";
 import { delimiter, join } from "node:path";
 import type { ContainerRuntimeClient } from "testcontainers";
 import { gpuSupportFrom, type EngineGpuInfo, type GpuSupport } from "./gpus.js";
+import { HarnessError } from "../util/errors.js";
 
 /**
  * What the container target asks the Docker engine directly (through testcontainers' dockerode
@@ -11,8 +12,10 @@ import { gpuSupportFrom, type EngineGpuInfo, type GpuSupport } from "./gpus.js";
  */
 type Client = ContainerRuntimeClient;
 
-export class PullError extends Error {
-  override readonly name = "PullError";
+/** The engine could not pull an image (caught by the container target, which says what next). */
+export class PullError extends HarnessError {
+  readonly code = "RH_IMAGE_PULL";
+  readonly kind = "startup";
 }
 
 /**

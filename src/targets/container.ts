@@ -28,6 +28,7 @@ import type { ResolvedTarget } from "./resolve.js";
 import { TargetSpecError, type TargetSpec } from "./spec.js";
 import { TargetStartError, type StartedTarget, type TargetContext } from "./target.js";
 import { importTestcontainers } from "./testcontainers.js";
+import { HarnessError } from "../util/errors.js";
 
 type ContainerTargetSpec = Extract<TargetSpec, { kind: "container" }>;
 
@@ -113,7 +114,9 @@ export function hostGpuSupport(): GpuSupport {
 export async function startContainerTarget(spec: ContainerTargetSpec, ctx: TargetContext, resolved: ResolvedTarget): Promise<StartedTarget> {
   const tc = await importTestcontainers();
   const client = await withTimeout(tc.getContainerRuntimeClient(), RUNTIME_TIMEOUT_MS, "the Docker engine did not answer").catch((err: Error) => {
-    throw new TargetStartError(`${spec.raw}: no Docker engine available (${err.message}); start dockerd or set DOCKER_HOST, or try --dry-run to see the container spec`);
+    throw new TargetStartError(`${spec.raw}: no Docker engine available (${err.message}); start dockerd or set DOCKER_HOST`, undefined, {
+      hint: "try --dry-run to see the container spec",
+    });
   });
   const gpu = await engineGpuSupport(client);
   const plan = planContainer(spec, ctx, resolved, gpu.support);
@@ -139,11 +142,11 @@ export async function startContainerTarget(spec: ContainerTargetSpec, ctx: Targe
 
   const t0 = Date.now();
   const log = new OutputLog(`container-${spec.container === "image" ? plan.image : spec.container}`, ctx.logDir);
-  const fail = async (message: string, tail?: string): Promise<never> => {
+  const fail = async (message: string, tail?: string, hint?: string): Promise<never> => {
     await removeOurs().catch(() => {});
     unregister();
     await log.close();
-    throw new TargetStartError(message, tail || undefined);
+    throw new TargetStartError(message, tail || undefined, hint ? { hint } : {});
   };
 
   try {
@@ -152,7 +155,9 @@ export async function startContainerTarget(spec: ContainerTargetSpec, ctx: Targe
     if (!(err instanceof PullError)) throw err;
     return fail(
       `${spec.raw}: could not pull image ${plan.image} (${err.message}): the engine has no local copy and its registry did not answer. ` +
-        `Next: \`docker pull ${plan.image}\` where a registry is reachable (or \`docker load -i FILE.tar\`), or name a local image with --image / #image=`,
+        `Next: \`docker pull ${plan.image}\` where a registry is reachable (or \`docker load -i FILE.tar\`)`,
+      undefined,
+      "or name a local image with --image / #image=",
     );
   }
   await ensureReaper(client, ctx.log, REAPER_PULL_TIMEOUT_MS);
@@ -236,13 +241,20 @@ function urlHost(publishHost: string, engineHost: string): string {
   return publishHost.includes(":") ? `[${publishHost}]` : publishHost;
 }
 
-class ExitedError extends Error {
+/** The container exited while it started (caught below and turned into a TargetStartError). */
+class ExitedError extends HarnessError {
+  readonly code = "RH_CONTAINER_EXITED";
+  readonly kind = "startup";
   constructor(readonly exit: ContainerExit) {
     super(`exited with code ${exit.exitCode}`);
   }
 }
 
-class HealthTimeoutError extends Error {}
+/** The health check did not pass in time (caught below and turned into a TargetStartError). */
+class HealthTimeoutError extends HarnessError {
+  readonly code = "RH_HEALTH_TIMEOUT";
+  readonly kind = "startup";
+}
 
 /**
  * Watches for the container exiting while it starts (testcontainers would wait for ports that

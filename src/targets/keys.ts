@@ -1,4 +1,4 @@
-import { DEFAULT_API_KEY_ENV } from "../cli/options.js";
+import { DEFAULT_API_KEY_ENV } from "../util/defaults.js";
 import { PRESETS, TargetSpecError, type TargetSpec } from "./spec.js";
 
 // A key named but not set is said out loud: a vendor preset cannot work without one (stop before

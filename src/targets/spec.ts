@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DIALECT_CHOICES, type DialectName } from "../contract/dialect.js";
+import { HarnessError } from "../util/errors.js";
 
 /** Settings a target may carry after `#` (or in a --config file); they override the command's flags. */
 export const TargetSettings = z.strictObject({
@@ -50,9 +51,9 @@ export const PRESETS = {
 /** The dialect a kind of target speaks when nothing else is said. */
 export const CONTAINER_DIALECTS: Record<ContainerKind, DialectName> = { vllm: "vllm", tei: "tei", infinity: "infinity", reference: "vllm" };
 
-export class TargetSpecError extends Error {
-  override readonly name = "TargetSpecError";
-  readonly code = "ERR_TARGET_SPEC";
+export class TargetSpecError extends HarnessError {
+  readonly code = "RH_TARGET_SPEC";
+  readonly kind = "usage";
 }
 
 /**

@@ -7,8 +7,12 @@ import type { Dialect } from "../contract/dialect.js";
 
 /** A dialect that cannot send a request without a model name (Cohere v2, Jina), and none given. */
 export class ModelRequiredError extends TargetStartError {
+  override readonly code = "RH_MODEL_REQUIRED";
+  override readonly kind = "usage";
   constructor(dialect: Dialect, label: string) {
-    super(`${label}: the ${dialect.title} dialect needs a model name in every request (${dialect.sources[0]}): pass --model NAME or the target setting #model=NAME`);
+    super(`${label}: the ${dialect.title} dialect needs a model name in every request (${dialect.sources[0]})`, undefined, {
+      hint: "pass --model NAME or the target setting #model=NAME",
+    });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Dialect } from "../contract/dialect.js";
+import { HarnessError, type ErrorKind, type HarnessErrorOptions } from "../util/errors.js";
 
 /** A target that answers HTTP: where it is, how to talk to it, and how to stop it. */
 export interface StartedTarget {
@@ -42,14 +43,16 @@ export interface TargetContext {
   publishHost?: string;
 }
 
-export class TargetStartError extends Error {
-  override readonly name = "TargetStartError";
-  readonly code = "ERR_TARGET_START";
+/** The target could not be started or reached: the run could not begin (exit 2). */
+export class TargetStartError extends HarnessError {
+  readonly code: string = "RH_TARGET_START";
+  readonly kind: ErrorKind = "startup";
   constructor(
     message: string,
     /** The tail of the target's own output, when there is one. */
     readonly outputTail?: string,
+    options: HarnessErrorOptions = {},
   ) {
-    super(outputTail ? `${message}\n--- last output ---\n${outputTail}` : message);
+    super(outputTail ? `${message}\n--- last output ---\n${outputTail}` : message, options);
   }
 }

@@ -45,6 +45,12 @@ export abstract class HarnessError extends Error {
   }
 }
 
+/** A bad flag value, file or combination of flags: exit 2 with a one-line reason. */
+export class UsageError extends HarnessError {
+  readonly code = "RH_USAGE";
+  readonly kind = "usage";
+}
+
 export function isHarnessError(err: unknown): err is HarnessError {
   return err instanceof HarnessError;
 }
@@ -52,4 +58,16 @@ export function isHarnessError(err: unknown): err is HarnessError {
 /** The exit code a thrown value means: its kind's code, or `internal` for anything unplanned. */
 export function exitCodeFor(err: unknown): number {
   return isHarnessError(err) ? EXIT_CODE_FOR_KIND[err.kind] : EXIT.internal;
+}
+
+/**
+ * The code reports show for a failed exchange: a harness error's wire-level `reason` (`ERR_…`,
+ * e.g. `ERR_REQUEST_TIMEOUT`), else the thrown value's own `code` (an errno such as `ECONNRESET`,
+ * undici's `UND_ERR_…`), else its cause's.
+ */
+export function wireCode(err: unknown): string | undefined {
+  const e = (err ?? {}) as { reason?: unknown; code?: unknown; cause?: { code?: unknown } };
+  if (err instanceof HarnessError && typeof e.reason === "string") return e.reason;
+  if (typeof e.code === "string") return e.code;
+  return typeof e.cause?.code === "string" ? e.cause.code : undefined;
 }

@@ -16,6 +16,7 @@ import { TargetStartError } from "../targets/target.js";
  * embedded reference works at once on its bundled CPU runtime.
  */
 export class MissingDependencyError extends TargetStartError {
+  override readonly code = "RH_MISSING_DEPENDENCY";
   readonly missing = true;
 }
 

@@ -15,7 +15,9 @@ import { suiteTargetFor } from "../checks/suite-target.js";
 import { executeCheck } from "../checks/execute.js";
 import { formatFailure } from "../checks/format.js";
 import { preflight } from "../checks/preflight.js";
-import { DEFAULT_FUZZ, DEFAULT_SEED } from "../checks/run.js";
+import { DEFAULT_FUZZ, DEFAULT_SEED } from "../checks/defaults.js";
+import { checkOnly } from "../checks/only.js";
+import { DEFAULT_TIMEOUT_MS } from "../util/defaults.js";
 import { CHECK_AREAS, type CheckOutcome } from "../checks/types.js";
 import type { ScoreKind } from "../contract/dialect.js";
 import type { StartedTarget } from "../targets/target.js";
@@ -41,9 +43,9 @@ export interface RerankConformanceOptions extends TargetOptions {
 export function rerankConformance(options: RerankConformanceOptions = {}): void {
   const { target: input = "embedded", strict = false, fuzz = DEFAULT_FUZZ, seed = DEFAULT_SEED, only, scoreKind, name, ...targetOptions } = options;
   const spec = toTargetSpec(input);
-  const timeoutMs = targetOptions.timeoutMs ?? 30_000;
+  const timeoutMs = targetOptions.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  checkOnly(only);
   const checks = CATALOGUE.filter((c) => matchesOnly(c.id, only));
-  if (checks.length === 0) throw new Error(`rerankConformance: only ${JSON.stringify(only)} selects no check`);
   // A container may pull an image and load a model; a process gets the CLI's 120 s.
   const startupMs = targetOptions.startupTimeoutMs ?? (spec.kind === "container" ? 15 * 60_000 : 120_000);
 
@@ -62,7 +64,7 @@ export function rerankConformance(options: RerankConformanceOptions = {}): void 
         ...(scoreKind ? { scoreKind } : {}),
       });
       ctx = new CheckContext(suiteTarget);
-    }, startupMs + 30_000);
+    }, startupMs + timeoutMs);
     afterAll(async () => {
       await ctx?.close();
       await started?.stop();

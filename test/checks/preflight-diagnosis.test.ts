@@ -60,7 +60,7 @@ describe("preflight diagnoses", () => {
   test("cohere-v2 without --model refuses to start", async () => {
     const run = await check(await startCohereLikeServer(2), ["--dialect", "cohere-v2"]);
     expectShortStop(run);
-    expect(run.stderr).toMatch(/needs a model name in every request.*pass --model NAME/);
+    expect(run.stderr).toMatch(/needs a model name in every request \(.+\)\nnext: pass --model NAME or the target setting #model=NAME\n/);
   });
 
   test("--dialect auto says which dialect and why, then checks with it", async () => {

@@ -35,14 +35,14 @@ describe("preflight stops a target that cannot answer", () => {
     test(`${kind}: ${HOSTILE[kind]} → ${EXPECTED_CODE[kind]}`, async () => {
       const { err, ms } = await preflightFailure(await startHostileServer(kind));
       expect(err).toBeInstanceOf(PreflightError);
-      expect((err as PreflightError).code).toBe(EXPECTED_CODE[kind]);
+      expect((err as PreflightError).reason).toBe(EXPECTED_CODE[kind]);
       expect(ms).toBeLessThan(5_000);
     });
   }
 
   test("connection refused", async () => {
     const { err, ms } = await preflightFailure({ url: await closedPortUrl() });
-    expect((err as PreflightError).code).toBe("ERR_CONNECTION_REFUSED");
+    expect((err as PreflightError).reason).toBe("ERR_CONNECTION_REFUSED");
     expect((err as PreflightError).message).toMatch(/is the server running/);
     expect(ms).toBeLessThan(3_000);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDuration, formatDuration } from "../../src/cli/duration.js";
+import { parseDuration, formatDuration } from "../../src/util/duration.js";
 import { runCli } from "./run-cli.js";
 
 describe("durations", () => {

@@ -21,7 +21,7 @@ describe("transport error classification", () => {
     const err = new TransportError("ERR_CONNECTION_RESET", "reset by peer", 12.5);
     expect(err).toBeInstanceOf(Error);
     expect(err.name).toBe("TransportError");
-    expect([err.code, err.message, err.elapsedMs]).toEqual(["ERR_CONNECTION_RESET", "reset by peer", 12.5]);
+    expect([err.reason, err.message, err.elapsedMs]).toEqual(["ERR_CONNECTION_RESET", "reset by peer", 12.5]);
     expect(String(err)).toBe("TransportError: reset by peer");
   });
 
@@ -29,7 +29,7 @@ describe("transport error classification", () => {
     const err = new ResponseTooLargeError(16 << 20, 40, "{\"results\": [");
     expect(err).toBeInstanceOf(TransportError);
     expect(err.name).toBe("ResponseTooLargeError");
-    expect(err.code).toBe("ERR_RESPONSE_TOO_LARGE");
+    expect(err.reason).toBe("ERR_RESPONSE_TOO_LARGE");
     expect(err.isTimeout).toBe(false);
     expect(err.message).toBe("response body exceeds the 16 MiB cap; reading stopped");
     expect([err.limitBytes, err.elapsedMs, err.head]).toEqual([16 << 20, 40, "{\"results\": ["]);

@@ -164,7 +164,7 @@ describe("HttpClient requests", () => {
       const before = performance.now();
       const err = (await client.send({ path: path! }).catch((e: unknown) => e)) as TransportError & { head: string };
       const wall = performance.now() - before;
-      expect(err.code, path).toBe("ERR_RESPONSE_TOO_LARGE");
+      expect(err.reason, path).toBe("ERR_RESPONSE_TOO_LARGE");
       expect(err.head, path).toBe(head);
       expect(err.elapsedMs).toBeGreaterThanOrEqual(0);
       expect(err.elapsedMs).toBeLessThanOrEqual(wall);
@@ -226,8 +226,8 @@ describe("HttpClient requests", () => {
       }
     };
     const ftp = thrown("ftp://example.com");
-    expect([ftp?.code, ftp?.message, ftp?.elapsedMs]).toEqual(["ERR_INVALID_URL", "unsupported protocol ftp: (http: or https: only)", 0]);
+    expect([ftp?.reason, ftp?.message, ftp?.elapsedMs]).toEqual(["ERR_INVALID_URL", "unsupported protocol ftp: (http: or https: only)", 0]);
     const junk = thrown("not a url");
-    expect([junk?.code, junk?.message, junk?.elapsedMs]).toEqual(["ERR_INVALID_URL", "not a URL: not a url", 0]);
+    expect([junk?.reason, junk?.message, junk?.elapsedMs]).toEqual(["ERR_INVALID_URL", "not a URL: not a url", 0]);
   });
 });

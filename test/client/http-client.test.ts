@@ -72,13 +72,13 @@ describe("HttpClient", () => {
       res.on("close", () => clearInterval(timer));
     });
     const err = await transportError(client.send({ path: "/", timeoutMs: 400 }));
-    expect(err.code).toBe("ERR_REQUEST_TIMEOUT");
+    expect(err.reason).toBe("ERR_REQUEST_TIMEOUT");
     expect(err.message).toContain("waiting for the body");
   });
 
   it("reports a connection reset", async () => {
     const client = await clientFor((req) => req.socket.destroy());
-    expect((await transportError(client.send({ path: "/" }))).code).toBe("ERR_CONNECTION_RESET");
+    expect((await transportError(client.send({ path: "/" }))).reason).toBe("ERR_CONNECTION_RESET");
   });
 
   it("reports a truncated body (Content-Length promised more)", async () => {
@@ -87,7 +87,7 @@ describe("HttpClient", () => {
       res.write('{"results": [');
       setTimeout(() => req.socket.destroy(), 20);
     });
-    expect((await transportError(client.send({ path: "/" }))).code).toBe("ERR_CONNECTION_RESET");
+    expect((await transportError(client.send({ path: "/" }))).reason).toBe("ERR_CONNECTION_RESET");
   });
 
   it("reports a refused connection", async () => {
@@ -97,7 +97,7 @@ describe("HttpClient", () => {
     await new Promise((r) => probe.close(r));
     const client = new HttpClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 1_000 });
     cleanups.push(() => client.close());
-    expect((await transportError(client.send({ path: "/" }))).code).toBe("ERR_CONNECTION_REFUSED");
+    expect((await transportError(client.send({ path: "/" }))).reason).toBe("ERR_CONNECTION_REFUSED");
   });
 
   it("reports a server that does not speak HTTP", async () => {
@@ -108,7 +108,7 @@ describe("HttpClient", () => {
     const client = new HttpClient({ baseUrl: `http://127.0.0.1:${(raw.address() as AddressInfo).port}`, timeoutMs: 1_000 });
     cleanups.push(() => client.close());
     const err = await transportError(client.send({ path: "/" }));
-    expect(err.code).toBe("ERR_NOT_HTTP");
+    expect(err.reason).toBe("ERR_NOT_HTTP");
   });
 
   it("says to use http:// when an https:// URL reaches a plain HTTP server", async () => {
@@ -148,7 +148,7 @@ describe("HttpClient", () => {
       },
       { maxResponseBytes: 1 << 20 },
     );
-    expect((await transportError(client.send({ path: "/" }))).code).toBe("ERR_RESPONSE_TOO_LARGE");
+    expect((await transportError(client.send({ path: "/" }))).reason).toBe("ERR_RESPONSE_TOO_LARGE");
   });
 
   it("caps bodies at 16 MiB by default: exactly 16 MiB is read, one byte more is refused", async () => {

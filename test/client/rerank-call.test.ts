@@ -111,7 +111,7 @@ describe("callRerank", () => {
     cleanups.push(server.close, () => client.close());
     const err = await callRerank(client, vllm, input, { timeoutMs: 200 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransportError);
-    expect((err as TransportError).code).toBe("ERR_REQUEST_TIMEOUT");
+    expect((err as TransportError).reason).toBe("ERR_REQUEST_TIMEOUT");
     expect((err as TransportError).message).toContain("within 200 ms");
   });
 });

@@ -33,16 +33,16 @@ describe("toTransportError", () => {
     ];
     for (const [code, expected, message] of table) {
       const err = classify(coded(code));
-      expect([err.code, err.message, err.elapsedMs], code).toEqual([expected, message, 42]);
+      expect([err.reason, err.message, err.elapsedMs], code).toEqual([expected, message, 42]);
     }
-    expect(classify(new Error("no code")).code).toBe("ERR_TRANSPORT");
+    expect(classify(new Error("no code")).reason).toBe("ERR_TRANSPORT");
   });
 
   it("reads the code and message of the cause when the error wraps one", () => {
     const err = classify(Object.assign(new TypeError("fetch failed"), { cause: coded("ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:1") }));
-    expect([err.code, err.message]).toEqual(["ERR_CONNECTION_REFUSED", "connection refused: connect ECONNREFUSED 127.0.0.1:1"]);
+    expect([err.reason, err.message]).toEqual(["ERR_CONNECTION_REFUSED", "connection refused: connect ECONNREFUSED 127.0.0.1:1"]);
     // The error's own code wins over its cause's.
-    expect(classify(Object.assign(coded("ECONNRESET"), { cause: coded("ECONNREFUSED") })).code).toBe("ERR_CONNECTION_RESET");
+    expect(classify(Object.assign(coded("ECONNRESET"), { cause: coded("ECONNREFUSED") })).reason).toBe("ERR_CONNECTION_RESET");
   });
 
   it("describes a thrown non-Error by its string form", () => {
@@ -58,7 +58,7 @@ describe("toTransportError", () => {
 
   it("a hit deadline is a request timeout naming the phase, whatever was thrown", () => {
     const before = classify(coded("ECONNRESET"), { deadline: true });
-    expect([before.code, before.message, before.isTimeout]).toEqual(["ERR_REQUEST_TIMEOUT", "no complete response within 500 ms (waiting for the response)", true]);
+    expect([before.reason, before.message, before.isTimeout]).toEqual(["ERR_REQUEST_TIMEOUT", "no complete response within 500 ms (waiting for the response)", true]);
     expect(classify(new Error("aborted"), { deadline: true, gotHeaders: true }).message).toBe("no complete response within 500 ms (waiting for the body)");
   });
 
@@ -69,26 +69,26 @@ describe("toTransportError", () => {
 
   it("an HTTP parse error, from this undici or another copy (matched by name), is 'not a valid HTTP response'", () => {
     const parser = new undiciErrors.HTTPParserError("Response does not match the HTTP/1.1 protocol (Invalid header token)");
-    expect([classify(parser).code, classify(parser).message]).toEqual([
+    expect([classify(parser).reason, classify(parser).message]).toEqual([
       "ERR_NOT_HTTP",
       "not a valid HTTP response: Response does not match the HTTP/1.1 protocol (Invalid header token)",
     ]);
     const foreign = Object.assign(new Error("Expected HTTP/"), { name: "HTTPParserError" });
-    expect([classify(foreign).code, classify(foreign).message]).toEqual(["ERR_NOT_HTTP", "not a valid HTTP response: Expected HTTP/"]);
-    expect(classify(Object.assign(new Error("x"), { name: "OtherError" })).code).toBe("ERR_TRANSPORT");
+    expect([classify(foreign).reason, classify(foreign).message]).toEqual(["ERR_NOT_HTTP", "not a valid HTTP response: Expected HTTP/"]);
+    expect(classify(Object.assign(new Error("x"), { name: "OtherError" })).reason).toBe("ERR_TRANSPORT");
   });
 
   it("a TLS request answered in plain HTTP says to use http://, by code or by OpenSSL's message", () => {
     const hint = "the server answered plain HTTP to a TLS request; use http://";
     expect(classify(coded("ERR_SSL_WRONG_VERSION_NUMBER", "ssl3_get_record")).message).toBe(hint);
     expect(classify(coded("EPROTO", "routines:ssl3_get_record:wrong version number")).message).toBe(hint);
-    expect(classify(coded("EPROTO", "routines:ssl3_get_record:wrong version number")).code).toBe("ERR_TRANSPORT");
+    expect(classify(coded("EPROTO", "routines:ssl3_get_record:wrong version number")).reason).toBe("ERR_TRANSPORT");
   });
 
   it("undici's own header and body timeouts name the timeout", () => {
     const body = classify(new undiciErrors.BodyTimeoutError());
-    expect([body.code, body.message]).toEqual(["ERR_BODY_TIMEOUT", "body stalled past 500 ms"]);
+    expect([body.reason, body.message]).toEqual(["ERR_BODY_TIMEOUT", "body stalled past 500 ms"]);
     const headers = classify(new undiciErrors.HeadersTimeoutError());
-    expect([headers.code, headers.message]).toEqual(["ERR_HEADERS_TIMEOUT", "no headers within 500 ms"]);
+    expect([headers.reason, headers.message]).toEqual(["ERR_HEADERS_TIMEOUT", "no headers within 500 ms"]);
   });
 });

@@ -65,7 +65,7 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
 
 const targets = join(dir, "targets.json");
 writeFileSync(targets, JSON.stringify({ source: "test", achieved_rate_tolerance: 0.1, scenarios: [{ docs: 5, rps: 10, p95_ms: 5_000 }] }));
-const run = (url: string, extra: string[]) => cli(["--target", url, "--targets", targets, "--duration", "6s", "--warmup", "1s", "--no-progress", ...extra]);
+const run = (url: string, extra: string[]) => cli(["--target", url, "--slo", targets, "--duration", "6s", "--warmup", "1s", "--no-progress", ...extra]);
 
 describe("rerank-harness load --baseline", () => {
   it("passes an equal run, fails a 2× slower one with 'regressed' and the figures", async () => {

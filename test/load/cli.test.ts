@@ -30,6 +30,12 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
   });
 }
 
+function badJson(): string {
+  const file = join(dir, "bad.json");
+  writeFileSync(file, "{ not json");
+  return file;
+}
+
 function targetsFile(name: string, p95: number): string {
   const file = join(dir, name);
   writeFileSync(file, JSON.stringify({ source: "test", achieved_rate_tolerance: 0.1, scenarios: [{ docs: 10, rps: 20, p95_ms: p95 }, { docs: 20, rps: 20, p95_ms: p95 }] }));
@@ -37,11 +43,11 @@ function targetsFile(name: string, p95: number): string {
 }
 
 describe("rerank-harness load", () => {
-  it("runs every scenario of the targets file, prints the table, writes --json and --html, exits 0 when all pass", async () => {
+  it("runs every scenario of the SLO file, prints the table, writes --json and --html, exits 0 when all pass", async () => {
     const json = join(dir, "out", "load.json");
     const html = join(dir, "out", "load.html");
-    const r = await cli(["--target", server.url, "--targets", targetsFile("ok.json", 5_000), "--duration", "1s", "--warmup", "0s", "--json", json, "--html", html]);
-    expect(r.stderr).not.toMatch(/error/);
+    const r = await cli(["--target", server.url, "--slo", targetsFile("ok.json", 5_000), "--duration", "1s", "--warmup", "0s", "--json", json, "--html", html]);
+    expect(r.stderr).not.toMatch(/error|deprecated/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/docs_10\s+20\.00\/s open\s+[\d.]+\s+20\s+20\s+0\s+0\s/);
     expect(r.stdout).toContain("all 2 scenarios passed");
@@ -60,9 +66,10 @@ describe("rerank-harness load", () => {
     expect(readFileSync(html, "utf8")).toMatch(/^<!doctype html>/);
   }, 45_000);
 
-  it("exits 1 when a scenario misses its p95 target", async () => {
+  it("exits 1 when a scenario misses its p95 target (SLO file given by --targets, the deprecated alias of --slo: one warning)", async () => {
     const r = await cli(["--target", server.url, "--targets", targetsFile("strict.json", 0.01), "--docs", "10", "--duration", "1s", "--warmup", "0s", "--no-progress"]);
     expect(r.code).toBe(1);
+    expect(r.stderr.split("\n").filter((l) => /deprecated/.test(l))).toEqual(["warning: --targets is deprecated and will be removed: use --slo (the same file)"]);
     expect(r.stdout).toMatch(/docs_10: p95 [\d.]+ ms > target 0\.01 ms/);
     expect(r.stdout).toContain("the scenario failed");
   }, 45_000);
@@ -72,7 +79,9 @@ describe("rerank-harness load", () => {
       [["--rate", "10", "--concurrency", "2"], /cannot be used with/],
       [["--rate", "fast"], /not a number/],
       [["--docs", "10,0"], /not a positive integer/],
-      [["--targets", join(dir, "missing.json")], /--targets .*missing\.json: cannot read it: no such file/],
+      [["--slo", join(dir, "missing.json")], /^error: --slo .*missing\.json: cannot read it: no such file\n$/],
+      [["--slo", badJson()], /^error: --slo .*bad\.json: .*JSON/],
+      [["--slo", targetsFile("a.json", 1), "--targets", targetsFile("b.json", 1)], /^error: --targets is the old name of --slo: give one of them\n$/],
       [["--docs", "7"], /no scenario for 7 documents/],
     ];
     const results = await Promise.all(cases.map(([args]) => cli(["--target", "http://127.0.0.1:9", ...args])));

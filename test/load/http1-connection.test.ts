@@ -113,7 +113,7 @@ describe("Connection", () => {
     const { conn, events, exchange } = connect(origin);
     const err = await exchange();
     expect(err).toBeInstanceOf(ConnectionClosedError);
-    expect([(err as ConnectionClosedError).code, (err as Error).message, (err as Error).name]).toEqual([
+    expect([(err as ConnectionClosedError).reason, (err as Error).message, (err as Error).name]).toEqual([
       "ERR_CONNECTION_CLOSED",
       "server closed the connection",
       "ConnectionClosedError",

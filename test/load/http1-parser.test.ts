@@ -199,8 +199,8 @@ describe("bodies", () => {
     expect(new BodyTooLargeError(1024, 2048).message).toBe("response body of 2048 bytes (Content-Length) exceeds the 1 KiB cap; reading stopped");
     expect(new BodyTooLargeError(1024).message).toBe("response body exceeds the 1 KiB cap; reading stopped");
     const err = new BodyTooLargeError(1024);
-    expect([err.name, err.code, err.limitBytes]).toEqual(["BodyTooLargeError", "ERR_RESPONSE_TOO_LARGE", 1024]);
-    expect([new ParseError("x").name, new ParseError("x").code]).toEqual(["ParseError", "ERR_NOT_HTTP"]);
+    expect([err.name, err.reason, err.limitBytes]).toEqual(["BodyTooLargeError", "ERR_RESPONSE_TOO_LARGE", 1024]);
+    expect([new ParseError("x").name, new ParseError("x").reason]).toEqual(["ParseError", "ERR_NOT_HTTP"]);
   });
 
   it("a close-delimited body is not keep-alive and ends only at finish()", () => {

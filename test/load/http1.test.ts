@@ -90,7 +90,7 @@ describe("the body cap holds whatever the framing (bounded heap)", () => {
       }
       expect(err, chunks[0]).toBeInstanceOf(BodyTooLargeError);
       expect(err).not.toBeInstanceOf(ParseError);
-      expect((err as BodyTooLargeError).code).toBe("ERR_RESPONSE_TOO_LARGE");
+      expect((err as BodyTooLargeError).reason).toBe("ERR_RESPONSE_TOO_LARGE");
       expect((err as Error).message).toMatch(/exceeds the 1 KiB cap/);
     }
   });

@@ -1,6 +1,7 @@
 import net from "node:net";
 import tls from "node:tls";
 import { ParseError, ResponseParser, type ParsedResponse } from "./parser.js";
+import { HarnessError } from "../../util/errors.js";
 
 /** Where connections go. */
 export interface Origin {
@@ -20,9 +21,10 @@ export interface ConnectionUser {
 }
 
 /** The socket closed before a complete response (reset, or the server gave up). */
-export class ConnectionClosedError extends Error {
-  override readonly name = "ConnectionClosedError";
-  readonly code = "ERR_CONNECTION_CLOSED";
+export class ConnectionClosedError extends HarnessError {
+  readonly code = "RH_CONNECTION_CLOSED";
+  readonly kind = "failed";
+  readonly reason = "ERR_CONNECTION_CLOSED";
 }
 
 /**

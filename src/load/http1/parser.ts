@@ -4,6 +4,7 @@
 // be this small; anything it does not understand is a ParseError, never a guess.
 
 import { formatBytes } from "../../client/errors.js";
+import { HarnessError } from "../../util/errors.js";
 
 export interface ParsedResponse {
   status: number;
@@ -14,15 +15,18 @@ export interface ParsedResponse {
   body: Buffer;
 }
 
-export class ParseError extends Error {
-  override readonly name = "ParseError";
-  readonly code = "ERR_NOT_HTTP";
+/** Not an HTTP response: recorded as a connection error, never thrown past the load generator. */
+export class ParseError extends HarnessError {
+  readonly code = "RH_HTTP_PARSE";
+  readonly kind = "failed";
+  readonly reason = "ERR_NOT_HTTP";
 }
 
 /** A response body past the cap: valid HTTP, but more than a rerank answer can be (same code as the checks' client). */
-export class BodyTooLargeError extends Error {
-  override readonly name = "BodyTooLargeError";
-  readonly code = "ERR_RESPONSE_TOO_LARGE";
+export class BodyTooLargeError extends HarnessError {
+  readonly code = "RH_BODY_TOO_LARGE";
+  readonly kind = "failed";
+  readonly reason = "ERR_RESPONSE_TOO_LARGE";
   constructor(
     readonly limitBytes: number,
     /** The Content-Length the server declared, when that is what gave it away. */

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { HarnessError } from "../../util/errors.js";
 
 const TYPES: Record<number, string> = {
   400: "BadRequestError",
@@ -13,8 +14,13 @@ const TYPES: Record<number, string> = {
   504: "GatewayTimeoutError",
 };
 
-/** An HTTP error answered in vLLM's envelope `{error: {message, type, param, code}}`. */
-export class ApiError extends Error {
+/**
+ * An HTTP error answered in vLLM's envelope `{error: {message, type, param, code}}`: control flow
+ * inside the reference server (every one becomes a response), so only a bug lets one escape.
+ */
+export class ApiError extends HarnessError {
+  readonly code = "RH_API_ERROR";
+  readonly kind = "internal";
   constructor(
     readonly status: number,
     message: string,
@@ -22,7 +28,6 @@ export class ApiError extends Error {
     readonly headers: Record<string, string> = {},
   ) {
     super(message);
-    this.name = "ApiError";
   }
 
   get type(): string {

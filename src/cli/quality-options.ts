@@ -1,8 +1,7 @@
 import type { Command } from "commander";
-import { intArg, numberArg } from "../cli/options.js";
-import { UsageError } from "../cli/errors.js";
-import { parsePrice, PriceError, type Price } from "./cost.js";
-import { DatasetError, DEFAULT_CANDIDATES, openDataset, type Dataset } from "./dataset.js";
+import { collect, intArg, numberArg } from "./options.js";
+import { parsePrice, PriceError, type Price } from "../quality/cost.js";
+import { DEFAULT_CANDIDATES, openDataset, type Dataset } from "../quality/dataset.js";
 
 // The --dataset / --candidates / --price flags of compare, and --dataset / --min-ndcg of check.
 
@@ -11,8 +10,6 @@ export interface QualityFlags {
   candidates: number;
   price?: string[];
 }
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function addDatasetOptions(cmd: Command): Command {
   return cmd
@@ -31,22 +28,12 @@ export function addMinNdcgOption(cmd: Command): Command {
 /** Reads and validates --dataset (BEIR: indexes the corpus and retrieves the candidates) before any target starts. */
 export async function datasetFrom(flags: Pick<QualityFlags, "dataset" | "candidates">, seed: number): Promise<Dataset | undefined> {
   if (!flags.dataset) return undefined;
-  try {
-    return await openDataset(flags.dataset, { candidates: flags.candidates, seed });
-  } catch (err) {
-    if (err instanceof DatasetError) throw new UsageError(`--dataset ${err.message}`);
-    throw err;
-  }
+  return openDataset(flags.dataset, { candidates: flags.candidates, seed });
 }
 
 export function pricesFrom(flags: Pick<QualityFlags, "price">): Price[] {
-  try {
-    const prices = (flags.price ?? []).map(parsePrice);
-    const twice = prices.find((p, i) => prices.findIndex((q) => q.target === p.target) !== i);
-    if (twice) throw new PriceError(`--price ${twice.target}: given twice`);
-    return prices;
-  } catch (err) {
-    if (err instanceof PriceError) throw new UsageError(err.message);
-    throw err;
-  }
+  const prices = (flags.price ?? []).map(parsePrice);
+  const twice = prices.find((p, i) => prices.findIndex((q) => q.target === p.target) !== i);
+  if (twice) throw new PriceError(`--price ${twice.target}: given twice`);
+  return prices;
 }
