@@ -9,13 +9,13 @@ import { OutcomeCollector } from "./collector.js";
 import type { SuiteDataset, SuiteTarget } from "./context.js";
 import { suiteTargetFor } from "./suite-target.js";
 import type {} from "./provided.js";
-import { packageFile, packageRoot } from "./package-root.js";
-import { preflight } from "./preflight.js";
+import { packageFile, packageRoot } from "../util/package-root.js";
+import { preflight, type PreflightResult } from "../targets/preflight.js";
 import { applyExpectedFailures, expectedFailuresFor, tally } from "./expected-failures.js";
 import type { CheckStatus } from "./status.js";
 import { CHECK_AREAS, type CheckOutcome, type ExpectedFailure } from "./types.js";
 
-export { PreflightError } from "./preflight.js";
+export { PreflightError } from "../targets/preflight.js";
 export type { CheckOutcome, Evidence } from "./types.js";
 
 export interface ConformanceOptions {
@@ -35,6 +35,8 @@ export interface ConformanceOptions {
   timeoutMs: number;
   /** check --dataset: evaluated by the relevance.dataset check. */
   dataset?: SuiteDataset;
+  /** The caller's own preflight of this target (compare sends one before everything else): not sent twice. */
+  preflight?: PreflightResult;
   log?: (line: string) => void;
 }
 
@@ -106,7 +108,7 @@ export class ConformanceSession {
       if (unknown.length > 0) throw new ConformanceOptionsError(`--only ${unknown.join(",")} selects no check (see check --list)`);
     }
 
-    const pre = await preflight(target, options.timeoutMs);
+    const pre = options.preflight ?? (await preflight(target, options.timeoutMs));
     log(`preflight: ${target.dialect.paths[0]} answered ${pre.status} in ${pre.durationMs} ms`);
 
     const suiteTarget = suiteTargetFor(target, {

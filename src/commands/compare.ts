@@ -3,7 +3,7 @@ import { addContainerOptions, maybeDryRun, type ContainerOptions } from "../cli/
 import { addCommonOptions, durationArg, idListArg, intArg, intListArg, numberArg, type CommonOptions } from "../cli/options.js";
 import { targetContextFrom } from "../cli/target-context.js";
 import { action, EXIT, UsageError } from "../cli/errors.js";
-import type { QualityCompareOptions } from "../quality/compare.js";
+import type { QualityCompareOptions } from "../compare/quality.js";
 import type { Price } from "../quality/cost.js";
 import type { Dataset } from "../quality/dataset.js";
 import { addDatasetOptions, addPriceOption, type QualityFlags } from "../quality/cli.js";

@@ -42,14 +42,6 @@ export interface TargetContext {
   publishHost?: string;
 }
 
-export class TargetStartError extends Error {
-  override readonly name = "TargetStartError";
-  readonly code = "ERR_TARGET_START";
-  constructor(
-    message: string,
-    /** The tail of the target's own output, when there is one. */
-    readonly outputTail?: string,
-  ) {
-    super(outputTail ? `${message}\n--- last output ---\n${outputTail}` : message);
-  }
-}
+// Defined in util/ so that the layers below targets/ (the reference, util/optional-deps) can
+// throw it too; re-exported here, where callers look for it.
+export { TargetStartError } from "../util/target-start-error.js";
