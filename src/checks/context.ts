@@ -5,8 +5,8 @@ import type { RerankInput, RerankOutput } from "../contract/common.js";
 import { ContractViolationError } from "../contract/errors.js";
 import { withScoreKind, type Dialect, type ScoreKind } from "../contract/dialect.js";
 import { getDialect } from "../contract/registry.js";
-import { evidenceOf, evidenceOfFailure } from "./evidence.js";
-import { CheckFailure, type Evidence } from "./types.js";
+import { evidenceOf, evidenceOfFailure, type Evidence } from "./evidence.js";
+import { CheckFailure } from "./failures.js";
 
 /**
  * What a suite is told about its target (through vitest's provide/inject). The API key's

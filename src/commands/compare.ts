@@ -5,7 +5,7 @@ import { addFindMaxOptions, addWorkloadOptions, type WorkloadFlags } from "../cl
 import { targetContextFrom } from "../cli/target-context.js";
 import { action, EXIT, UsageError } from "../cli/errors.js";
 import { COMPARE_DEFAULTS } from "../compare/defaults.js";
-import type { QualityCompareOptions } from "../quality/compare.js";
+import type { QualityCompareOptions } from "../compare/quality.js";
 import type { Price } from "../quality/cost.js";
 import type { Dataset } from "../quality/dataset.js";
 import { addDatasetOptions, addPriceOption, type QualityFlags } from "../cli/quality-options.js";

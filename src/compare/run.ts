@@ -8,7 +8,7 @@ import { observedScoreKind } from "./score-scale.js";
 import type { ScoreKind } from "../contract/dialect.js";
 import { collectScores, type CollectedScores, type LabelledSet } from "./collect.js";
 import { capacitySummary, type CompareReport, type CompareTargetResult } from "./report.js";
-import type { QualityCompareOptions } from "../quality/compare.js";
+import type { QualityCompareOptions } from "./quality.js";
 
 export interface CompareOptions {
   /** The labelled sets ranked on every target (default: fixtures/relevance.json). */
@@ -62,17 +62,12 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
         ...(target.model !== undefined ? { model: target.model } : {}),
         ...(target.logFile ? { logFile: target.logFile } : {}),
       });
-      await preflightTarget(target, { timeoutMs: ctx.timeoutMs });
+      const preflight = await preflightTarget(target, { timeoutMs: ctx.timeoutMs });
 
       if (!options.skipChecks) {
-        const { runConformance, PreflightError } = await import("../checks/run.js");
+        const { runConformance } = await import("../checks/run.js");
         ctx.log(`${target.label}: conformance checks`);
-        try {
-          result.conformance = await runConformance(target, { ...checks, timeoutMs: ctx.timeoutMs, log: ctx.log });
-        } catch (err) {
-          if (err instanceof PreflightError) throw new TargetStartError(`${target.label}: ${err.message}`);
-          throw err;
-        }
+        result.conformance = await runConformance(target, { ...checks, timeoutMs: ctx.timeoutMs, preflight, log: ctx.log });
       }
       if (!options.skipLoad) {
         const { runLoad } = await import("../load/run.js");
@@ -93,7 +88,7 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
       result.labels = labelAgreement(collected.sets, sets.map((s) => [s.relevant]));
       if (collected.failures.length > 0) result.agreement_failures = collected.failures;
       if (options.quality?.dataset) {
-        const { qualityForTarget } = await import("../quality/compare.js");
+        const { qualityForTarget } = await import("./quality.js");
         ctx.log(`${target.label}: ${options.quality.dataset.queries} queries of ${options.quality.dataset.path}`);
         result.quality = await qualityForTarget(target, options.quality.dataset, { timeoutMs: ctx.timeoutMs, ...(options.quality.progress ? { progress: options.quality.progress } : {}) });
       }
@@ -154,7 +149,7 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
 
 /** The report's --dataset and --price parts, computed over all targets. */
 async function qualityAnnex(results: CompareTargetResult[], options: QualityCompareOptions) {
-  const { costForTargets, datasetSettings, qualityTests } = await import("../quality/compare.js");
+  const { costForTargets, datasetSettings, qualityTests } = await import("./quality.js");
   const { cost, unmatched } = costForTargets(results, options);
   return {
     settings: {
