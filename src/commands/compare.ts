@@ -23,6 +23,7 @@ interface CompareFlags extends CommonOptions, ContainerOptions, QualityFlags {
   only?: string[];
   json?: string;
   html?: string;
+  summary?: string;
   progress: boolean;
   findMax?: boolean;
   maxRate?: number;
@@ -52,6 +53,7 @@ export function define(program: Command): void {
     .option("--only <ids>", "run only checks whose id starts with one of these (comma-separated)", idListArg)
     .option("--json <file>", "write the comparison as JSON")
     .option("--html <file>", "write one self-contained HTML page: load charts side by side, conformance matrix, agreement")
+    .option("--summary <file>", "write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)")
     .option("--find-max", "load: search each target's highest passing open-loop rate per scenario (from --rate up), side by side")
     .option("--max-rate <rps>", "find-max: never offer more than this (mind vendor bills)", numberArg(0.001))
     .addOption(new Option("--find-max-budget <duration>", "find-max: total search time per target").argParser(durationArg).default(10 * 60_000, "10m"))
@@ -116,6 +118,9 @@ async function compare(flags: CompareFlags): Promise<number> {
     ],
     log,
   );
+  const { writeCiOutputs, reportHint } = await import("../report/ci-outputs.js");
+  const { compareSummary } = await import("../report/summary-compare.js");
+  await writeCiOutputs(compareSummary(report), { summaryFile: flags.summary, log, fullReportHint: reportHint(flags.json) });
   return compareExitCode(report);
 }
 
