@@ -45,6 +45,9 @@ export interface LayoutOptions {
 /** Leaves room for whatever else a step appends (GitHub counts the whole step's summary). */
 export const DEFAULT_SUMMARY_BYTES = GITHUB_SUMMARY_LIMIT - 64 * 1024;
 
+/** Failures whose evidence is kept first, however many there are (GitHub's annotations stop at 10 too). */
+const EVIDENCE_FIRST = 10;
+
 /** Longest evidence block kept for one exchange, before any budget cut. */
 const EVIDENCE_CHARS = 4_000;
 
@@ -74,18 +77,22 @@ export function layoutSummary(doc: SummaryDoc, { maxBytes = DEFAULT_SUMMARY_BYTE
 
   const failureHeading = ordered.length === 0 ? "" : `### ${sectionName(errors.length, warnings.length)}\n\n`;
   room -= bytes(failureHeading);
-  // Every failure listed before any gets its evidence: first the bare blocks that fit, then
-  // evidence for the earliest failures while room is left.
+  // The first few failures keep their evidence (within half the room), then every failure is
+  // listed, then the evidence of the next ones goes back in while room is left.
   const full = ordered.map((f) => failureBlock(f, true));
   const bare = ordered.map((f) => failureBlock(f, false));
   const chosen: string[] = [];
-  for (const b of bare) {
-    if (bytes(b) > room) break;
-    chosen.push(b);
-    room -= bytes(b);
+  let firstRoom = Math.floor(room / 2);
+  for (let i = 0; i < ordered.length; i++) {
+    const block = i < EVIDENCE_FIRST && bytes(full[i]!) <= firstRoom ? full[i]! : bare[i]!;
+    if (bytes(block) > room) break;
+    chosen.push(block);
+    room -= bytes(block);
+    if (block === full[i]) firstRoom -= bytes(block);
   }
   const omitted = ordered.length - chosen.length;
   for (let i = 0; i < chosen.length; i++) {
+    if (chosen[i] === full[i]) continue;
     const extra = bytes(full[i]!) - bytes(chosen[i]!);
     if (extra > room) break;
     chosen[i] = full[i]!;
