@@ -94,6 +94,20 @@ describe("action.yml", () => {
   });
 });
 
+describe("examples/gitlab-ci.yml", () => {
+  const ci = parse(readFileSync(join(ROOT, "examples/gitlab-ci.yml"), "utf8"));
+
+  it("hands GitLab the JUnit file the check writes, kept on failure too", () => {
+    const job = ci["rerank-conformance"];
+    const script = job.script.join("\n").replace(/\$\{?REPORTS\}?/g, ci.variables.REPORTS);
+    const junit = /--junit "([^"]+)"/.exec(script)![1];
+    expect(job.artifacts.reports.junit).toBe(junit);
+    expect(job.artifacts.when).toBe("always");
+    expect(job.artifacts.paths).toContain(`${ci.variables.REPORTS}/`);
+    expect(script).toMatch(/rerank-harness check /);
+  });
+});
+
 describe("the Action's run step (scripts/action/run.sh)", () => {
   it("passes on the embedded reference: exit 0, outputs set, reports written, job summary green", async () => {
     const step = await runStep({ INPUT_COMMAND: "check", INPUT_TARGET: "embedded", INPUT_ARGS: "--only 'schema.,sort.' --fuzz 0" });
