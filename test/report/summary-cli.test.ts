@@ -7,6 +7,7 @@ import { runCli, type CliRun } from "../cli/run-cli.js";
 import { HAS_CHROMIUM, launchChromium } from "../helpers/tools.js";
 import { startRewritingProxy, type RewritingProxy } from "../servers/rewriting-proxy.js";
 import { SERVED_MODEL, startVllmLikeServer, type TestServer } from "../servers/vllm-like.js";
+import { startTestServer, vllmBody } from "../load/servers.js";
 
 // `check --summary` end to end against a faulty server (results unsorted) whose answers also
 // carry hostile text and the API key: the Markdown file, GitHub's step summary (appended), the
@@ -90,4 +91,31 @@ describe("check --summary against a faulty server", () => {
       await browser.close();
     }
   }, 60_000);
+});
+
+describe("load --summary against a server that fails half its requests", () => {
+  it("exits 1; the summary and the ::error name the scenario, the reason and the server's first error, without the key", async () => {
+    let n = 0;
+    // The first request (the preflight) succeeds, then every other one is a 503 with markup and the key.
+    const server = await startTestServer((_req, res) => {
+      if (n++ % 2 === 0) res.writeHead(200, { "content-type": "application/json" }).end(vllmBody());
+      else res.writeHead(503, { "content-type": "text/html" }).end(`<h1>overloaded</h1> key=${KEY}`);
+    });
+    const file = join(dir, "load-summary.md");
+    try {
+      const load = await runCli(["load", "--target", server.url, "--dialect", "vllm", "--docs", "10", "--rate", "20", "--duration", "1s", "--warmup", "0s", "--no-progress", "--summary", file], {
+        env: { RERANK_API_KEY: KEY, GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: "" },
+        timeoutMs: 60_000,
+      });
+      expect(load.code, load.stderr).toBe(1);
+      const md = readFileSync(file, "utf8");
+      expect(md.split("\n")[0]).toBe("## ❌ rerank-harness load: FAILED");
+      expect(md).toMatch(/<summary>❌ <code>docs_10<\/code>: [^<]*errors and drops \d+\.\d+% &gt; 1\.00% allowed/);
+      expect(md).toContain("<h1>overloaded</h1> key=[REDACTED]"); // in a code block
+      expect(load.stdout).toMatch(/^::error title=rerank-harness load%3A docs_10::[^\n]*errors and drops/m);
+      expect(md + load.stdout + load.stderr).not.toContain(KEY);
+    } finally {
+      await server.close();
+    }
+  }, 70_000);
 });

@@ -1,5 +1,5 @@
 import { marked } from "marked";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ConformanceReport } from "../../src/checks/run.js";
 import type { CheckOutcome } from "../../src/checks/types.js";
 import { registerSecret } from "../../src/client/secrets.js";
@@ -9,6 +9,8 @@ import { escapeHtml } from "../../src/report/html/escape.js";
 import { codeBlock, mdCode, mdTable, mdText } from "../../src/report/markdown.js";
 import { checkSummary } from "../../src/report/summary-check.js";
 import { loadSummary } from "../../src/report/summary-load.js";
+import { compareSummary } from "../../src/report/summary-compare.js";
+import type { CompareReport } from "../../src/compare/report.js";
 import { GITHUB_SUMMARY_LIMIT, layoutSummary } from "../../src/report/summary.js";
 
 // The Markdown summary and the workflow annotations, in-process. A GFM renderer (marked) is
@@ -153,8 +155,28 @@ describe("loadSummary", () => {
   });
 });
 
+describe("compareSummary", () => {
+  it("each target's start error and failed checks, titled with its label, then the side-by-side table", () => {
+    const target = (label: string, conformance?: ConformanceReport, error?: string) => ({ label, spec: label, dialect: "vllm", ...(conformance ? { conformance } : {}), ...(error ? { error } : {}) });
+    const report: CompareReport = {
+      startedAt: "2026-01-01T00:00:00Z",
+      durationMs: 10,
+      settings: { seed: 1, duration_ms: 1, skip_checks: false, skip_load: true, same_model: false, relevance_sets: 0 },
+      targets: [target("self-hosted | vLLM", checkReport([{ ...outcome(1), status: "pass" }])), target("vendor", checkReport([outcome(2)])), target("broken", undefined, "ECONNREFUSED <b>")],
+      agreement: [],
+      passed: false,
+    };
+    const doc = compareSummary(report);
+    expect(doc.failures.map((f) => f.title)).toEqual(["vendor: fuzz.case_2", "broken"]);
+    const html = render(layoutSummary(doc));
+    expect(html).toContain("<summary>❌ <code>vendor: fuzz.case_2</code>: case 2: 500 instead of 400</summary>");
+    expect(html).toContain("could not start: ECONNREFUSED &lt;b&gt;");
+    // The label with a pipe stays one header cell: three targets, three columns after the row names.
+    expect(html).toMatch(/<th>self-hosted \| vLLM<\/th>\s*<th>vendor<\/th>\s*<th>broken<\/th>/);
+  });
+});
+
 describe("workflow annotations", () => {
-  afterEach(() => undefined);
 
   it("escape as @actions/core does: data %, CR, LF; properties also : and ,", () => {
     expect(escapeData("100% done\r\nnext: a,b")).toBe("100%25 done%0D%0Anext: a,b");
