@@ -77,32 +77,40 @@ export function layoutSummary(doc: SummaryDoc, { maxBytes = DEFAULT_SUMMARY_BYTE
 
   const failureHeading = ordered.length === 0 ? "" : `### ${sectionName(errors.length, warnings.length)}\n\n`;
   room -= bytes(failureHeading);
-  // The first few failures keep their evidence (within half the room), then every failure is
-  // listed, then the evidence of the next ones goes back in while room is left.
-  const full = ordered.map((f) => failureBlock(f, true));
-  const bare = ordered.map((f) => failureBlock(f, false));
-  const chosen: string[] = [];
+  // Three forms per failure: full (a <details> with evidence), bare (the <details> without it),
+  // line (one list item). Every failure gets a line first; then, in order, the first few get
+  // their evidence, everyone that fits a <details>, and the rest of the room goes to evidence.
+  // Each pass stops at the first that does not fit, so the forms run full…, bare…, line….
+  const forms = ordered.map((f) => [failureLine(f), failureBlock(f, false), failureBlock(f, true)] as const);
+  const size = forms.map((fs) => fs.map(bytes));
+  const tier: number[] = [];
+  for (let i = 0; i < ordered.length && size[i]![0]! <= room; i++) {
+    tier.push(0);
+    room -= size[i]![0]!;
+  }
+  const upgrade = (to: number, limit: number, budget = () => room, spend = (_: number) => {}) => {
+    for (let i = 0; i < Math.min(limit, tier.length); i++) {
+      if (tier[i]! >= to) continue;
+      const extra = size[i]![to]! - size[i]![tier[i]!]!;
+      if (extra > room || extra > budget()) break;
+      tier[i] = to;
+      room -= extra;
+      spend(extra);
+    }
+  };
   let firstRoom = Math.floor(room / 2);
-  for (let i = 0; i < ordered.length; i++) {
-    const block = i < EVIDENCE_FIRST && bytes(full[i]!) <= firstRoom ? full[i]! : bare[i]!;
-    if (bytes(block) > room) break;
-    chosen.push(block);
-    room -= bytes(block);
-    if (block === full[i]) firstRoom -= bytes(block);
-  }
-  const omitted = ordered.length - chosen.length;
-  for (let i = 0; i < chosen.length; i++) {
-    if (chosen[i] === full[i]) continue;
-    const extra = bytes(full[i]!) - bytes(chosen[i]!);
-    if (extra > room) break;
-    chosen[i] = full[i]!;
-    room -= extra;
-  }
-  const withoutEvidence = chosen.filter((b, i) => b !== full[i] && ordered[i]!.evidence?.length).length;
-  const blocks = omitted > 0 ? [...chosen, `_…and ${omitted} more not shown._\n\n`] : chosen;
+  upgrade(2, EVIDENCE_FIRST, () => firstRoom, (n) => (firstRoom -= n));
+  upgrade(1, tier.length);
+  upgrade(2, tier.length);
+  const omitted = ordered.length - tier.length;
+  const withoutEvidence = tier.filter((t, i) => t < 2 && ordered[i]!.evidence?.length).length;
+  const byNameOnly = tier.filter((t) => t === 0).length;
+  const shown = tier.map((t, i) => forms[i]![t]!).join("");
+  const blocks = [shown, byNameOnly > 0 ? "\n" : "", omitted > 0 ? `_…and ${omitted} more not shown._\n\n` : ""];
 
   const cuts: string[] = [];
   if (withoutEvidence > 0) cuts.push(`the evidence of ${withoutEvidence} of ${ordered.length} failures`);
+  if (byNameOnly > 0) cuts.push(`the details of ${byNameOnly} (listed in one line each)`);
   if (omitted > 0) cuts.push(`${omitted} of ${ordered.length} failures entirely`);
   if (tables.cutRows > 0) cuts.push(`${tables.cutRows} table rows`);
   const note =
@@ -131,6 +139,11 @@ function failureBlock(f: SummaryFailure, evidence: boolean): string {
   const body = [...(facts.length ? [...facts, ""] : []), ...shown.flatMap((e) => [codeBlock(clip(e, EVIDENCE_CHARS)), ""]), ...cut];
   // The blank line after <summary> lets GitHub read the Markdown inside the <details>.
   return ["<details>", summary, "", ...body, "</details>", "", ""].join("\n");
+}
+
+/** The smallest form: one list item. */
+function failureLine(f: SummaryFailure): string {
+  return `- ${f.severity === "error" ? "❌" : "⚠️"} <code>${htmlLine(f.title)}</code>: ${mdText(clip(f.message, 200))}\n`;
 }
 
 /** The tables, each under its heading; rows cut from the end of the longest until they fit. */
