@@ -110,7 +110,7 @@ export function layoutSummary(doc: SummaryDoc, { maxBytes = DEFAULT_SUMMARY_BYTE
 
   const cuts: string[] = [];
   if (withoutEvidence > 0) cuts.push(`the evidence of ${withoutEvidence} of ${ordered.length} failures`);
-  if (byNameOnly > 0) cuts.push(`the details of ${byNameOnly} (listed in one line each)`);
+  if (byNameOnly > 0) cuts.push(`the details of ${byNameOnly} failures (each listed in one line)`);
   if (omitted > 0) cuts.push(`${omitted} of ${ordered.length} failures entirely`);
   if (tables.cutRows > 0) cuts.push(`${tables.cutRows} table rows`);
   const note =

@@ -111,7 +111,7 @@ describe("layoutSummary", () => {
     // Every failure is still named: past the room for <details>, in one list item each.
     const html = render(md);
     expect(html).toContain("<li>❌ <code>fuzz.case_4999</code>: case 4999: 500 instead of 400</li>");
-    expect(note![1]).toMatch(/the details of \d+ \(listed in one line each\)/);
+    expect(note![1]).toMatch(/the details of \d+ failures \(each listed in one line\)/);
   });
 
   it("a tiny budget still keeps the verdict and says how many failures it left out", () => {
