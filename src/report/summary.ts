@@ -106,7 +106,7 @@ export function layoutSummary(doc: SummaryDoc, { maxBytes = DEFAULT_SUMMARY_BYTE
   const withoutEvidence = tier.filter((t, i) => t < 2 && ordered[i]!.evidence?.length).length;
   const byNameOnly = tier.filter((t) => t === 0).length;
   const shown = tier.map((t, i) => forms[i]![t]!).join("");
-  const blocks = [shown, byNameOnly > 0 ? "\n" : "", omitted > 0 ? `_…and ${omitted} more not shown._\n\n` : ""];
+  const blocks = [shown, byNameOnly > 0 ? "\n" : "", omitted === 0 ? "" : tier.length === 0 ? `_${omitted} not shown._\n\n` : `_…and ${omitted} more not shown._\n\n`];
 
   const cuts: string[] = [];
   if (withoutEvidence > 0) cuts.push(`the evidence of ${withoutEvidence} of ${ordered.length} failures`);

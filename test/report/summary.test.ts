@@ -96,7 +96,7 @@ describe("layoutSummary", () => {
     expect(md).not.toMatch(/summary was cut/);
   });
 
-  it("a 5,000-failure run stays under GitHub's 1 MiB and says what it cut", () => {
+  it("a 5,000-failure run stays under GitHub's 1 MiB and says what it cut", { timeout: 90_000 }, () => {
     const outcomes = Array.from({ length: 5_000 }, (_, i) => outcome(i));
     const md = layoutSummary(checkSummary(checkReport(outcomes)), { fullReportHint: "The JSON report (report.json)" });
     const size = Buffer.byteLength(md, "utf8");
