@@ -97,7 +97,7 @@ export const scoreChecks: CheckDefinition[] = [
       const scores = answers.flatMap((r) => r.output.results.map((x) => x.score));
       const evidence = answers.map((r) => r.evidence);
       const [lo, hi] = [Math.min(...scores), Math.max(...scores)];
-      if (lo >= 0.5 && hi <= DOUBLE_SIGMOID_MAX + 1e-6) {
+      if (lo >= 0.5 && hi <= DOUBLE_SIGMOID_MAX + 1e-6 && hi > lo) {
         fail(`every score lies in [${lo}, ${hi}], inside [0.5, ${DOUBLE_SIGMOID_MAX.toFixed(4)}]: the signature of a sigmoid applied to scores that were already probabilities (node-llama-cpp#617)`, evidence);
       }
       for (const [k, r] of answers.entries()) {
