@@ -40,6 +40,8 @@ export interface BadInputExpectation {
   mayAccept?: string;
   /** tooManyDocuments only: the documented default limit (the check sends one more). */
   limit?: number;
+  /** tooManyDocuments only: the server flag that sets the limit, where the operator can (TEI: --max-client-batch-size). */
+  limitFlag?: string;
 }
 
 /** How a `top_n` value outside 1..n is answered. */

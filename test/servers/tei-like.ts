@@ -6,6 +6,8 @@ export interface TeiLikeOptions {
   maxClientBatchSize?: number;
   /** Serve GET /info (router/src/http/server.rs get_model_info); false: 404, as a proxy in front of TEI may. */
   info?: boolean;
+  /** Records each request as "METHOD /path", in arrival order. */
+  seen?: string[];
   /** Fault: `"text": null` instead of leaving the field out when return_text is not set (TEI skips None, types.rs Rank). */
   nullText?: boolean;
 }
@@ -32,6 +34,7 @@ export async function startTeiLikeServer(options: TeiLikeOptions = {}): Promise<
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
+      options.seen?.push(`${req.method} ${req.url}`);
       if (req.method === "GET" && req.url === "/info" && options.info !== false) return json(res, 200, info);
       if (req.method !== "POST" || req.url !== "/rerank") return text(res, 404, "");
       if ((req.headers["content-type"] ?? "").split(";")[0]!.trim() !== "application/json") {

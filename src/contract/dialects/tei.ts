@@ -83,7 +83,7 @@ export const tei = defineDialect({
       unknownModel: null, // TEI has no model field
       // auto-truncate is on by default since v1.9.0 (PR #829); without it 422 Validation
       tooLong: { statuses: [422], body: "envelope", source: `${TEI} core/src/tokenization.rs: "must have less than N tokens" 422 (auto-truncate on since v1.9.0)`, mayAccept: "truncates it" },
-      tooManyDocuments: { statuses: [422], body: "envelope", source: `${TEI} router/src/http/server.rs rerank: batch_size > info.max_client_batch_size → 422 Validation; --max-client-batch-size default 32 (router/src/main.rs), reported by GET /info`, limit: 32 },
+      tooManyDocuments: { statuses: [422], body: "envelope", source: `${TEI} router/src/http/server.rs rerank: batch_size > info.max_client_batch_size → 422 Validation; --max-client-batch-size default 32 (router/src/main.rs), reported by GET /info`, limit: 32, limitFlag: "--max-client-batch-size" },
     },
     auth: { statuses: [401], path: "/rerank" }, // empty body; /health, /metrics public
   },
