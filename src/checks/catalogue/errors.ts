@@ -198,6 +198,6 @@ export const errorChecks: CheckDefinition[] = [
   badInputCheck("nonObjectJson", "errors.non_object_json", "A JSON body that is not an object ([], null, 123, a string) is refused with a 4xx, never a 5xx (vllm PR #42961)."),
   badInputCheck("wrongContentType", "errors.wrong_content_type", "A JSON body sent as text/plain is refused with a 4xx, never a 5xx (vllm#11171)."),
   badInputCheck("unknownModel", "errors.unknown_model", "A model name the server does not serve is refused, not silently answered by another model."),
-  badInputCheck("tooLong", "errors.too_long", "A 20,000-word document is refused with the dialect's status, or truncated where the dialect truncates; never a 5xx."),
-  badInputCheck("tooManyDocuments", "errors.too_many_documents", "One document more than the documented batch limit is refused with the dialect's status."),
+  badInputCheck("tooLong", "errors.too_long", "A 20,000-word document (or twice the input limit the server reports, if more) is refused with the dialect's status, or truncated where the dialect (or the server's own report) says it truncates; never a 5xx."),
+  badInputCheck("tooManyDocuments", "errors.too_many_documents", "One document more than the batch limit is refused with the dialect's status; the limit is the server's own report (TEI: GET /info) where it gives one, else the documented default, and the outcome says which."),
 ];
