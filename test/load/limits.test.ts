@@ -4,6 +4,7 @@ import { runLoad } from "../../src/load/run.js";
 import type { ScenarioSpec } from "../../src/load/plan.js";
 import { startTeiLikeServer } from "../servers/tei-like.js";
 import { dialectTarget } from "../servers/target.js";
+import { runCli } from "../cli/run-cli.js";
 import type { TestServer } from "../servers/vllm-like.js";
 
 let server: TestServer | undefined;
@@ -57,5 +58,12 @@ describe("documents over the server's limit are named before sending", () => {
     expect(oversizeWarnings([spec("docs=10", 10), mixed], { max: 2048, from: "the documented default; Infinity reports no limits" }, "Infinity")).toEqual([
       "scenario mix sends 3000 documents per request, but Infinity takes at most 2048 (the documented default; Infinity reports no limits): those requests will be refused. Choose at most 2048 documents (--docs).",
     ]);
+  });
+
+  it("`load` prints the warning on stderr before the run (no callback wired)", async () => {
+    server = await startTeiLikeServer();
+    const run = await runCli(["load", "--target", server.url, "--dialect", "tei", "--docs", "10,50", "--rate", "5", "--duration", "300ms", "--warmup", "0s", "--no-progress"], { timeoutMs: 60_000 });
+    expect(run.stderr).toMatch(/^warning: scenario docs_50 sends 50 documents per request, but Hugging Face TEI takes at most 32 \(GET \/info\).*--max-client-batch-size 50.*--docs\)\.$/m);
+    expect(run.stderr).not.toMatch(/docs_10 sends/);
   });
 });
