@@ -39,6 +39,11 @@ export interface CheckDefinition {
   skipReason(dialect: Dialect): string | null;
   /** Resolves when the check holds; a string it resolves to is kept as the passing outcome's message (e.g. a measured figure). */
   run(ctx: CheckContext): Promise<void | string>;
+  /**
+   * Runs with nothing else of the run in flight (see exclusive.ts): for checks whose verdict a
+   * concurrent request could change (the invariance checks).
+   */
+  exclusive?: boolean;
   /** How long the check may take when that depends on the target's settings (default: the suite's test timeout). */
   budgetMs?(target: SuiteTarget): number | undefined;
 }
