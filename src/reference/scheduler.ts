@@ -190,8 +190,6 @@ export class BatchScheduler {
         this.backlogTokens -= job.pendingTokens;
         job.pendingTokens = 0;
         for (const undo of cleanup) undo();
-        // A batch queued in the session for clients that have all gone is skipped unless it started.
-        for (const b of this.inFlight) if (b.jobs.has(job) && [...b.jobs].every((j) => j.settled)) b.abort.abort();
       };
       const job: Job = {
         source,
@@ -214,6 +212,8 @@ export class BatchScheduler {
         if (job.settled) return;
         this.options.onCancelledPairs?.(job.source.count - job.startedPairs);
         job.fail(err);
+        // A batch queued in the session for clients that have all gone is skipped unless it started.
+        for (const b of this.inFlight) if (b.jobs.has(job) && [...b.jobs].every((j) => j.settled)) b.abort.abort();
       };
       if (options.signal) {
         const onAbort = () => abandon(new RequestCancelledError());
