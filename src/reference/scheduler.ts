@@ -82,8 +82,9 @@ const tokensOf = (pairs: readonly EncodedPair[]) => pairs.reduce((n, p) => n + p
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Runs pairs through one model, one micro-batch at a time. Each round takes the waiting requests
- * in arrival order, about one token budget's worth (at least one request), tokenizes them, sorts
+ * Runs pairs through one model in micro-batches, keeping the next batch queued in the session
+ * behind the running one. Each round takes the waiting requests in arrival order, about one token
+ * budget's worth and at most half of those waiting (at least one request), tokenizes them, sorts
  * their pairs by length so a batch pads little, and cuts batches where batch × longest length
  * would pass the token budget; small concurrent requests share batches.
  *
@@ -206,14 +207,14 @@ export class BatchScheduler {
         fail: (err) => {
           settle(job);
           reject(err);
+          // A batch queued in the session whose requests have all failed or gone is skipped unless it started.
+          for (const b of this.inFlight) if (b.jobs.has(job) && [...b.jobs].every((j) => j.settled)) b.abort.abort();
         },
       };
       const abandon = (err: Error) => {
         if (job.settled) return;
         this.options.onCancelledPairs?.(job.source.count - job.startedPairs);
         job.fail(err);
-        // A batch queued in the session for clients that have all gone is skipped unless it started.
-        for (const b of this.inFlight) if (b.jobs.has(job) && [...b.jobs].every((j) => j.settled)) b.abort.abort();
       };
       if (options.signal) {
         const onAbort = () => abandon(new RequestCancelledError());
@@ -352,28 +353,27 @@ export class BatchScheduler {
     const answered = new Promise<Awaited<ReturnType<RunFn>>>((resolve) => resolve(this.run(live.map((c) => c.pair), batch.abort.signal)));
     batch.done = answered
       .then((output) => {
-          if (!output) {
-            // Skipped before it started: every client of it had gone.
-            this.options.onCancelledPairs?.(live.length);
-            return;
-          }
-          const { logits, labels } = output;
-          // The rate is of the whole pipeline (tokenizing, waiting on it, inference): the time
-          // since the previous batch ended, while there was work.
-          const now = performance.now();
-          this.estimator.observe(tokens, (now - this.busySince) / 1000);
-          this.busySince = now;
-          this.options.onBatch?.(live.length, live.length * live[live.length - 1]!.pair.ids.length);
-          live.forEach((c, row) => {
-            const job = c.job;
-            if (job.settled) return; // abandoned while its batch ran
-            job.out[c.index] = logits.slice(row * labels, (row + 1) * labels);
-            job.pendingTokens -= c.pair.ids.length;
-            this.backlogTokens -= c.pair.ids.length;
-            if (--job.left === 0) job.resolve(job.out);
-          });
-        },
-      )
+        if (!output) {
+          // Skipped before it started: every client of it had gone.
+          this.options.onCancelledPairs?.(live.length);
+          return;
+        }
+        const { logits, labels } = output;
+        // The rate is of the whole pipeline (tokenizing, waiting on it, inference): the time
+        // since the previous batch ended, while there was work.
+        const now = performance.now();
+        this.estimator.observe(tokens, (now - this.busySince) / 1000);
+        this.busySince = now;
+        this.options.onBatch?.(live.length, live.length * live[live.length - 1]!.pair.ids.length);
+        live.forEach((c, row) => {
+          const job = c.job;
+          if (job.settled) return; // abandoned while its batch ran
+          job.out[c.index] = logits.slice(row * labels, (row + 1) * labels);
+          job.pendingTokens -= c.pair.ids.length;
+          this.backlogTokens -= c.pair.ids.length;
+          if (--job.left === 0) job.resolve(job.out);
+        });
+      })
       .catch((err: unknown) => {
         this.busySince = performance.now();
         for (const c of live) if (!c.job.settled) c.job.fail(err as Error);
