@@ -91,7 +91,7 @@ const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
  * Admission is by expected wait: the backlog in tokens (estimated until tokenized) over the
  * measured tokens/s. A request that would wait longer than `maxQueueSeconds` is refused at once,
  * so those admitted are served in bounded time instead of all waiting behind a deep queue. Work
- * whose client has gone is dropped before it is tokenized, and before it reaches the session.
+ * whose client has gone is dropped before it is tokenized, and before it runs in the session.
  */
 export class BatchScheduler {
   private waiting: Job[] = [];
