@@ -9,10 +9,15 @@ import * as compare from "./commands/compare.js";
 import * as fixtures from "./commands/fixtures.js";
 import * as load from "./commands/load.js";
 import * as serve from "./commands/serve.js";
+import { stopAsOnSigterm } from "./targets/interrupt.js";
+import { watchParent } from "./targets/parent-watch.js";
 
 // Command modules keep their heavy imports (onnxruntime, vitest, testcontainers) inside their
 // actions, so `--help` and usage errors answer at once.
 installOutputRedaction();
+// A run whose launcher is killed (CI cancelling `npx rerank-harness …`) stops as on SIGTERM
+// instead of living on as an orphan with its containers.
+watchParent(stopAsOnSigterm);
 
 const { version } = packageJson();
 

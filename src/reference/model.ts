@@ -57,7 +57,7 @@ export class Reranker {
     const estimator = new ThroughputEstimator();
     const tokenEstimate = new TokenEstimate(encoder.maxLength, encoder.specialCount);
     await calibrate(session, encoder, opts.tokenBudget ?? 8192, estimator, tokenEstimate);
-    const scheduler = new BatchScheduler((pairs) => session.run(pairs), { ...opts, estimator });
+    const scheduler = new BatchScheduler((pairs, signal) => session.run(pairs, signal), { ...opts, estimator });
     return new Reranker(spec, files, encoder, session, scheduler, tokenEstimate);
   }
 

@@ -28,7 +28,23 @@ export interface SubmitOptions {
   deadlineMs?: number;
 }
 
-type RunFn = (pairs: readonly EncodedPair[]) => Promise<{ logits: Float32Array; labels: number }>;
+/**
+ * Runs one batch. Batches are handed over in order, the next while the previous runs; aborting
+ * `signal` before a batch starts may skip it (undefined: nothing computed).
+ */
+type RunFn = (pairs: readonly EncodedPair[], signal?: AbortSignal) => Promise<{ logits: Float32Array; labels: number } | undefined>;
+
+/** A batch handed to the session and not yet answered. */
+interface InFlight {
+  /** The requests it holds pairs of: once all are settled it is skipped if it has not started. */
+  jobs: Set<Job>;
+  abort: AbortController;
+  /** Settles once its answer has been handled (never rejects). */
+  done: Promise<void>;
+}
+
+/** Batches in the session at once: one running and the next queued behind it, so it never waits for this thread. */
+const SESSION_DEPTH = 2;
 
 /**
  * A request's pairs before they are tokenized. Admission and the backlog see only an estimate of
@@ -66,18 +82,22 @@ const tokensOf = (pairs: readonly EncodedPair[]) => pairs.reduce((n, p) => n + p
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Runs pairs through one model, one micro-batch at a time. Each round takes the waiting requests
- * in arrival order, about one token budget's worth (at least one request), tokenizes them, sorts
+ * Runs pairs through one model in micro-batches, keeping the next batch queued in the session
+ * behind the running one. Each round takes the waiting requests in arrival order, about one token
+ * budget's worth and at most half of those waiting (at least one request), tokenizes them, sorts
  * their pairs by length so a batch pads little, and cuts batches where batch × longest length
  * would pass the token budget; small concurrent requests share batches.
  *
  * Admission is by expected wait: the backlog in tokens (estimated until tokenized) over the
  * measured tokens/s. A request that would wait longer than `maxQueueSeconds` is refused at once,
  * so those admitted are served in bounded time instead of all waiting behind a deep queue. Work
- * whose client has gone is dropped before it is tokenized, and before it reaches the session.
+ * whose client has gone is dropped before it is tokenized, and before it runs in the session.
  */
 export class BatchScheduler {
   private waiting: Job[] = [];
+  private inFlight: InFlight[] = [];
+  /** Set while the drain waits for either a batch to end or a new request. */
+  private wake: (() => void) | undefined;
   private active = 0;
   private backlogTokens = 0;
   private running = false;
@@ -187,6 +207,8 @@ export class BatchScheduler {
         fail: (err) => {
           settle(job);
           reject(err);
+          // A batch queued in the session whose requests have all failed or gone is skipped unless it started.
+          for (const b of this.inFlight) if (b.jobs.has(job) && [...b.jobs].every((j) => j.settled)) b.abort.abort();
         },
       };
       const abandon = (err: Error) => {
@@ -208,6 +230,7 @@ export class BatchScheduler {
       this.backlogTokens += tokens;
       this.waiting.push(job);
       if (!this.running) void this.drain();
+      else this.wake?.();
     });
   }
 
@@ -218,9 +241,11 @@ export class BatchScheduler {
   }
 
   /**
-   * Runs rounds until none is waiting. The next round is tokenized while the current one's last
-   * batch runs, so tokenizing (on this thread) overlaps inference (in the worker) instead of
-   * adding to it, and a request is tokenized only about one batch before its turn.
+   * Runs rounds until none is waiting and the session is idle. The session always has the next
+   * batch queued behind the running one when there is one to give (SESSION_DEPTH), so it never
+   * idles while this thread answers a request, parses one or tokenizes. The next round is
+   * tokenized while the current one's last batch runs (and handed over as soon as it is), so a
+   * request is tokenized only about one batch before its turn.
    */
   private async drain(): Promise<void> {
     this.running = true;
@@ -233,11 +258,20 @@ export class BatchScheduler {
         if (jobs.length === 0) {
           // Checked and left in one synchronous step: submit() starts a new drain only after this one stops.
           const taken = this.nextRound();
-          if (taken.length === 0) break;
+          if (taken.length === 0) {
+            if (this.inFlight.length === 0) break;
+            // The session is busy: wait for a batch to end or a request to come, whichever is first.
+            await new Promise<void>((resolve) => {
+              this.wake = resolve;
+              void this.inFlight[0]!.done.then(resolve);
+            });
+            this.wake = undefined;
+            continue;
+          }
           jobs = await this.encodeRound(taken);
         }
         await this.runRound(jobs, () => {
-          prefetched ??= this.encodeRound(this.nextRound());
+          prefetched ??= this.lastBatchRunning().then(() => this.encodeRound(this.nextRound()));
         });
       }
     } finally {
@@ -245,15 +279,23 @@ export class BatchScheduler {
     }
   }
 
+  /** Resolves once at most one batch is in the session (the last one handed over is running). */
+  private async lastBatchRunning(): Promise<void> {
+    while (this.inFlight.length > 1) await this.inFlight[0]!.done;
+  }
+
   /**
-   * The next requests to run, oldest first: about one token budget's worth (at least one
-   * request), so a request is tokenized only shortly before its pairs run.
+   * The next requests to run, oldest first: about one token budget's worth, and at most half of
+   * those waiting (at least one request). Taking all at once would put concurrent clients in
+   * lockstep: all answered together, all back together, the session idle in between; in two
+   * halves, one half's round trip overlaps the other's batches.
    */
   private nextRound(): Job[] {
     this.waiting = this.waiting.filter((job) => !job.settled);
+    const most = Math.ceil(this.waiting.length / 2);
     let take = 0;
     let tokens = 0;
-    while (take < this.waiting.length && (take === 0 || tokens < this.tokenBudget)) tokens += this.waiting[take++]!.pendingTokens;
+    while (take < most && (take === 0 || tokens < this.tokenBudget)) tokens += this.waiting[take++]!.pendingTokens;
     return this.waiting.splice(0, take);
   }
 
@@ -279,7 +321,11 @@ export class BatchScheduler {
     return jobs;
   }
 
-  /** Runs a tokenized round's live pairs in micro-batches; `onLastBatch` is called once the last is in the session. */
+  /**
+   * Hands a tokenized round's live pairs to the session in micro-batches, at most SESSION_DEPTH
+   * at a time; `onLastBatch` is called once the last is handed over. Answers are handled as they
+   * come; the promise resolves once every batch is handed over (not answered).
+   */
   private async runRound(jobs: Job[], onLastBatch: () => void): Promise<void> {
     const items = jobs.flatMap((job) => (job.settled || !job.pairs ? [] : job.pairs.map((pair, index) => ({ job, index, pair }))));
     items.sort((a, b) => a.pair.ids.length - b.pair.ids.length);
@@ -290,15 +336,29 @@ export class BatchScheduler {
       while (end < items.length && (end - start + 1) * items[end]!.pair.ids.length <= this.tokenBudget) end += 1;
       const chunk = items.slice(start, end);
       start = end;
+      while (this.inFlight.length >= SESSION_DEPTH) await this.inFlight[0]!.done;
       // Pairs of settled jobs (cancelled, past their deadline, failed) never reach the session.
       const live = chunk.filter((c) => !c.job.settled);
       if (live.length === 0) continue;
       this.markStarted(live.map((c) => c.job));
-      const tokens = tokensOf(live.map((c) => c.pair));
-      try {
-        const running = this.run(live.map((c) => c.pair));
-        if (start === items.length) onLastBatch();
-        const { logits, labels } = await running;
+      this.handOver(live);
+      if (start === items.length) onLastBatch();
+    }
+  }
+
+  /** Gives one batch to the session and handles its answer when it comes. */
+  private handOver(live: Array<{ job: Job; index: number; pair: EncodedPair }>): void {
+    const tokens = tokensOf(live.map((c) => c.pair));
+    const batch: InFlight = { jobs: new Set(live.map((c) => c.job)), abort: new AbortController(), done: Promise.resolve() };
+    const answered = new Promise<Awaited<ReturnType<RunFn>>>((resolve) => resolve(this.run(live.map((c) => c.pair), batch.abort.signal)));
+    batch.done = answered
+      .then((output) => {
+        if (!output) {
+          // Skipped before it started: every client of it had gone.
+          this.options.onCancelledPairs?.(live.length);
+          return;
+        }
+        const { logits, labels } = output;
         // The rate is of the whole pipeline (tokenizing, waiting on it, inference): the time
         // since the previous batch ended, while there was work.
         const now = performance.now();
@@ -313,11 +373,15 @@ export class BatchScheduler {
           this.backlogTokens -= c.pair.ids.length;
           if (--job.left === 0) job.resolve(job.out);
         });
-      } catch (err) {
+      })
+      .catch((err: unknown) => {
         this.busySince = performance.now();
         for (const c of live) if (!c.job.settled) c.job.fail(err as Error);
-      }
-    }
+      })
+      .finally(() => {
+        this.inFlight.splice(this.inFlight.indexOf(batch), 1);
+      });
+    this.inFlight.push(batch);
   }
 
   /** `jobs` holds a job once per pair of the batch about to run. */

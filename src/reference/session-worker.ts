@@ -8,15 +8,21 @@
  * runtime) is not context-aware, so it loads in one thread per process only ("Module did not
  * self-register" in a second worker) and all its sessions must share that worker.
  *
- * workerData: { ortPath }. Messages in: { op: "create", sid, modelPath, threads, spin } |
+ * The scheduler keeps the next batch queued here behind the running one (so the session never
+ * waits for the HTTP thread); a queued batch whose clients have all gone is skipped, not run: the
+ * session's shared \`cancel\` flags (Int32Array over a SharedArrayBuffer, one per id % its length)
+ * are read just before a batch starts.
+ *
+ * workerData: { ortPath }. Messages in: { op: "create", sid, modelPath, threads, spin, cancel } |
  * { op: "run", sid, id, ids, mask, types, dims } (int64 buffers) | { op: "release", sid }.
  * Messages out: { sid, ready, inputNames, outputNames } | { sid, fatal } | { sid, id, logits, dims } |
- * { sid, id, error } | { sid, released }.
+ * { sid, id, skipped } | { sid, id, error } | { sid, released }.
  */
 export const SESSION_WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const ort = require(workerData.ortPath);
 const sessions = new Map();
+const cancels = new Map();
 const errorText = (err) => String((err && err.message) || err);
 parentPort.on("message", async (msg) => {
   const { sid } = msg;
@@ -34,11 +40,13 @@ parentPort.on("message", async (msg) => {
       parentPort.postMessage({ sid, fatal: errorText(err) });
       return;
     }
+    if (msg.cancel) cancels.set(sid, new Int32Array(msg.cancel));
     const session = sessions.get(sid);
     parentPort.postMessage({ sid, ready: true, inputNames: session.inputNames, outputNames: session.outputNames });
   } else if (msg.op === "release") {
     const session = sessions.get(sid);
     sessions.delete(sid);
+    cancels.delete(sid);
     try {
       if (session) await session.release();
     } finally {
@@ -48,6 +56,11 @@ parentPort.on("message", async (msg) => {
     const session = sessions.get(sid);
     try {
       if (!session) throw new Error("session released");
+      const cancel = cancels.get(sid);
+      if (cancel && Atomics.load(cancel, msg.id % cancel.length) === 1) {
+        parentPort.postMessage({ sid, id: msg.id, skipped: true });
+        return;
+      }
       const all = { input_ids: msg.ids, attention_mask: msg.mask, token_type_ids: msg.types };
       const feeds = {};
       for (const name of session.inputNames) feeds[name] = new ort.Tensor("int64", all[name], msg.dims);

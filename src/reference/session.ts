@@ -7,8 +7,16 @@ import { resolveOnnxruntime, type OnnxruntimeInfo } from "../util/optional-deps.
 
 const CROSS_ENCODER_INPUTS = ["input_ids", "attention_mask", "token_type_ids"];
 
+/** Batches in flight at once are few (one running, one queued): flags are reused by id modulo this. */
+const CANCEL_SLOTS = 64;
+
+export interface RunOutput {
+  logits: Float32Array;
+  labels: number;
+}
+
 interface Pending {
-  resolve: (v: { logits: Float32Array; labels: number }) => void;
+  resolve: (v: RunOutput | undefined) => void;
   reject: (err: Error) => void;
 }
 
@@ -21,6 +29,7 @@ interface WorkerMessage {
   logits?: Float32Array;
   dims?: number[];
   error?: string;
+  skipped?: boolean;
   released?: boolean;
 }
 
@@ -109,6 +118,8 @@ export class CrossEncoderSession {
     private sid: number,
     readonly inputNames: readonly string[],
     private readonly padId: number,
+    /** Set to 1 at (id % length) to skip batch id if it has not started. */
+    private readonly cancel: Int32Array,
   ) {}
 
   static async create(modelPath: string, opts: { padId?: number; threads?: number } = {}): Promise<CrossEncoderSession> {
@@ -129,7 +140,8 @@ export class CrossEncoderSession {
       },
       onFailure: (err) => (session ? session.fail(err) : failed(err)),
     });
-    host.post({ op: "create", sid, modelPath, threads: opts.threads ?? availableParallelism(), spin: process.env.RERANK_HARNESS_ORT_SPIN === "1" });
+    const cancel = new Int32Array(new SharedArrayBuffer(CANCEL_SLOTS * Int32Array.BYTES_PER_ELEMENT));
+    host.post({ op: "create", sid, modelPath, cancel: cancel.buffer, threads: opts.threads ?? defaultIntraOpThreads(resolveOnnxruntime()), spin: process.env.RERANK_HARNESS_ORT_SPIN === "1" });
     let inputNames: string[];
     try {
       inputNames = await loaded;
@@ -137,7 +149,7 @@ export class CrossEncoderSession {
       await host.detach(sid);
       throw new InvalidModelError(`cannot load ONNX model ${modelPath}: ${(err as Error).message}`);
     }
-    session = new CrossEncoderSession(host, sid, inputNames, opts.padId ?? 0);
+    session = new CrossEncoderSession(host, sid, inputNames, opts.padId ?? 0, cancel);
     const unknown = inputNames.filter((n) => !CROSS_ENCODER_INPUTS.includes(n));
     if (!inputNames.includes("input_ids") || unknown.length > 0) {
       await session.release();
@@ -154,7 +166,8 @@ export class CrossEncoderSession {
     const p = msg.id === undefined ? undefined : this.pending.get(msg.id);
     if (!p) return;
     this.pending.delete(msg.id!);
-    if (msg.error !== undefined || !msg.logits) p.reject(new InvalidModelError(`inference failed: ${msg.error}`));
+    if (msg.skipped) p.resolve(undefined);
+    else if (msg.error !== undefined || !msg.logits) p.reject(new InvalidModelError(`inference failed: ${msg.error}`));
     else p.resolve({ logits: msg.logits, labels: msg.dims && msg.dims.length > 1 ? Number(msg.dims.at(-1)) : 1 });
   }
 
@@ -165,11 +178,18 @@ export class CrossEncoderSession {
     this.onReleased?.();
   }
 
-  /** Pads to the longest pair (attention mask 0 on padding) and returns logits row-major. */
-  run(pairs: readonly EncodedPair[]): Promise<{ logits: Float32Array; labels: number }> {
+  /**
+   * Pads to the longest pair (attention mask 0 on padding) and returns logits row-major. Runs
+   * queue in the worker in order; aborting `signal` before this one starts skips it (undefined).
+   */
+  run(pairs: readonly EncodedPair[], signal?: AbortSignal): Promise<RunOutput | undefined> {
     if (this.failure) return Promise.reject(this.failure);
     const { ids, mask, types, dims } = padBatch(pairs, this.padId);
     const id = this.nextId++;
+    const slot = id % CANCEL_SLOTS;
+    Atomics.store(this.cancel, slot, signal?.aborted ? 1 : 0);
+    // Only while unanswered: the slot is reused CANCEL_SLOTS runs later.
+    signal?.addEventListener("abort", () => this.pending.has(id) && Atomics.store(this.cancel, slot, 1), { once: true });
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.host.post({ op: "run", sid: this.sid, id, ids, mask, types, dims }, [ids.buffer, mask.buffer, types.buffer]);
@@ -189,6 +209,11 @@ export class CrossEncoderSession {
     }
     await this.host.detach(sid);
   }
+}
+
+/** Intra-op threads when none are asked for: one per core. */
+export function defaultIntraOpThreads(_ort: OnnxruntimeInfo): number {
+  return availableParallelism();
 }
 
 /** Int64 tensors for a batch, padded to its longest pair. */

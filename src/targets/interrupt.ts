@@ -9,7 +9,8 @@
  * are held back. A second signal while cleaning up
  * exits at once. On `exit` (a crash, or process.exit with targets still registered) only the
  * synchronous parts can run: that is also the safety net when another library's own signal
- * handler exits first (vitest's reporter, running `check`, exits 1 ms after SIGINT).
+ * handler exits first (vitest's reporter, running `check`, exits 1 ms after SIGINT). A run whose
+ * launcher died (parent-watch.ts) sends itself SIGTERM, so it goes through the same path.
  */
 export interface Cleanup {
   /** What to say while cleaning up after a signal, e.g. "container abc123". */
@@ -38,6 +39,18 @@ export function registerCleanup(cleanup: Cleanup): () => void {
 /** The signal the harness is being stopped by, if any: start-up code checks it between steps. */
 export function interruptedBy(): NodeJS.Signals | undefined {
   return interrupted;
+}
+
+/**
+ * Stops the run exactly as a SIGTERM does (clean-ups, then exit 143), for a run whose parent went
+ * away (see parent-watch.ts): the harness sends itself SIGTERM, so every SIGTERM handler runs.
+ */
+export function stopAsOnSigterm(reason: string): void {
+  install();
+  // The terminal or pipe the launcher held may be gone too: a failed write must not end the clean-up.
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
+  process.stderr.write(`${reason} ended: stopping this run as on SIGTERM\n`);
+  process.kill(process.pid, "SIGTERM");
 }
 
 function install(): void {

@@ -8,22 +8,45 @@ import { ThroughputEstimator } from "../../src/reference/throughput.js";
 const pairs = (n: number, len = 10, tag = 0): EncodedPair[] =>
   Array.from({ length: n }, () => ({ ids: [tag, ...new Array(len - 1).fill(1)], typeIds: new Array(len).fill(0) }));
 
-/** A session stand-in that holds each run until released, recording what it was given. */
+/**
+ * A session stand-in that holds each run until released, recording what it computed. Like the
+ * worker, it takes batches in order while one runs; a queued batch whose signal was aborted
+ * before its start is skipped (undefined), not computed.
+ */
 function gatedSession() {
   const runs: EncodedPair[][] = [];
   const gates: Array<() => void> = [];
-  const run = (batch: readonly EncodedPair[]) => {
-    runs.push([...batch]);
-    return new Promise<{ logits: Float32Array; labels: number }>((resolve) =>
-      gates.push(() => resolve({ logits: new Float32Array(batch.length).fill(1), labels: 1 })),
-    );
+  const queue: Array<{ batch: EncodedPair[]; signal?: AbortSignal; resolve: (v: { logits: Float32Array; labels: number } | undefined) => void }> = [];
+  let busy = false;
+  const startNext = () => {
+    while (!busy && queue.length > 0) {
+      const next = queue.shift()!;
+      if (next.signal?.aborted) {
+        next.resolve(undefined);
+        continue;
+      }
+      busy = true;
+      runs.push(next.batch);
+      gates.push(() => {
+        busy = false;
+        next.resolve({ logits: new Float32Array(next.batch.length).fill(1), labels: 1 });
+        startNext();
+      });
+    }
   };
+  const run = (batch: readonly EncodedPair[], signal?: AbortSignal) =>
+    new Promise<{ logits: Float32Array; labels: number } | undefined>((resolve) => {
+      queue.push({ batch: [...batch], signal, resolve });
+      startNext();
+    });
   const releaseOne = async () => {
     for (let i = 0; i < 50 && gates.length === 0; i++) await new Promise((r) => setTimeout(r, 1));
     gates.shift()?.();
     await new Promise((r) => setTimeout(r, 1));
   };
-  return { run, runs, releaseOne };
+  /** Batches handed over and not yet started. */
+  const queued = () => queue.length;
+  return { run, runs, releaseOne, queued };
 }
 
 /** An estimator that believes the session computes `rate` tokens per second. */
@@ -128,14 +151,16 @@ describe("BatchScheduler cancellation and deadlines", () => {
     const gone = scheduler.submit(pairs(20, 10, 2), { signal: abort.signal }).catch((e: unknown) => e);
     await session.releaseOne(); // the first round: request 1 alone
     await keep;
-    // Request 2's round has started: its first batch of 5 pairs is running.
+    // Request 2's round has started: its first batch of 5 pairs is running, its second queued behind it.
     expect(session.runs).toHaveLength(2);
+    expect(session.queued()).toBe(1);
     abort.abort();
     expect(await gone).toBeInstanceOf(RequestCancelledError);
-    expect(cancelled).toBe(15); // 20 pairs, 5 already in the session
+    expect(cancelled).toBe(10); // 20 pairs: 5 running, 5 queued in the session, 10 never handed over
     expect(scheduler.backlog).toBe(0);
     expect(scheduler.depth).toBe(0);
     await session.releaseOne();
+    expect(cancelled).toBe(15); // the queued batch was skipped, not computed
     // No further batch ran for the abandoned request.
     await new Promise((r) => setTimeout(r, 10));
     expect(session.runs).toHaveLength(2);
@@ -173,9 +198,9 @@ describe("BatchScheduler cancellation and deadlines", () => {
     const blocker = scheduler.submit(pairs(1, 10, 9));
     const late = scheduler.submit(pairs(4, 10, 5), { deadlineMs: 20 }).catch((e: unknown) => e);
     expect(await late).toBeInstanceOf(DeadlineExceededError);
-    expect(cancelled).toBe(4);
     await session.releaseOne();
     await blocker;
+    expect(cancelled).toBe(4); // queued behind the blocker, then skipped
     await new Promise((r) => setTimeout(r, 10));
     expect(session.runs.flat().some((p) => p.ids[0] === 5)).toBe(false);
   });
@@ -324,6 +349,35 @@ describe("BatchScheduler: admission on an estimate, tokenizing at the request's 
     for (let i = 0; i < 3; i++) await session.releaseOne();
     await Promise.all(done);
     expect(sources.map((s) => s.encoded)).toEqual([1, 1, 1]);
+  });
+
+  it("keeps the next batch queued in the session behind the running one, never more", async () => {
+    const session = gatedSession();
+    const scheduler = new BatchScheduler(session.run, { tokenBudget: 50 });
+    const done = scheduler.submit(pairs(20, 10, 1)); // four batches of 5
+    await new Promise((r) => setTimeout(r, 5));
+    expect([session.runs.length, session.queued()]).toEqual([1, 1]);
+    await session.releaseOne();
+    // The queued batch started the moment the first ended; the third is queued behind it.
+    expect([session.runs.length, session.queued()]).toEqual([2, 1]);
+    for (let i = 0; i < 3; i++) await session.releaseOne();
+    expect(await done).toHaveLength(20);
+    expect(session.runs).toHaveLength(4);
+  });
+
+  it("splits requests that wait together into two rounds, so their clients do not move in lockstep", async () => {
+    const session = gatedSession();
+    const scheduler = new BatchScheduler(session.run, { tokenBudget: 1000 });
+    const blocker = scheduler.submit(pairs(1, 10, 9));
+    const all = [1, 2, 3, 4].map((tag) => scheduler.submit(pairs(5, 10, tag)));
+    await session.releaseOne();
+    await blocker;
+    // Four small requests fit one batch, but a round takes at most half of those waiting: the
+    // first round's answers (and their clients' next requests) overlap the later batches.
+    for (let i = 0; i < 3; i++) await session.releaseOne();
+    await Promise.all(all);
+    const tags = session.runs.slice(1).map((run) => [...new Set(run.map((p) => p.ids[0]))].sort());
+    expect(tags).toEqual([[1, 2], [3], [4]]);
   });
 
   it("a request whose tokenizing throws fails alone; the others are served", async () => {

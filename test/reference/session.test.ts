@@ -1,0 +1,43 @@
+// The inference worker's queue: the scheduler keeps the next batch queued behind the running one,
+// and a queued batch whose signal is aborted before it starts is skipped in the worker.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveModelFiles } from "../../src/reference/model-source.js";
+import type { EncodedPair } from "../../src/reference/pair-encoder.js";
+import { CrossEncoderSession } from "../../src/reference/session.js";
+
+/** `n` pairs of `len` tokens of the tiny-bert vocabulary. */
+const batch = (n: number, len: number): EncodedPair[] =>
+  Array.from({ length: n }, () => ({ ids: [101, ...new Array(len - 2).fill(2000), 102], typeIds: new Array(len).fill(0) }));
+
+describe("CrossEncoderSession: runs queued in the worker", () => {
+  let session: CrossEncoderSession;
+  beforeAll(async () => {
+    session = await CrossEncoderSession.create((await resolveModelFiles("tiny-bert")).modelPath);
+  }, 60_000);
+  afterAll(() => session?.release());
+
+  it("skips a run whose signal is aborted before it starts, and runs the next one", async () => {
+    const out = await session.run(batch(2, 8), AbortSignal.abort());
+    expect(out).toBeUndefined();
+    const after = await session.run(batch(2, 8));
+    expect(after?.logits).toHaveLength(2);
+  });
+
+  it("skips a run aborted while it waits behind a running one; the run behind it is computed", async () => {
+    const big = session.run(batch(64, 128)); // tens of ms at least: the next two wait behind it
+    const abort = new AbortController();
+    const queued = session.run(batch(4, 16), abort.signal);
+    const last = session.run(batch(3, 16));
+    abort.abort();
+    expect((await big)?.logits).toHaveLength(64);
+    expect(await queued).toBeUndefined();
+    expect((await last)?.logits).toHaveLength(3);
+  });
+
+  it("an abort after a run was answered does not skip a later run on the same flag", async () => {
+    const abort = new AbortController();
+    expect((await session.run(batch(1, 8), abort.signal))?.logits).toHaveLength(1);
+    abort.abort(); // too late: nothing to skip, and the flag stays clear for the runs that follow
+    for (let i = 0; i < 70; i++) expect(await session.run(batch(1, 8))).toBeDefined();
+  });
+});
