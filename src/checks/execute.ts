@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { ContractViolationError } from "../contract/errors.js";
 import { redact, redactDeep } from "../client/secrets.js";
+import { recordExchanges } from "../client/exchange-recording.js";
 import { resolveSource } from "./catalogue/index.js";
 import type { CheckContext } from "./context.js";
 import { CheckFailure, CheckSkip, CheckWarning, type CheckDefinition, type CheckOutcome } from "./types.js";
@@ -25,7 +26,8 @@ export async function executeCheck(check: CheckDefinition, ctx: CheckContext): P
   const notApplicable = check.skipReason(ctx.dialect);
   if (notApplicable) return done({ status: "skip", message: notApplicable });
   try {
-    const note = await check.run(ctx);
+    const sink = ctx.exchangeSink;
+    const note = await (sink ? recordExchanges(sink, check.id, () => check.run(ctx)) : check.run(ctx));
     return done({ status: "pass", ...(typeof note === "string" ? { message: note } : {}) });
   } catch (err) {
     const strict = ctx.target.strict;

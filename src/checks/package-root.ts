@@ -19,3 +19,8 @@ export function packageRoot(): string {
 export function packageFile(relative: string): string {
   return join(packageRoot(), relative);
 }
+
+/** The harness's own version (the HAR's creator, for one). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version: string }).version;
+}

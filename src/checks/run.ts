@@ -11,6 +11,7 @@ import { suiteTargetFor } from "./suite-target.js";
 import type {} from "./provided.js";
 import { packageFile, packageRoot } from "./package-root.js";
 import { preflight } from "./preflight.js";
+import { jsonLinesSink, recordExchanges } from "../client/exchange-recording.js";
 import { applyExpectedFailures, expectedFailuresFor, tally } from "./expected-failures.js";
 import type { CheckStatus } from "./status.js";
 import { CHECK_AREAS, type CheckOutcome, type ExpectedFailure } from "./types.js";
@@ -35,6 +36,8 @@ export interface ConformanceOptions {
   timeoutMs: number;
   /** check --dataset: evaluated by the relevance.dataset check. */
   dataset?: SuiteDataset;
+  /** --har: append every exchange the run sends (preflight included) to this JSON-lines file. */
+  exchangeLog?: string;
   log?: (line: string) => void;
 }
 
@@ -51,6 +54,8 @@ export interface ConformanceReport {
 }
 
 export const DEFAULT_FUZZ = 50;
+/** The tag of the request sent before the checks (in --har, beside the check ids). */
+export const PREFLIGHT_TAG = "preflight";
 export const DEFAULT_SEED = 1;
 
 /** Bad options (an --only prefix that selects nothing): a usage error, exit 2. */
@@ -106,7 +111,8 @@ export class ConformanceSession {
       if (unknown.length > 0) throw new ConformanceOptionsError(`--only ${unknown.join(",")} selects no check (see check --list)`);
     }
 
-    const pre = await preflight(target, options.timeoutMs);
+    const sendPreflight = () => preflight(target, options.timeoutMs);
+    const pre = await (options.exchangeLog ? recordExchanges(jsonLinesSink(options.exchangeLog), PREFLIGHT_TAG, sendPreflight) : sendPreflight());
     log(`preflight: ${target.dialect.paths[0]} answered ${pre.status} in ${pre.durationMs} ms`);
 
     const suiteTarget = suiteTargetFor(target, {
@@ -117,6 +123,7 @@ export class ConformanceSession {
       ...(only ? { only } : {}),
       ...(options.scoreKind ? { scoreKind: options.scoreKind } : {}),
       ...(options.dataset ? { dataset: options.dataset } : {}),
+      ...(options.exchangeLog ? { exchangeLog: options.exchangeLog } : {}),
     });
     const collector = await this.runSuites(suiteTarget, target.dialect, options.timeoutMs, log);
 

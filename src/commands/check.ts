@@ -16,6 +16,7 @@ interface CheckOptions extends CommonOptions, ContainerOptions {
   only?: string[];
   junit?: string;
   json?: string;
+  har?: string;
   verbose?: boolean;
   dataset?: string;
   candidates: number;
@@ -35,6 +36,7 @@ export function define(program: Command): void {
     .option("--only <ids>", "run only checks whose id starts with one of these (comma-separated), e.g. sort.,errors.malformed_json", idListArg)
     .option("--junit <file>", "write a JUnit XML report")
     .option("--json <file>", "write a JSON report with each check's evidence")
+    .option("--har <file>", "write HAR 1.2 of every exchange the run sent (keys redacted, each entry tagged with its check id)")
     .option("--verbose", "print each passing check's statement too")
     .addOption(
       new Option("--score-kind <kind>", "override the dialect's score range: probability [0,1], logit, or any (a bi-encoder or ColBERT model behind vLLM)").choices(
@@ -80,6 +82,14 @@ async function runCheck(options: CheckOptions): Promise<number> {
   // Before anything starts or is sent: a preset without its key stops here (exit 2).
   (await import("../targets/keys.js")).checkApiKeys(specs, options.apiKeyEnv, log);
   const target = await startTarget(specs[0]!, ctx);
+  const har = options.har ? await (await import("../report/har.js")).HarRecording.open() : undefined;
+  const writeHar = async () => {
+    if (!har || !options.har) return;
+    const { packageVersion } = await import("../checks/package-root.js");
+    const { jsonText, writeReportFile } = await import("../report/write-file.js");
+    await writeReportFile(options.har, jsonText(await har.render([undefined], { name: "rerank-harness", version: packageVersion() })));
+    log(`wrote ${options.har}`);
+  };
   try {
     const { runConformance, PreflightError } = await import("../checks/run.js");
     let report;
@@ -95,11 +105,13 @@ async function runCheck(options: CheckOptions): Promise<number> {
           ? { dataset: { path: dataset.path, candidates: options.candidates, seed: options.seed, queries: dataset.queries, ...(options.minNdcg !== undefined ? { minNdcg: options.minNdcg } : {}) } }
           : {}),
         timeoutMs: options.timeout,
+        ...(har ? { exchangeLog: har.logFor(0) } : {}),
         log,
       });
     } catch (err) {
       if (err instanceof PreflightError) {
         log(`error: ${err.message}`);
+        await writeHar(); // what the preflight sent is the first thing to look at
         return EXIT.usage;
       }
       throw err;
@@ -115,8 +127,10 @@ async function runCheck(options: CheckOptions): Promise<number> {
       ],
       log,
     );
+    await writeHar();
     return report.passed ? EXIT.ok : EXIT.failed;
   } finally {
+    await har?.close();
     await target.stop();
   }
 }
