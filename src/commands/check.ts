@@ -87,7 +87,7 @@ async function runCheck(options: CheckOptions): Promise<number> {
     if (!har || !options.har) return;
     const { packageVersion } = await import("../checks/package-root.js");
     const { jsonText, writeReportFile } = await import("../report/write-file.js");
-    await writeReportFile(options.har, jsonText(await har.render([undefined], { name: "rerank-harness", version: packageVersion() })));
+    await writeReportFile(options.har, jsonText(await har.render([undefined], packageVersion())));
     log(`wrote ${options.har}`);
   };
   try {

@@ -23,6 +23,7 @@ interface CompareFlags extends CommonOptions, ContainerOptions, QualityFlags {
   only?: string[];
   json?: string;
   html?: string;
+  har?: string;
   progress: boolean;
   findMax?: boolean;
   maxRate?: number;
@@ -52,6 +53,7 @@ export function define(program: Command): void {
     .option("--only <ids>", "run only checks whose id starts with one of these (comma-separated)", idListArg)
     .option("--json <file>", "write the comparison as JSON")
     .option("--html <file>", "write one self-contained HTML page: load charts side by side, conformance matrix, agreement")
+    .option("--har <file>", "write HAR 1.2 of every check, preflight and agreement exchange (keys redacted; entries tagged with check id and target)")
     .option("--find-max", "load: search each target's highest passing open-loop rate per scenario (from --rate up), side by side")
     .option("--max-rate <rps>", "find-max: never offer more than this (mind vendor bills)", numberArg(0.001))
     .addOption(new Option("--find-max-budget <duration>", "find-max: total search time per target").argParser(durationArg).default(10 * 60_000, "10m"))
@@ -94,29 +96,36 @@ async function compare(flags: CompareFlags): Promise<number> {
   const { compareExitCode } = await import("../compare/report.js");
   const { createProgressPrinter } = await import("../report/load-progress.js");
   const printer = flags.progress && !flags.skipLoad ? createProgressPrinter() : undefined;
-  const report = await runCompare(specs, ctx, {
-    skipChecks: flags.skipChecks ?? false,
-    skipLoad: flags.skipLoad ?? false,
-    sameModel: flags.sameModel ?? false,
-    checks: { strict: flags.strict ?? false, fuzz: flags.fuzz, ...(flags.only ? { only: flags.only } : {}) },
-    load: loadOptions,
-    ...(printer ? { onLoadProgress: (p) => printer.update(p) } : {}),
-    ...(dataset || prices.length ? { quality: await qualityOptions(flags, dataset, prices) } : {}),
-  });
-  printer?.done();
+  const har = flags.har ? await (await import("../report/har.js")).HarRecording.open() : undefined;
+  try {
+    const report = await runCompare(specs, ctx, {
+      skipChecks: flags.skipChecks ?? false,
+      skipLoad: flags.skipLoad ?? false,
+      sameModel: flags.sameModel ?? false,
+      checks: { strict: flags.strict ?? false, fuzz: flags.fuzz, ...(flags.only ? { only: flags.only } : {}) },
+      load: loadOptions,
+      ...(printer ? { onLoadProgress: (p) => printer.update(p) } : {}),
+      ...(dataset || prices.length ? { quality: await qualityOptions(flags, dataset, prices) } : {}),
+      ...(har ? { exchangeLogFor: (i: number) => har.logFor(i) } : {}),
+    });
+    printer?.done();
 
-  const { renderCompareConsole } = await import("../report/compare-console.js");
-  const { coloursFor } = await import("../report/style.js");
-  process.stdout.write(renderCompareConsole(report, { colors: coloursFor(process.stdout) }));
-  const { jsonText, writeRequestedReports } = await import("../report/write-file.js");
-  await writeRequestedReports(
-    [
-      [flags.json, async () => jsonText((await import("../report/compare-json.js")).compareJson(report))],
-      [flags.html, async () => (await import("../report/compare-html.js")).renderCompareHtml(report)],
-    ],
-    log,
-  );
-  return compareExitCode(report);
+    const { renderCompareConsole } = await import("../report/compare-console.js");
+    const { coloursFor } = await import("../report/style.js");
+    process.stdout.write(renderCompareConsole(report, { colors: coloursFor(process.stdout) }));
+    const { jsonText, writeRequestedReports } = await import("../report/write-file.js");
+    await writeRequestedReports(
+      [
+        [flags.json, async () => jsonText((await import("../report/compare-json.js")).compareJson(report))],
+        [flags.html, async () => (await import("../report/compare-html.js")).renderCompareHtml(report)],
+        [flags.har, async () => jsonText(await har!.render(report.targets.map((t) => t.label), (await import("../checks/package-root.js")).packageVersion()))],
+      ],
+      log,
+    );
+    return compareExitCode(report);
+  } finally {
+    await har?.close();
+  }
 }
 
 async function qualityOptions(flags: CompareFlags, dataset: Dataset | undefined, prices: Price[]): Promise<QualityCompareOptions> {

@@ -130,7 +130,7 @@ export class HarRecording {
   }
 
   /** HAR of everything recorded; `targets[i]` tags the entries of logFor(i) (undefined: no `_target`). */
-  async render(targets: (string | undefined)[], creator: { name: string; version: string }): Promise<Har> {
+  async render(targets: (string | undefined)[], harnessVersion: string): Promise<Har> {
     const sources = await Promise.all(
       targets.map(async (target, i) => {
         const text = await readFile(this.logFor(i), "utf8").catch((err: NodeJS.ErrnoException) => {
@@ -140,10 +140,11 @@ export class HarRecording {
         return { ...(target !== undefined ? { target } : {}), records: parseExchangeLog(text) };
       }),
     );
-    return renderHar(sources, creator);
+    return renderHar(sources, { name: "rerank-harness", version: harnessVersion });
   }
 
   async close(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
   }
 }
+

@@ -79,6 +79,32 @@ describe("check --har", () => {
   }, 150_000);
 });
 
+describe("compare --har", () => {
+  test("tags each entry with its target and what sent it; one entry per request each server saw", async () => {
+    const upstreams = [await startVllmLikeServer(), await startVllmLikeServer()];
+    const a = await startRewritingProxy(upstreams[0]!);
+    const b = await startRewritingProxy(upstreams[1]!);
+    try {
+      const har = join(dir, "compare.har");
+      const targets = [`${a.url}#name=first&dialect=vllm&model=${SERVED_MODEL}`, `${b.url}#name=second&dialect=vllm&model=${SERVED_MODEL}`];
+      const run = await runCli(["compare", ...targets.flatMap((t) => ["--target", t]), "--skip-load", "--only", "schema.,sort.", "--fuzz", "0", "--har", har], { timeoutMs: 120_000 });
+      expect(run.stderr).toContain(`wrote ${har}`);
+      const parsed = JSON.parse(readFileSync(har, "utf8")) as Har;
+      await validHar(parsed);
+      const entries = parsed.log.entries as unknown as { _target: string; _checkId: string; request: { url: string } }[];
+      for (const [label, server] of [["first", a], ["second", b]] as const) {
+        const mine = entries.filter((e) => e._target === label);
+        expect(mine).toHaveLength(server.seen.length);
+        expect(mine.every((e) => e.request.url.startsWith(server.url))).toBe(true);
+        expect(new Set(mine.map((e) => e._checkId))).toEqual(new Set(["preflight", "agreement", ...mine.filter((e) => /^(schema|sort)\./.test(e._checkId)).map((e) => e._checkId)]));
+        expect(mine.some((e) => e._checkId === "sort.descending")).toBe(true);
+      }
+    } finally {
+      for (const s of [a, b, ...upstreams]) await s.close();
+    }
+  }, 150_000);
+});
+
 describe("renderHar", () => {
   test("marks a body cut at the cap, a transport failure and the compare target, and validates", async () => {
     const secret = "sk-unit-har-secret-4242";
