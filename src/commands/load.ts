@@ -23,6 +23,8 @@ interface LoadFlags extends CommonOptions, ContainerOptions {
   path?: string;
   json?: string;
   html?: string;
+  csv?: string;
+  abortOnFail?: boolean;
   progress: boolean;
   arrival: "uniform" | "poisson";
   mix?: MixComponent[];
@@ -91,6 +93,8 @@ export function define(program: Command): void {
     .option("--path <path>", "rerank path (default: the dialect's canonical one)")
     .option("--json <file>", "write the full report as JSON (histograms included, HdrHistogram base64)")
     .option("--html <file>", "write a self-contained HTML report with charts")
+    .option("--csv <file>", "write one row per scenario and per find-max step, with the JSON summary's fields (see docs/records.md)")
+    .option("--abort-on-fail", "stop an open-loop scenario (or find-max step) once its failure is certain or the server is over-saturated")
     .addOption(new Option("--arrival <kind>", "open-loop schedule: uniform gaps, or poisson (exponential gaps, seeded by --seed)").choices(["uniform", "poisson"]).default("uniform"))
     .option("--mix <D:W,...>", "one scenario mixing documents counts with weights, e.g. 10:0.6,50:0.3,100:0.1 (instead of --docs)", mixArg)
     .option("--find-max", "search each scenario's highest open-loop rate that still passes its targets (starts at --rate or the target rate)")
@@ -184,6 +188,7 @@ async function load(flags: LoadFlags): Promise<number> {
     path: flags.path,
     maxErrorRate: flags.maxErrorRate,
     arrival: flags.arrival,
+    abortOnFail: flags.abortOnFail ?? false,
     ...(mix ? { mix } : {}),
     ...(flags.findMax ? { findMax: { budgetMs: flags.findMaxBudget, ...(flags.maxRate !== undefined ? { maxRate: flags.maxRate } : {}) } } : {}),
     ...(targets ? { targets, targetsSource: flags.targets } : {}),
@@ -248,6 +253,7 @@ async function load(flags: LoadFlags): Promise<number> {
   await writeRequestedReports(
     [
       [flags.json, () => jsonText(report)],
+      [flags.csv, async () => (await import("../report/load-csv.js")).loadCsv(report)],
       [flags.html, async () => (await import("../report/load-html.js")).renderLoadHtml([{ label: report.target, report }])],
     ],
     log,

@@ -4,7 +4,7 @@ import type { ShardProgress, ShardResult } from "./recorder.js";
 
 export const PROGRESS_INTERVAL_MS = 1_000;
 
-export type ToWorker = { type: "start"; t0: number };
+export type ToWorker = { type: "start"; t0: number } | { type: "stop" };
 export type FromWorker =
   | { type: "ready" }
   | { type: "progress"; progress: ShardProgress }

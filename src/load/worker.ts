@@ -10,10 +10,12 @@ const port = parentPort!;
 const plan = (workerData as { plan: ShardPlan }).plan;
 const post = (msg: FromWorker): void => port.postMessage(msg);
 
-port.once("message", (msg: ToWorker) => {
+const stop = new AbortController();
+port.on("message", (msg: ToWorker) => {
+  if (msg.type === "stop") return stop.abort();
   let recorder: Recorder | undefined;
   const ticker = setInterval(() => recorder && post({ type: "progress", progress: recorder.progress() }), PROGRESS_INTERVAL_MS);
-  runShard(plan, msg.t0, { onRecorder: (r) => (recorder = r) })
+  runShard(plan, msg.t0, { onRecorder: (r) => (recorder = r), stop: stop.signal })
     .then((result) => post({ type: "result", result }))
     .catch((err: unknown) => post({ type: "error", message: err instanceof Error ? err.message : String(err) }))
     .finally(() => clearInterval(ticker));
