@@ -85,6 +85,11 @@ function expectCsvMatchesJson(text: string, report: LoadReport): void {
   expect(row["aborted_reason"]).toBe("over_saturated");
 }
 
+test("docs/records.md lists every CSV column", () => {
+  const doc = readFileSync(new URL("../../docs/records.md", import.meta.url), "utf8");
+  for (const [name] of LOAD_CSV_COLUMNS) expect(doc, name).toContain(`\`${name}\``);
+});
+
 describe("AbortWatch rules", () => {
   const plan: AbortPlan = { rate: 100, arrival: "uniform", windowStart: 0, windowEnd: 10_000, maxErrorRate: 0.01, minAchievedRps: 90 };
   const counts = (c: Partial<LiveCounts>): LiveCounts => ({ at: 1_000, sent: 100, errors: 0, dropped: 0, okInWindow: 100, inflight: 2, oldestDueAt: 990, ...c });
