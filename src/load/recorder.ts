@@ -52,8 +52,6 @@ export interface ShardProgress {
   errors: number;
   dropped: number;
   latency: string;
-  /** For --abort-on-fail. */
-  live?: LiveCounts;
 }
 
 interface Group {
@@ -188,7 +186,7 @@ export class Recorder {
   }
 
   progress(): ShardProgress {
-    return { at: clockMs(), sent: this.sent, ok: this.ok, errors: this.errorTotal, dropped: this.dropped, latency: encodeHistogram(this.latency), live: this.live() };
+    return { at: clockMs(), sent: this.sent, ok: this.ok, errors: this.errorTotal, dropped: this.dropped, latency: encodeHistogram(this.latency) };
   }
 
   result(): ShardResult {

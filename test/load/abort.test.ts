@@ -8,6 +8,7 @@ import { runLoad } from "../../src/load/run.js";
 import { AbortWatch, OVERSAT_MIN_INFLIGHT, type AbortPlan, type LiveCounts } from "../../src/load/abort.js";
 import { LOAD_CSV_COLUMNS } from "../../src/report/load-csv.js";
 import type { LoadReport } from "../../src/load/report.js";
+import { parseTargets } from "../../src/load/targets.js";
 import { serialQueue, startTestServer, targetAt } from "./servers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rh-abort-"));
@@ -43,6 +44,36 @@ describe("load --abort-on-fail", () => {
       await server.close();
     }
   }, 90_000);
+
+  test("in worker threads too: the watch sums every thread's counts and stops them all", async () => {
+    const server = await startTestServer(serialQueue(20));
+    try {
+      const report = await runLoad(targetAt(server.url), { docs: [1], rate: 150, durationMs: 20_000, warmupMs: 0, abortOnFail: true, isolate: true });
+      const s = report.scenarios[0]!;
+      expect(s.workers).toBe(1);
+      expect(s.aborted?.reason).toBe("over_saturated");
+      expect(s.aborted!.at_s).toBeLessThan(20 / 4);
+      expect(s.aborted!.abandoned).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  test("--find-max ends a failing step early by the same rules, and never cuts a passing one", async () => {
+    const server = await startTestServer(serialQueue(20));
+    try {
+      const targets = parseTargets({ source: "test", achieved_rate_tolerance: 0.05, scenarios: [{ docs: 1, rps: 150, p95_ms: 200 }] }, "test");
+      const report = await runLoad(targetAt(server.url), { targets, warmupMs: 0, durationMs: 8_000, findMax: { budgetMs: 14_000 }, abortOnFail: true });
+      const steps = report.capacity![0]!.steps;
+      expect(steps[0]!.offered_rps).toBe(150);
+      expect(steps[0]!.aborted?.reason).toBe("over_saturated");
+      expect(steps[0]!.duration_s).toBeLessThan(8 / 2);
+      expect(steps[0]!.failures[0]).toMatch(/^aborted after/);
+      expect(steps.filter((st) => st.pass).every((st) => st.aborted === undefined)).toBe(true);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 
   test("a healthy server is never aborted", async () => {
     // 50 req/s of capacity offered 25 req/s, and a plain fast server at 200 req/s.
