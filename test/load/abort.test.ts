@@ -21,9 +21,10 @@ describe("load --abort-on-fail", () => {
     try {
       const json = join(dir, "over.json");
       const csv = join(dir, "over.csv");
+      const html = join(dir, "over.html");
       const started = performance.now();
       const run = await runCli(
-        ["load", "--target", server.url, "--dialect", "vllm", "--docs", "1", "--rate", "150", "--duration", "20s", "--warmup", "0s", "--abort-on-fail", "--no-progress", "--json", json, "--csv", csv],
+        ["load", "--target", server.url, "--dialect", "vllm", "--docs", "1", "--rate", "150", "--duration", "20s", "--warmup", "0s", "--abort-on-fail", "--no-progress", "--json", json, "--csv", csv, "--html", html],
         { timeoutMs: 60_000 },
       );
       const wallS = (performance.now() - started) / 1000;
@@ -38,6 +39,7 @@ describe("load --abort-on-fail", () => {
       expect(s.failures[0]).toMatch(/^aborted after [\d.]+ s of 20 s planned \(over saturated\): for 3 s the queue kept growing/);
       // The console says it too, and the run as a whole, CLI start-up included (seconds on a loaded machine), took less than the 20 s planned.
       expect(run.stdout).toMatch(/aborted after/);
+      expect(readFileSync(html, "utf8")).toMatch(/aborted after [\d.]+ s of 20 s planned \(over saturated\)/);
       expect(wallS).toBeLessThan(20);
       expectCsvMatchesJson(readFileSync(csv, "utf8"), report);
     } finally {
