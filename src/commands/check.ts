@@ -85,9 +85,7 @@ async function runCheck(options: CheckOptions): Promise<number> {
   const har = options.har ? await (await import("../report/har.js")).HarRecording.open() : undefined;
   const writeHar = async () => {
     if (!har || !options.har) return;
-    const { packageVersion } = await import("../checks/package-root.js");
-    const { jsonText, writeReportFile } = await import("../report/write-file.js");
-    await writeReportFile(options.har, jsonText(await har.render([undefined], packageVersion())));
+    await har.write(options.har, [undefined], (await import("../checks/package-root.js")).packageVersion());
     log(`wrote ${options.har}`);
   };
   try {

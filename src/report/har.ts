@@ -3,6 +3,7 @@ import { STATUS_CODES } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Entry, Har, Header } from "har-format";
+import { jsonText, writeReportFile } from "./write-file.js";
 import { parseExchangeLog, RECORDED_BODY_CAP_CHARS, type ExchangeRecord } from "../client/exchange-recording.js";
 
 /** Recorded exchanges of one target; `target` tags each entry (compare), absent for check. */
@@ -141,6 +142,11 @@ export class HarRecording {
       }),
     );
     return renderHar(sources, { name: "rerank-harness", version: harnessVersion });
+  }
+
+  /** Writes the HAR (through writeReportFile: folders made, secrets scrubbed once more). */
+  async write(path: string, targets: (string | undefined)[], harnessVersion: string): Promise<void> {
+    await writeReportFile(path, jsonText(await this.render(targets, harnessVersion)));
   }
 
   async close(): Promise<void> {

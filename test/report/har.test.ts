@@ -79,6 +79,18 @@ describe("check --har", () => {
   }, 150_000);
 });
 
+describe("check --har when the preflight stops the run", () => {
+  test("exit 2, and the HAR holds what the preflight sent: a refused connection as status 0 with _error", async () => {
+    const har = join(dir, "refused.har");
+    const run = await runCli(["check", "--target", "http://127.0.0.1:1", "--dialect", "vllm", "--har", har], { timeoutMs: 60_000 });
+    expect(run.code, run.stderr).toBe(2);
+    const parsed = JSON.parse(readFileSync(har, "utf8")) as Har;
+    await validHar(parsed);
+    expect(parsed.log.entries.length).toBeGreaterThanOrEqual(1);
+    expect(parsed.log.entries[0]).toMatchObject({ _checkId: "preflight", response: { status: 0 }, _error: expect.stringMatching(/ERR_CONNECTION_REFUSED/) });
+  }, 90_000);
+});
+
 describe("compare --har", () => {
   test("tags each entry with its target and what sent it; one entry per request each server saw", async () => {
     const upstreams = [await startVllmLikeServer(), await startVllmLikeServer()];
