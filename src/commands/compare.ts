@@ -97,35 +97,38 @@ async function compare(flags: CompareFlags): Promise<number> {
   const { createProgressPrinter } = await import("../report/load-progress.js");
   const printer = flags.progress && !flags.skipLoad ? createProgressPrinter() : undefined;
   const har = flags.har ? await (await import("../report/har.js")).HarRecording.open() : undefined;
-  try {
-    const report = await runCompare(specs, ctx, {
-      skipChecks: flags.skipChecks ?? false,
-      skipLoad: flags.skipLoad ?? false,
-      sameModel: flags.sameModel ?? false,
-      checks: { strict: flags.strict ?? false, fuzz: flags.fuzz, ...(flags.only ? { only: flags.only } : {}) },
-      load: loadOptions,
-      ...(printer ? { onLoadProgress: (p) => printer.update(p) } : {}),
-      ...(dataset || prices.length ? { quality: await qualityOptions(flags, dataset, prices) } : {}),
-      ...(har ? { exchangeLogFor: (i: number) => har.logFor(i) } : {}),
-    });
-    printer?.done();
-
-    const { renderCompareConsole } = await import("../report/compare-console.js");
-    const { coloursFor } = await import("../report/style.js");
-    process.stdout.write(renderCompareConsole(report, { colors: coloursFor(process.stdout) }));
-    const { jsonText, writeRequestedReports } = await import("../report/write-file.js");
-    await writeRequestedReports(
-      [
-        [flags.json, async () => jsonText((await import("../report/compare-json.js")).compareJson(report))],
-        [flags.html, async () => (await import("../report/compare-html.js")).renderCompareHtml(report)],
-        [flags.har, async () => jsonText(await har!.render(report.targets.map((t) => t.label), (await import("../checks/package-root.js")).packageVersion()))],
-      ],
-      log,
-    );
-    return compareExitCode(report);
-  } finally {
+  const report = await runCompare(specs, ctx, {
+    skipChecks: flags.skipChecks ?? false,
+    skipLoad: flags.skipLoad ?? false,
+    sameModel: flags.sameModel ?? false,
+    checks: { strict: flags.strict ?? false, fuzz: flags.fuzz, ...(flags.only ? { only: flags.only } : {}) },
+    load: loadOptions,
+    ...(printer ? { onLoadProgress: (p) => printer.update(p) } : {}),
+    ...(dataset || prices.length ? { quality: await qualityOptions(flags, dataset, prices) } : {}),
+    ...(har ? { exchangeLogFor: (i: number) => har.logFor(i) } : {}),
+  }).catch(async (err: unknown) => {
     await har?.close();
+    throw err;
+  });
+  printer?.done();
+
+  const { renderCompareConsole } = await import("../report/compare-console.js");
+  const { coloursFor } = await import("../report/style.js");
+  process.stdout.write(renderCompareConsole(report, { colors: coloursFor(process.stdout) }));
+  const { jsonText, writeRequestedReports } = await import("../report/write-file.js");
+  await writeRequestedReports(
+    [
+      [flags.json, async () => jsonText((await import("../report/compare-json.js")).compareJson(report))],
+      [flags.html, async () => (await import("../report/compare-html.js")).renderCompareHtml(report)],
+    ],
+    log,
+  );
+  if (har && flags.har) {
+    await har.write(flags.har, report.targets.map((t) => t.label), (await import("../checks/package-root.js")).packageVersion());
+    log(`wrote ${flags.har}`);
+    await har.close();
   }
+  return compareExitCode(report);
 }
 
 async function qualityOptions(flags: CompareFlags, dataset: Dataset | undefined, prices: Price[]): Promise<QualityCompareOptions> {
