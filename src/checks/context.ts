@@ -1,5 +1,6 @@
 import { HttpClient, type HttpExchange, type SendOptions } from "../client/http-client.js";
 import { TransportError } from "../client/errors.js";
+import { jsonLinesSink, type ExchangeSink } from "../client/exchange-recording.js";
 import { readApiKey } from "../client/secrets.js";
 import type { RerankInput, RerankOutput } from "../contract/common.js";
 import { ContractViolationError } from "../contract/errors.js";
@@ -32,6 +33,8 @@ export interface SuiteTarget {
   randomRanking?: string;
   /** check --dataset: the labelled data the relevance.dataset check evaluates. */
   dataset?: SuiteDataset;
+  /** --har: a JSON-lines file every exchange is appended to, tagged with the check that sent it. */
+  exchangeLog?: string;
 }
 
 /** What relevance.dataset is told: the data set (already validated by the command) and its threshold. */
@@ -87,6 +90,8 @@ export class CheckContext {
   readonly model: string | undefined;
   readonly apiKey: string | undefined;
   readonly client: HttpClient;
+  /** Where this run's exchanges are recorded (--har); executeCheck opens the recording per check. */
+  readonly exchangeSink: ExchangeSink | undefined;
   private readonly health: { timeouts: number; gone?: string };
   private readonly memos = new Map<string, Promise<unknown>>();
 
@@ -96,6 +101,7 @@ export class CheckContext {
     this.apiKey = readApiKey(target.apiKeyEnv);
     if (!health.has(target.runId)) health.set(target.runId, { timeouts: 0 });
     this.health = health.get(target.runId)!;
+    this.exchangeSink = target.exchangeLog ? jsonLinesSink(target.exchangeLog) : undefined;
     this.client = new HttpClient({
       baseUrl: target.baseUrl,
       apiKey: this.apiKey,

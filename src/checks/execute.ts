@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { ContractViolationError } from "../contract/errors.js";
 import { redact, redactDeep } from "../client/secrets.js";
+import { recordExchanges } from "../client/exchange-recording.js";
 import { resolveSource } from "./catalogue/index.js";
 import type { CheckContext } from "./context.js";
 import { runLock } from "./exclusive.js";
@@ -27,7 +28,9 @@ export async function executeCheck(check: CheckDefinition, ctx: CheckContext): P
   const notApplicable = check.skipReason(ctx.dialect);
   if (notApplicable) return done({ status: "skip", message: notApplicable });
   try {
-    const note = await runLock(ctx.target.runId).run(check.exclusive ?? false, () => check.run(ctx));
+    const sink = ctx.exchangeSink;
+    const runCheck = () => (sink ? recordExchanges(sink, check.id, () => check.run(ctx)) : check.run(ctx));
+    const note = await runLock(ctx.target.runId).run(check.exclusive ?? false, runCheck);
     return done({ status: "pass", ...(typeof note === "string" ? { message: note } : {}) });
   } catch (err) {
     const strict = ctx.target.strict;

@@ -11,6 +11,7 @@ import { suiteTargetFor } from "./suite-target.js";
 import type {} from "./provided.js";
 import { packageFile, packageRoot } from "../util/package-root.js";
 import { preflight, type PreflightResult } from "../targets/preflight.js";
+import { jsonLinesSink, recordExchanges } from "../client/exchange-recording.js";
 import { applyExpectedFailures, expectedFailuresFor, tally } from "./expected-failures.js";
 import type { CheckStatus } from "./status.js";
 import { CHECK_AREAS, type CheckOutcome, type ExpectedFailure } from "./types.js";
@@ -39,6 +40,8 @@ export interface ConformanceOptions {
   dataset?: SuiteDataset;
   /** The caller's own preflight of this target (compare sends one before everything else): not sent twice. */
   preflight?: PreflightResult;
+  /** --har: append every exchange the run sends (preflight included) to this JSON-lines file. */
+  exchangeLog?: string;
   log?: (line: string) => void;
 }
 
@@ -55,6 +58,8 @@ export interface ConformanceReport {
 }
 
 export { DEFAULT_FUZZ, DEFAULT_SEED };
+/** The tag of the request sent before the checks (in --har, beside the check ids). */
+export const PREFLIGHT_TAG = "preflight";
 
 export { ConformanceOptionsError };
 
@@ -102,7 +107,8 @@ export class ConformanceSession {
     const only = options.only?.filter(Boolean);
     if (only && only.length > 0) checkOnly(only);
 
-    const pre = options.preflight ?? (await preflight(target, options.timeoutMs));
+    const sendPreflight = () => preflight(target, options.timeoutMs);
+    const pre = options.preflight ?? (await (options.exchangeLog ? recordExchanges(jsonLinesSink(options.exchangeLog), PREFLIGHT_TAG, sendPreflight) : sendPreflight()));
     log(`preflight: ${target.dialect.paths[0]} answered ${pre.status} in ${pre.durationMs} ms`);
 
     const suiteTarget = suiteTargetFor(target, {
@@ -113,6 +119,7 @@ export class ConformanceSession {
       ...(only ? { only } : {}),
       ...(options.scoreKind ? { scoreKind: options.scoreKind } : {}),
       ...(options.dataset ? { dataset: options.dataset } : {}),
+      ...(options.exchangeLog ? { exchangeLog: options.exchangeLog } : {}),
     });
     const collector = await this.runSuites(suiteTarget, target.dialect, options.timeoutMs, log);
 

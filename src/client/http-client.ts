@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { Agent, errors as undiciErrors, type Dispatcher } from "undici";
 import { ResponseTooLargeError, TransportError, type TransportErrorCode } from "./errors.js";
+import { reportExchange } from "./exchange-recording.js";
 import { redact, redactHeaders, registerSecret } from "./secrets.js";
 import { DEFAULT_TIMEOUT_MS } from "../util/defaults.js";
 
@@ -140,9 +141,12 @@ export class HttpClient {
       };
       if (res.statusCode >= 300 && res.statusCode < 400) exchange.redirect = { location: responseHeaders["location"] };
       parseJsonInto(exchange);
+      reportExchange({ method, url: url.toString(), headers, body, startedAt, response: { status: res.statusCode, headers: responseHeaders, text, headersMs, totalMs } });
       return exchange;
     } catch (err) {
-      throw toTransportError(err, performance.now() - startedAt, deadline.signal.aborted, timeoutMs, headersMs > 0);
+      const error = toTransportError(err, performance.now() - startedAt, deadline.signal.aborted, timeoutMs, headersMs > 0);
+      reportExchange({ method, url: url.toString(), headers, body, startedAt, error: { message: `${error.code}: ${error.message}`, elapsedMs: error.elapsedMs } });
+      throw error;
     } finally {
       clearTimeout(timer);
     }

@@ -18,6 +18,7 @@ interface CheckOptions extends CommonOptions, ContainerOptions {
   junit?: string;
   json?: string;
   summary?: string;
+  har?: string;
   verbose?: boolean;
   dataset?: string;
   candidates: number;
@@ -38,6 +39,7 @@ export function define(program: Command): void {
     .option("--junit <file>", "write a JUnit XML report")
     .option("--json <file>", "write a JSON report with each check's evidence")
     .option("--summary <file>", "write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)")
+    .option("--har <file>", "write HAR 1.2 of every exchange the run sent (keys redacted, each entry tagged with its check id)")
     .option("--verbose", "print each passing check's statement too")
     .addOption(
       new Option("--score-kind <kind>", "override the dialect's score range: probability [0,1], logit, or any (a bi-encoder or ColBERT model behind vLLM)").choices(
@@ -76,6 +78,12 @@ async function runCheck(options: CheckOptions): Promise<number> {
   // Before anything starts or is sent: a preset without its key stops here (exit 2).
   (await import("../targets/keys.js")).checkApiKeys(specs, options.apiKeyEnv, log);
   const target = await startTarget(specs[0]!, ctx);
+  const har = options.har ? await (await import("../report/har.js")).HarRecording.open() : undefined;
+  const writeHar = async () => {
+    if (!har || !options.har) return;
+    await har.write(options.har, [undefined], (await import("../util/package-root.js")).packageVersion());
+    log(`wrote ${options.har}`);
+  };
   try {
     const { runConformance } = await import("../checks/run.js");
     const report = await runConformance(target, {
@@ -89,6 +97,7 @@ async function runCheck(options: CheckOptions): Promise<number> {
         ? { dataset: { path: dataset.path, candidates: options.candidates, seed: options.seed, queries: dataset.queries, ...(options.minNdcg !== undefined ? { minNdcg: options.minNdcg } : {}) } }
         : {}),
       timeoutMs: options.timeout,
+      ...(har ? { exchangeLog: har.logFor(0) } : {}),
       log,
     });
     const { renderCheckConsole } = await import("../report/check-console.js");
@@ -107,6 +116,9 @@ async function runCheck(options: CheckOptions): Promise<number> {
     await writeCiOutputs(checkSummary(report), { summaryFile: options.summary, log, fullReportHint: reportHint(options.json) });
     return report.passed ? EXIT.ok : EXIT.failed;
   } finally {
+    // On any exit, a failed preflight included: what was sent is the first thing to look at.
+    await writeHar();
+    await har?.close();
     await target.stop();
   }
 }

@@ -23,6 +23,7 @@ interface CompareFlags extends CommonOptions, ContainerOptions, QualityFlags, Wo
   json?: string;
   html?: string;
   summary?: string;
+  har?: string;
   progress: boolean;
 }
 
@@ -49,7 +50,8 @@ export function define(program: Command): void {
     .option("--only <ids>", "run only checks whose id starts with one of these (comma-separated)", idListArg)
     .option("--json <file>", "write the comparison as JSON")
     .option("--html <file>", "write one self-contained HTML page: load charts side by side, conformance matrix, agreement")
-    .option("--summary <file>", "write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)");
+    .option("--summary <file>", "write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)")
+    .option("--har <file>", "write HAR 1.2 of every check, preflight and agreement exchange (keys redacted; entries tagged with check id and target)");
   addFindMaxOptions(cmd, {
     findMax: "load: search each target's highest passing open-loop rate per scenario (from --rate up), side by side",
     maxRate: "find-max: never offer more than this (mind vendor bills)",
@@ -91,6 +93,7 @@ async function compare(flags: CompareFlags): Promise<number> {
   const { compareExitCode } = await import("../compare/report.js");
   const { createProgressPrinter } = await import("../report/load-progress.js");
   const printer = flags.progress && !flags.skipLoad ? createProgressPrinter() : undefined;
+  const har = flags.har ? await (await import("../report/har.js")).HarRecording.open() : undefined;
   const report = await runCompare(specs, ctx, {
     skipChecks: flags.skipChecks ?? false,
     skipLoad: flags.skipLoad ?? false,
@@ -99,6 +102,10 @@ async function compare(flags: CompareFlags): Promise<number> {
     load: loadOptions,
     ...(printer ? { onLoadProgress: (p) => printer.update(p) } : {}),
     ...(dataset || prices.length ? { quality: await qualityOptions(flags, dataset, prices) } : {}),
+    ...(har ? { exchangeLogFor: (i: number) => har.logFor(i) } : {}),
+  }).catch(async (err: unknown) => {
+    await har?.close();
+    throw err;
   });
   printer?.done();
 
@@ -116,6 +123,11 @@ async function compare(flags: CompareFlags): Promise<number> {
   const { writeCiOutputs, reportHint } = await import("../report/ci-outputs.js");
   const { compareSummary } = await import("../report/summary-compare.js");
   await writeCiOutputs(compareSummary(report), { summaryFile: flags.summary, log, fullReportHint: reportHint(flags.json) });
+  if (har && flags.har) {
+    await har.write(flags.har, report.targets.map((t) => t.label), (await import("../util/package-root.js")).packageVersion());
+    log(`wrote ${flags.har}`);
+    await har.close();
+  }
   return compareExitCode(report);
 }
 

@@ -42,6 +42,8 @@ interface LoadFlags extends CommonOptions, ContainerOptions, WorkloadFlags {
   json?: string;
   html?: string;
   summary?: string;
+  csv?: string;
+  abortOnFail?: boolean;
   progress: boolean;
   arrival: "uniform" | "poisson";
   mix?: MixComponent[];
@@ -76,6 +78,8 @@ export function define(program: Command): void {
     .option("--json <file>", "write the full report as JSON (histograms included, HdrHistogram base64)")
     .option("--html <file>", "write a self-contained HTML report with charts")
     .option("--summary <file>", "write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)")
+    .option("--csv <file>", "write one row per scenario and per find-max step, with the JSON summary's fields (see docs/records.md)")
+    .option("--abort-on-fail", "stop an open-loop scenario (or find-max step) once its failure is certain or the server is over-saturated")
     .addOption(new Option("--arrival <kind>", "open-loop schedule: uniform gaps, or poisson (exponential gaps, seeded by --seed)").choices(ARRIVALS).default(DEFAULT_ARRIVAL))
     .option("--mix <D:W,...>", "one scenario mixing documents counts with weights, e.g. 10:0.6,50:0.3,100:0.1 (instead of --docs)", mixArg);
   addFindMaxOptions(cmd, {
@@ -134,6 +138,7 @@ async function load(flags: LoadFlags): Promise<number> {
     path: flags.path,
     maxErrorRate: flags.maxErrorRate,
     arrival: flags.arrival,
+    abortOnFail: flags.abortOnFail ?? false,
     ...(flags.mix ? { mix: flags.mix } : {}),
     ...(corpus ? { corpus, corpusName: flags.corpus } : {}),
   };
@@ -190,6 +195,7 @@ async function load(flags: LoadFlags): Promise<number> {
   await writeRequestedReports(
     [
       [flags.json, () => jsonText(report)],
+      [flags.csv, async () => (await import("../report/load-csv.js")).loadCsv(report)],
       [flags.html, async () => (await import("../report/load-html.js")).renderLoadHtml([{ label: report.target, report }])],
     ],
     log,

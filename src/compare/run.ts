@@ -7,6 +7,7 @@ import { labelAgreement, pairAgreement } from "./agreement.js";
 import { observedScoreKind } from "./score-scale.js";
 import type { ScoreKind } from "../contract/dialect.js";
 import { collectScores, type CollectedScores, type LabelledSet } from "./collect.js";
+import { jsonLinesSink, recordExchanges } from "../client/exchange-recording.js";
 import { capacitySummary, type CompareReport, type CompareTargetResult } from "./report.js";
 import type { QualityCompareOptions } from "./quality.js";
 
@@ -24,6 +25,8 @@ export interface CompareOptions {
   onLoadProgress?: LoadOptions["onProgress"];
   /** --dataset (NDCG@10… per target, paired tests) and --price (cost per 1,000 queries). */
   quality?: QualityCompareOptions;
+  /** --har: the JSON-lines file each target's exchanges are recorded into (the load generator's traffic is counted, not recorded). */
+  exchangeLogFor?: (targetIndex: number) => string;
 }
 
 /**
@@ -62,12 +65,17 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
         ...(target.model !== undefined ? { model: target.model } : {}),
         ...(target.logFile ? { logFile: target.logFile } : {}),
       });
-      const preflight = await preflightTarget(target, { timeoutMs: ctx.timeoutMs });
+      const exchangeLog = options.exchangeLogFor?.(i);
+      const sink = exchangeLog ? jsonLinesSink(exchangeLog) : undefined;
+      const recorded = <T>(tag: string, fn: () => Promise<T>): Promise<T> => (sink ? recordExchanges(sink, tag, fn) : fn());
+      const started = target;
+      const { PREFLIGHT_TAG } = await import("../checks/run.js");
+      const preflight = await recorded(PREFLIGHT_TAG, () => preflightTarget(started, { timeoutMs: ctx.timeoutMs }));
 
       if (!options.skipChecks) {
         const { runConformance } = await import("../checks/run.js");
         ctx.log(`${target.label}: conformance checks`);
-        result.conformance = await runConformance(target, { ...checks, timeoutMs: ctx.timeoutMs, preflight, log: ctx.log });
+        result.conformance = await runConformance(target, { ...checks, timeoutMs: ctx.timeoutMs, preflight, log: ctx.log, ...(exchangeLog ? { exchangeLog } : {}) });
       }
       if (!options.skipLoad) {
         const { runLoad } = await import("../load/run.js");
@@ -80,7 +88,7 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
         if (result.load.capacity) result.capacity = result.load.capacity.map(capacitySummary);
       }
       ctx.log(`${target.label}: ${sets.length} labelled sets for agreement`);
-      const collected = await collectScores(target, sets, { timeoutMs: ctx.timeoutMs });
+      const collected = await recorded("agreement", () => collectScores(started, sets, { timeoutMs: ctx.timeoutMs }));
       scores[i] = collected;
       scoreKinds[i] = target.dialect.expectations.score.kind;
       // URL and process targets are sent no model name unless told one: show the one they answer with.
@@ -90,7 +98,8 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
       if (options.quality?.dataset) {
         const { qualityForTarget } = await import("./quality.js");
         ctx.log(`${target.label}: ${options.quality.dataset.queries} queries of ${options.quality.dataset.path}`);
-        result.quality = await qualityForTarget(target, options.quality.dataset, { timeoutMs: ctx.timeoutMs, ...(options.quality.progress ? { progress: options.quality.progress } : {}) });
+        const dataset = options.quality.dataset;
+        result.quality = await recorded("quality", () => qualityForTarget(started, dataset, { timeoutMs: ctx.timeoutMs, ...(options.quality!.progress ? { progress: options.quality!.progress } : {}) }));
       }
     } catch (err) {
       if (!(err instanceof TargetStartError)) throw err;

@@ -34,6 +34,8 @@ export interface ShardPlan {
 /** Live access for the host thread (progress lines). */
 export interface ShardHooks {
   onRecorder?: (recorder: Recorder) => void;
+  /** --abort-on-fail: once aborted, an open loop stops sending and abandons what is in flight. */
+  stop?: AbortSignal;
 }
 
 /** Runs one shard from the common start time `t0` (absolute clock ms) and returns what it measured. */
@@ -51,7 +53,7 @@ export async function runShard(plan: ShardPlan, t0: number, hooks: ShardHooks = 
   });
   const bodies = plan.bodies.map((b) => sender.prepare(b));
   try {
-    if (plan.mode === "open") await openLoop(plan, t0, sender, recorder, bodies);
+    if (plan.mode === "open") await openLoop(plan, t0, sender, recorder, bodies, hooks.stop);
     else await closedLoop(plan, t0, sender, recorder, bodies);
   } finally {
     await sender.close();
@@ -65,7 +67,7 @@ export async function runShard(plan: ShardPlan, t0: number, hooks: ShardHooks = 
  * late wake-up shows as lag, and in latency, which is measured from the due time). Past
  * `maxInflight` a due request is dropped and counted, never delayed.
  */
-function openLoop(plan: ShardPlan, t0: number, sender: Sender, recorder: Recorder, bodies: PreparedRequest[]): Promise<void> {
+function openLoop(plan: ShardPlan, t0: number, sender: Sender, recorder: Recorder, bodies: PreparedRequest[], stop?: AbortSignal): Promise<void> {
   const rate = plan.rate!;
   const schedule = new ArrivalSchedule(plan.arrival, rate, plan.warmupMs + plan.durationMs, plan.seed);
   // This shard's next request: its index in the whole schedule and its due time (undefined: none left).
@@ -81,11 +83,22 @@ function openLoop(plan: ShardPlan, t0: number, sender: Sender, recorder: Recorde
   advance();
   let inflight = 0;
   let scheduled = false;
+  let stopped = false;
 
   return new Promise<void>((resolve) => {
     const finishIfDone = (): void => {
       if (scheduled && inflight === 0) resolve();
     };
+    // Aborted: nothing more is sent or recorded; what is in flight is abandoned, not awaited.
+    const onStop = (): void => {
+      if (stopped) return;
+      stopped = true;
+      recorder.abandoned = inflight;
+      sender.abandon();
+      resolve();
+    };
+    if (stop?.aborted) onStop();
+    stop?.addEventListener("abort", onStop, { once: true });
     const fire = (index: number, intended: number): void => {
       const group = plan.groups ? plan.groups[index % plan.groups.length]! : -1;
       if (inflight >= plan.maxInflight) {
@@ -95,13 +108,17 @@ function openLoop(plan: ShardPlan, t0: number, sender: Sender, recorder: Recorde
       inflight++;
       const sentAt = clockMs();
       recorder.onSent(intended, group);
+      recorder.onWireStart(index, intended);
       sender.start(bodies[index % bodies.length]!, (completion) => {
+        if (stopped) return;
         inflight--;
+        recorder.onWireEnd(index);
         recorder.onComplete(intended, sentAt, clockMs(), completion, group);
         finishIfDone();
       });
     };
     const tick = (): void => {
+      if (stopped) return;
       const now = clockMs();
       while (due !== undefined && due <= now) {
         fire(i, due);

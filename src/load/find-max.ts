@@ -124,6 +124,7 @@ export function toStep(r: ScenarioResult, rate: number): CapacityStep {
     p99_ms: r.latency_ms.p99,
     pass: r.pass,
     failures: r.failures,
+    ...(r.aborted ? { aborted: r.aborted } : {}),
   };
 }
 

@@ -79,6 +79,8 @@ export const LoadSettings = z
      * embedded reference), whose inference would otherwise block the generator's timers.
      */
     isolate: z.boolean().default(false),
+    /** Stop an open-loop scenario (or find-max step) once its failure is certain or the server is over-saturated (src/load/abort.ts). */
+    abortOnFail: z.boolean().default(false),
   })
   .refine((s) => [s.rate, s.ramp, s.concurrency].filter((x) => x !== undefined).length <= 1, {
     message: "rate, ramp and concurrency are alternatives: give one at most",

@@ -2,6 +2,7 @@ import { clockMs } from "./clock.js";
 import { encodeHistogram, newHistogram, recordMs, type Histogram } from "./histogram.js";
 import { emptyErrorCounts, type ErrorClass, type ErrorCounts } from "./outcome.js";
 import type { Completion } from "./sender.js";
+import type { LiveCounts } from "./abort.js";
 
 /** One second of a run, as a shard saw it (histogram encoded so shards can be merged). */
 export interface ShardSecond {
@@ -28,6 +29,8 @@ export interface ShardResult {
   series: ShardSecond[];
   /** A mix: the same counts and latency per group (documents count), in group order. */
   groups?: ShardGroup[];
+  /** --abort-on-fail stopped the shard: requests it left in flight (counted nowhere else). */
+  abandoned?: number;
 }
 
 /** One group's share of a shard's measurements. */
@@ -90,6 +93,9 @@ export class Recorder {
   private readonly statusCounts: Record<string, number> = {};
   private readonly sampleErrors: Partial<Record<ErrorClass, string>> = {};
   private readonly groups: Group[];
+  /** Requests on the wire (warm-up included) by id, with their intended send time, oldest first. */
+  private readonly onWire = new Map<number, number>();
+  abandoned: number | undefined;
 
   constructor(
     readonly windowStart: number,
@@ -156,6 +162,29 @@ export class Recorder {
     }
   }
 
+  /** A request went out (open loop, any phase): the over-saturation watch follows the queue. */
+  onWireStart(id: number, intendedAbs: number): void {
+    this.onWire.set(id, intendedAbs);
+  }
+
+  onWireEnd(id: number): void {
+    this.onWire.delete(id);
+  }
+
+  /** The counts --abort-on-fail watches (cheap: no histogram). */
+  live(): LiveCounts {
+    const oldest = this.onWire.values().next();
+    return {
+      at: clockMs(),
+      sent: this.sent,
+      errors: this.errorTotal,
+      dropped: this.dropped,
+      okInWindow: this.okInWindow,
+      inflight: this.onWire.size,
+      oldestDueAt: oldest.done ? null : oldest.value,
+    };
+  }
+
   progress(): ShardProgress {
     return { at: clockMs(), sent: this.sent, ok: this.ok, errors: this.errorTotal, dropped: this.dropped, latency: encodeHistogram(this.latency) };
   }
@@ -175,6 +204,7 @@ export class Recorder {
         .sort((a, b) => a[0] - b[0])
         .map(([t, s]) => ({ t, sent: s.sent, ok: s.ok, errors: s.errors, dropped: s.dropped, latency: s.latency ? encodeHistogram(s.latency) : "" })),
       ...(this.groups.length > 0 ? { groups: this.groups.map((g) => ({ ...g, latency: encodeHistogram(g.latency) })) } : {}),
+      ...(this.abandoned !== undefined ? { abandoned: this.abandoned } : {}),
     };
   }
 

@@ -46,6 +46,21 @@ export const ScenarioTargetView = z.object({
 });
 export type ScenarioTargetView = z.infer<typeof ScenarioTargetView>;
 
+/** Why `--abort-on-fail` stopped a scenario (or a find-max step) early; docs/records.md states each rule. */
+export const ABORT_REASONS = ["error_budget", "unreachable_rate", "over_saturated"] as const;
+export const AbortInfo = z.object({
+  reason: z.enum(ABORT_REASONS),
+  /** The rule's figures at the moment it fired, in words. */
+  detail: z.string(),
+  /** Seconds from the scenario's start (warm-up included) to the stop. */
+  at_s: z.number(),
+  /** The measured time it was planned to run (duration_s is the time it ran). */
+  planned_duration_s: z.number(),
+  /** Requests still in flight at the stop: abandoned (their connections closed), in no other count. */
+  abandoned: z.number().int(),
+});
+export type AbortInfo = z.infer<typeof AbortInfo>;
+
 const ErrorCounts = z.object(Object.fromEntries(ERROR_CLASSES.map((c) => [c, z.number().int()])) as Record<(typeof ERROR_CLASSES)[number], z.ZodNumber>);
 
 /** One documents count of a mixed scenario (`--mix`): its own counts, latency and verdict. */
@@ -111,6 +126,8 @@ export const ScenarioResult = z.object({
   pass: z.boolean(),
   /** Why it failed, one line each (empty when it passed). */
   failures: z.array(z.string()),
+  /** --abort-on-fail stopped it early: when and why. */
+  aborted: AbortInfo.optional(),
   series: z.array(SeriesPoint),
   distribution: z.array(PercentilePoint),
   /** HdrHistogram compressed base64 (microseconds): merge across runs or read with any HdrHistogram. */
@@ -139,6 +156,8 @@ export const CapacityStep = z.object({
   p99_ms: z.number(),
   pass: z.boolean(),
   failures: z.array(z.string()),
+  /** --abort-on-fail ended the step early. */
+  aborted: AbortInfo.optional(),
 });
 export type CapacityStep = z.infer<typeof CapacityStep>;
 

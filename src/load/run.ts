@@ -9,7 +9,8 @@ import { FIND_MAX_MIN_STEP_MS, parseLoadSettings, type LoadOptions, type LoadSet
 import { buildBodies, planScenarios, shardPlans, workerCount, type ScenarioSpec } from "./plan.js";
 import { progressView } from "./progress.js";
 import { LOAD_REPORT_VERSION, type Capacity, type LoadReport, type ScenarioResult } from "./report.js";
-import { runShards } from "./shards.js";
+import { runShards, type ShardsWatch } from "./shards.js";
+import { AbortWatch } from "./abort.js";
 import { summariseScenario } from "./summarise.js";
 import { targetFor, type TargetsFile } from "./targets.js";
 import { targetView } from "./verdict.js";
@@ -148,7 +149,32 @@ async function runScenario(
     ? (progress: Parameters<typeof progressView>[0], t0: number) =>
         onProgress(progressView(progress, { scenario: show.label, index: show.index, count: show.count, t0, warmupMs: settings.warmupMs, durationMs: settings.durationMs }))
     : undefined;
-  const { results } = await runShards(plans, onTick, { isolate: settings.isolate });
+  const view = targetView(spec, ctx.targets, settings.maxErrorRate);
+  const watch = settings.abortOnFail && spec.mode === "open" ? abortWatch(spec, settings, view.min_achieved_rps) : undefined;
+  const { results, t0, aborted } = await runShards(plans, onTick, { isolate: settings.isolate, ...(watch ? { watch } : {}) });
   const partTargets = spec.mix?.map((c) => targetFor(ctx.targets, c.docs)?.p95_ms ?? null) ?? [];
-  return summariseScenario(spec, settings, results, targetView(spec, ctx.targets, settings.maxErrorRate), ctx.corpusName, partTargets);
+  const abortInfo = aborted && {
+    reason: aborted.reason,
+    detail: aborted.detail,
+    at_s: Math.round(aborted.at - t0) / 1000,
+    planned_duration_s: settings.durationMs / 1000,
+    abandoned: results.reduce((a, r) => a + (r.abandoned ?? 0), 0),
+  };
+  return summariseScenario(spec, settings, results, view, ctx.corpusName, partTargets, abortInfo);
+}
+
+/** --abort-on-fail: the rules of src/load/abort.ts over this scenario's window (known once the shards start). */
+function abortWatch(spec: ScenarioSpec, settings: LoadSettings, minAchievedRps: number | null): ShardsWatch {
+  let watch: AbortWatch | undefined;
+  return (counts, t0) => {
+    watch ??= new AbortWatch({
+      rate: spec.rate!,
+      arrival: settings.arrival,
+      windowStart: t0 + settings.warmupMs,
+      windowEnd: t0 + settings.warmupMs + settings.durationMs,
+      maxErrorRate: settings.maxErrorRate,
+      minAchievedRps,
+    });
+    return watch.observe(counts);
+  };
 }

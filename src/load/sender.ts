@@ -142,6 +142,14 @@ export class Sender {
     for (const c of this.idle.splice(0)) c.destroy(new Error("sender closed"));
   }
 
+  /** Closes every connection still waiting for a response (an aborted scenario abandons them). */
+  abandon(): void {
+    for (let i = this.fifoHead; i < this.fifo.length; i++) {
+      const exchange = this.fifo[i]!;
+      if (!exchange.done && exchange.connection) exchange.connection.destroy(new Error("scenario aborted"));
+    }
+  }
+
   private connect(): Connection {
     this.open++;
     return new Connection(

@@ -3,7 +3,7 @@ import type { LoadSettings } from "./options.js";
 import { emptyErrorCounts, ERROR_CLASSES } from "./outcome.js";
 import type { ScenarioSpec } from "./plan.js";
 import type { ShardResult } from "./recorder.js";
-import type { MixPart, ScenarioResult, ScenarioTargetView, SeriesPoint } from "./report.js";
+import type { AbortInfo, MixPart, ScenarioResult, ScenarioTargetView, SeriesPoint } from "./report.js";
 import { errorRate, judge } from "./verdict.js";
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
@@ -17,6 +17,8 @@ export function summariseScenario(
   corpusName: string,
   /** A mix: each part's p95 target (null: none), in spec.mix order. */
   partTargets: Array<number | null> = [],
+  /** --abort-on-fail stopped it: rates are over the measured time it ran. */
+  aborted?: AbortInfo,
 ): ScenarioResult {
   const sum = (k: "sent" | "ok" | "dropped" | "okInWindow"): number => shards.reduce((a, s) => a + s[k], 0);
   const errorsByClass = emptyErrorCounts();
@@ -38,8 +40,10 @@ export function summariseScenario(
   const sent = sum("sent");
   const dropped = sum("dropped");
   const errors = Object.values(errorsByClass).reduce((a, b) => a + b, 0);
-  const durationS = settings.durationMs / 1000;
-  const achievedRps = round3(sum("okInWindow") / durationS);
+  const durationS = aborted
+    ? round3(Math.min(settings.durationMs / 1000, Math.max(0, aborted.at_s - settings.warmupMs / 1000)))
+    : settings.durationMs / 1000;
+  const achievedRps = durationS > 0 ? round3(sum("okInWindow") / durationS) : 0;
   const latencySummary = summarise(latency);
   // Poisson arrivals schedule a random number of requests: hold the achieved rate to the rate
   // actually scheduled in the window, not to the nominal one.
@@ -48,6 +52,7 @@ export function summariseScenario(
     target = { ...target, min_achieved_rps: round3((target.min_achieved_rps * scheduledRps) / spec.rate!) };
   }
   const failures = judge({ sent, errors, dropped, achievedRps, p95Ms: latencySummary.p95 }, target);
+  if (aborted) failures.unshift(abortLine(aborted));
   const mix = spec.mix ? mixParts(spec, shards, durationS, partTargets) : undefined;
   for (const part of mix ?? []) {
     if (!part.pass) failures.push(`${part.docs} documents (${(part.weight * 100).toFixed(0)}% of the mix): p95 ${part.latency_ms.p95} ms > target ${part.target_p95_ms} ms`);
@@ -82,6 +87,7 @@ export function summariseScenario(
     target,
     pass: failures.length === 0,
     failures,
+    ...(aborted ? { aborted } : {}),
     series: mergeSeries(shards),
     distribution: percentileDistribution(latency),
     histograms: { latency_us: encodeHistogram(latency), service_time_us: encodeHistogram(service), generator_lag_us: encodeHistogram(lag) },
@@ -92,6 +98,11 @@ export function summariseScenario(
       corpus: corpusName,
     },
   };
+}
+
+/** The first failure of an aborted scenario: when and why it stopped. */
+export function abortLine(a: AbortInfo): string {
+  return `aborted after ${a.at_s} s of ${a.planned_duration_s} s planned (${a.reason.replace(/_/g, " ")}): ${a.detail}${a.abandoned > 0 ? `; ${a.abandoned} requests in flight abandoned` : ""}`;
 }
 
 /** A mix's parts: each documents count's counts and latency, judged against its own p95 target. */

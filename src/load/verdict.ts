@@ -1,4 +1,7 @@
 import type { ScenarioSpec } from "./plan.js";
+import { formatQuantity } from "./quantity.js";
+
+export { formatQuantity };
 import type { ScenarioTargetView } from "./report.js";
 import { minAchievedRps, type TargetsFile } from "./targets.js";
 
@@ -48,15 +51,6 @@ export function judge(m: Measured, target: ScenarioTargetView): string[] {
   return failures;
 }
 
-/**
- * A latency or rate as every report prints targets and the measurements held against them:
- * three significant digits, no padding zeros (50, 190, 47.5, 0.95), whole numbers from 1000.
- */
-export function formatQuantity(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (Math.abs(x) >= 1000 || x === 0) return x.toFixed(0);
-  return String(Number(x.toPrecision(3)));
-}
 
 /** A scenario's target in words, the same in the console table, the HTML page and failures. */
 export function targetText(target: Pick<ScenarioTargetView, "p95_ms" | "min_achieved_rps">): string {
