@@ -35,11 +35,6 @@ export function registerCleanup(cleanup: Cleanup): () => void {
   return () => void registered.delete(cleanup);
 }
 
-/** The signal the harness is being stopped by, if any: start-up code checks it between steps. */
-export function interruptedBy(): NodeJS.Signals | undefined {
-  return interrupted;
-}
-
 function install(): void {
   if (installed) return;
   installed = true;
