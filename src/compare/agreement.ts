@@ -1,22 +1,25 @@
 // Ranking agreement between two targets on the same labelled query sets. Pure functions: the
-// scores come from `collect.ts`, the labels from fixtures/relevance.json.
+// scores come from `collect.ts`, the labels from fixtures/relevance.json. The result shapes are
+// zod schemas, the single source of their types and of their part of the compare JSON schema.
+import { z } from "zod";
 
 /** One query's scores from one target, indexed by document (undefined: the set failed). */
 export type SetScores = readonly number[] | undefined;
 
-export interface PairAgreement {
+export const PairAgreement = z.strictObject({
   /** Labels of the two targets; `a` is the baseline (the first target). */
-  a: string;
-  b: string;
+  a: z.string(),
+  b: z.string(),
   /** Sets both targets scored in full. */
-  sets: number;
+  sets: z.number().int(),
   /** Share of those sets where both put the same document first. */
-  top1: number | null;
+  top1: z.number().nullable(),
   /** Kendall tau-b between the two score vectors, averaged over sets (null: no set had a defined tau). */
-  kendall_tau: number | null;
+  kendall_tau: z.number().nullable(),
   /** Mean |score_a − score_b| over every document; only when both serve the same model. */
-  mean_abs_delta_score?: number | null;
-}
+  mean_abs_delta_score: z.number().nullable().optional(),
+});
+export type PairAgreement = z.infer<typeof PairAgreement>;
 
 /** Document indices from best to worst: by score, ties by input order (deterministic). */
 export function rankOrder(scores: readonly number[]): number[] {
@@ -105,11 +108,8 @@ export function pairAgreement(
 }
 
 /** How well one target's ranking matches the labels: hit@1 and mean reciprocal rank of the first relevant document. */
-export interface LabelAgreement {
-  sets: number;
-  hit_at_1: number | null;
-  mrr: number | null;
-}
+export const LabelAgreement = z.strictObject({ sets: z.number().int(), hit_at_1: z.number().nullable(), mrr: z.number().nullable() });
+export type LabelAgreement = z.infer<typeof LabelAgreement>;
 
 export function labelAgreement(sets: readonly SetScores[], relevant: readonly (readonly number[])[]): LabelAgreement {
   let scored = 0;
