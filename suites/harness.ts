@@ -3,8 +3,8 @@ import type * as Api from "../src/checks/suite-api.js";
 import type {} from "../src/checks/provided.js";
 
 /**
- * Declares one area's checks as concurrent tests named by check id. The logic lives in
- * src/checks; a test only runs its check and records the outcome on task.meta.
+ * Declares one area's checks as tests (src/checks/register.ts, shared with rerank-harness/vitest).
+ * The known faults are applied afterwards, by the runner (checks/run.ts), with the user's own list.
  */
 export async function defineAreaSuite(area: Api.CheckArea): Promise<void> {
   const { target, checksModule } = inject("rerankHarness");
@@ -18,18 +18,7 @@ export async function defineAreaSuite(area: Api.CheckArea): Promise<void> {
     await ctx?.close();
   });
   describe(area, () => {
-    for (const check of checks) {
-      test.concurrent(
-        check.id,
-        async ({ task, skip }) => {
-          const outcome = await api.executeCheck(check, ctx!);
-          task.meta.outcome = outcome;
-          if (outcome.status === "skip") skip(outcome.message);
-          if (outcome.status === "fail") throw new Error(api.formatFailure(outcome));
-        },
-        check.budgetMs?.(target),
-      );
-    }
+    api.registerChecks(checks, { context: () => ctx, strict: target.strict, budgetTarget: target });
     if (checks.length === 0) test.skip(`${area}: no check selected`, () => {});
   });
 }

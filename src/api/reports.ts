@@ -8,6 +8,7 @@ import { renderLoadConsole } from "../report/load-console.js";
 import { renderLoadHtml } from "../report/load-html.js";
 import { renderCompareConsole } from "../report/compare-console.js";
 import { renderCompareHtml } from "../report/compare-html.js";
+import { compareJson } from "../report/compare-json.js";
 import type { ConformanceReport } from "../checks/run.js";
 import type { CompareReport } from "../compare/report.js";
 
@@ -34,9 +35,9 @@ export async function writeLoadReports(report: LoadReport, files: LoadReportFile
   if (files.html) await writeReportFile(files.html, renderLoadHtml([{ label: report.target, report }]));
 }
 
-/** Writes what `compare --json/--html` writes. */
+/** Writes what `compare --json/--html` writes (snake_case, with schema_version, each target's checks as `check --json` has them). */
 export async function writeCompareReports(report: CompareReport, files: CompareReportFiles): Promise<void> {
-  if (files.json) await writeReportFile(files.json, jsonText(report));
+  if (files.json) await writeReportFile(files.json, jsonText(compareJson(report)));
   if (files.html) await writeReportFile(files.html, renderCompareHtml(report));
 }
 
@@ -50,7 +51,7 @@ export async function readJsonReport(path: string): Promise<unknown> {
   return JSON.parse(await readFile(path, "utf8")) as unknown;
 }
 
-export { checkJson, jsonText, renderCheckConsole, renderCompareConsole, renderCompareHtml, renderJUnit, renderLoadConsole, renderLoadHtml, writeReportFile };
+export { checkJson, compareJson, jsonText, renderCheckConsole, renderCompareConsole, renderCompareHtml, renderJUnit, renderLoadConsole, renderLoadHtml, writeReportFile };
 
 // The Markdown summary (`--summary`) and GitHub annotations: build a SummaryDoc from a report,
 // then lay it out (layoutSummary) or write every CI output at once (writeCiOutputs).

@@ -4,8 +4,7 @@
  */
 export { CATALOGUE, checksForArea } from "./catalogue/index.js";
 export { CheckContext, type SuiteTarget } from "./context.js";
-export { executeCheck } from "./execute.js";
+export { registerChecks } from "./register.js";
 export { CHECK_AREAS, type CheckArea, type CheckOutcome } from "./types.js";
-export { formatFailure } from "./format.js";
 export { startStandaloneTarget } from "./standalone.js";
 export type { HarnessProvided } from "./provided.js";

@@ -1,27 +1,30 @@
 // Ranking agreement between two targets on the same labelled query sets. Pure functions: the
-// scores come from `collect.ts`, the labels from fixtures/relevance.json.
-import { COMPARE_SCORE_SCALE, onCompareScale, type ObservedScoreKind } from "./score-scale.js";
+// scores come from `collect.ts`, the labels from fixtures/relevance.json. The result shapes are
+// zod schemas, the single source of their types and of their part of the compare JSON schema.
+import { z } from "zod";
+import { COMPARE_SCORE_SCALE, OBSERVED_SCORE_KINDS, onCompareScale, type ObservedScoreKind } from "./score-scale.js";
 
 /** One query's scores from one target, indexed by document (undefined: the set failed). */
 export type SetScores = readonly number[] | undefined;
 
-export interface PairAgreement {
+export const PairAgreement = z.strictObject({
   /** Labels of the two targets; `a` is the baseline (the first target). */
-  a: string;
-  b: string;
+  a: z.string(),
+  b: z.string(),
   /** Sets both targets scored in full. */
-  sets: number;
+  sets: z.number().int(),
   /** Share of those sets where both put the same document first. */
-  top1: number | null;
+  top1: z.number().nullable(),
   /** Kendall tau-b between the two score vectors, averaged over sets (null: no set had a defined tau). */
-  kendall_tau: number | null;
+  kendall_tau: z.number().nullable(),
   /** Mean |score_a − score_b| over every document, on `score_scale`; only when both serve the same model. */
-  mean_abs_delta_score?: number | null;
-  /** The scale of `mean_abs_delta_score` (beside it): always probability, logits mapped by the sigmoid. */
-  score_scale?: typeof COMPARE_SCORE_SCALE;
-  /** What each target returned before mapping to `score_scale`. */
-  score_kinds?: { a: ObservedScoreKind; b: ObservedScoreKind };
-}
+  mean_abs_delta_score: z.number().nullable().optional(),
+  /** The scale of `mean_abs_delta_score` (beside it): always probability, logit scores mapped by the sigmoid. */
+  score_scale: z.literal(COMPARE_SCORE_SCALE).optional(),
+  /** What each target returned before the mapping. */
+  score_kinds: z.strictObject({ a: z.enum(OBSERVED_SCORE_KINDS), b: z.enum(OBSERVED_SCORE_KINDS) }).optional(),
+});
+export type PairAgreement = z.infer<typeof PairAgreement>;
 
 /** Document indices from best to worst: by score, ties by input order (deterministic). */
 export function rankOrder(scores: readonly number[]): number[] {
@@ -125,11 +128,8 @@ export function pairAgreement(a: ScoredTarget, b: ScoredTarget, options: { sameM
 }
 
 /** How well one target's ranking matches the labels: hit@1 and mean reciprocal rank of the first relevant document. */
-export interface LabelAgreement {
-  sets: number;
-  hit_at_1: number | null;
-  mrr: number | null;
-}
+export const LabelAgreement = z.strictObject({ sets: z.number().int(), hit_at_1: z.number().nullable(), mrr: z.number().nullable() });
+export type LabelAgreement = z.infer<typeof LabelAgreement>;
 
 export function labelAgreement(sets: readonly SetScores[], relevant: readonly (readonly number[])[]): LabelAgreement {
   let scored = 0;

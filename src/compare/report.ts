@@ -1,9 +1,9 @@
+import { z } from "zod";
 import type { ConformanceReport } from "../checks/run.js";
 import type { Capacity, LoadReport } from "../load/report.js";
 import type { LabelAgreement, PairAgreement } from "./agreement.js";
 import type { CostRow } from "../quality/cost.js";
 import type { QualityResult } from "../quality/evaluate.js";
-import type { Dataset } from "../quality/dataset.js";
 
 /** One target's part of a comparison (the `--json` file's `targets[]`). */
 export interface CompareTargetResult {
@@ -84,25 +84,29 @@ export function compareExitCode(report: CompareReport): 0 | 1 | 2 {
 }
 
 /** `quality_tests[]`: the baseline against each other target on per-query NDCG@10. */
-export interface QualityTest {
-  a: string;
-  b: string;
-  metric: "ndcg_at_10";
+export const QualityTest = z.strictObject({
+  a: z.string(),
+  b: z.string(),
+  metric: z.literal("ndcg_at_10"),
   /** mean(b) − mean(a) over the queries both scored. */
-  delta: number;
-  p_value: number;
-  queries: number;
-  test: "paired randomization, two-sided";
-  permutations: number;
-  /** p_value < `significance_level`. */
-  significant: boolean;
-  significance_level: number;
-}
+  delta: z.number(),
+  p_value: z.number(),
+  queries: z.number().int(),
+  test: z.literal("paired randomization, two-sided"),
+  permutations: z.number().int(),
+  /** p_value < significance_level. */
+  significant: z.boolean(),
+  significance_level: z.number(),
+});
+export type QualityTest = z.infer<typeof QualityTest>;
 
-export interface DatasetSettings {
-  path: string;
-  format: Dataset["format"];
-  queries: number;
-  skipped: Record<string, number>;
-  candidates: number | null;
-}
+/** `settings.dataset`, --dataset: what was evaluated. */
+export const DatasetSettings = z.strictObject({
+  path: z.string(),
+  format: z.enum(["mteb", "beir"]),
+  queries: z.number().int(),
+  /** Lines or queries skipped, by reason. */
+  skipped: z.record(z.string(), z.number().int()),
+  candidates: z.number().int().nullable(),
+});
+export type DatasetSettings = z.infer<typeof DatasetSettings>;

@@ -9,7 +9,8 @@ import { sigmoid } from "../reference/activation.js";
 export const COMPARE_SCORE_SCALE = "probability";
 
 /** What a target's scores were, as reported beside each delta. */
-export type ObservedScoreKind = "probability" | "logit";
+export const OBSERVED_SCORE_KINDS = ["probability", "logit"] as const;
+export type ObservedScoreKind = (typeof OBSERVED_SCORE_KINDS)[number];
 
 /** Per query set, the score of every document (undefined: the set failed); as in agreement.ts. */
 type Sets = readonly (readonly number[] | undefined)[];

@@ -5,7 +5,6 @@ export const DIALECT_NAMES = ["vllm", "jina", "cohere-v1", "cohere-v2", "tei", "
 export type DialectName = (typeof DIALECT_NAMES)[number];
 /** What `--dialect` and the `dialect` target setting accept: a dialect, or `auto` (probe the target). */
 export const DIALECT_CHOICES = [...DIALECT_NAMES, "auto"] as const;
-export type DialectChoice = (typeof DIALECT_CHOICES)[number];
 
 /** Classes of bad input a conformance run sends; each dialect says what status it answers. */
 export const BAD_INPUT_CLASSES = [

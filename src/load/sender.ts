@@ -118,11 +118,7 @@ export class Sender {
     return Buffer.concat([head, bytes]) as PreparedRequest;
   }
 
-  send(request: PreparedRequest): Promise<Completion> {
-    return new Promise<Completion>((resolve) => this.start(request, resolve));
-  }
-
-  /** `send` without a promise (the loops' hot path): `settle` is called exactly once, never synchronously. */
+  /** Sends a request (no promise: the loops' hot path); `settle` is called exactly once, never synchronously. */
   start(request: PreparedRequest, settle: (c: Completion) => void): void {
     const exchange = new Exchange(this.options.dialect, settle);
     this.fifo.push(exchange);

@@ -1,4 +1,5 @@
 import { HarnessError } from "../util/errors.js";
+import { z } from "zod";
 // Cost per 1,000 queries from a price and, for hourly prices, a throughput. Pure functions: the
 // throughput figures come in as data (see throughput.ts for where compare takes them from).
 
@@ -67,20 +68,22 @@ export interface CostTarget {
 }
 
 /** `cost[]` in the compare JSON: one row per target and documents count. */
-export interface CostRow {
-  target: string;
-  docs: number;
-  price: string;
-  unit: PriceUnit;
-  requests_per_query: number;
+export const CostRow = z.strictObject({
+  target: z.string(),
+  docs: z.number().int(),
+  price: z.string(),
+  unit: z.enum(PRICE_UNITS),
+  requests_per_query: z.number(),
   /** Billed units per query: requests, search units, or (hourly) null. */
-  units_per_query: number | null;
-  throughput_rps: number | null;
-  throughput_source: ThroughputPoint["source"] | null;
+  units_per_query: z.number().nullable(),
+  throughput_rps: z.number().nullable(),
+  /** achieved: compare's load run; capacity: the highest sustained rate (--find-max). */
+  throughput_source: z.enum(["achieved", "capacity"]).nullable(),
   /** null where an hourly price has no throughput at this documents count. */
-  cost_per_1k_queries: number | null;
-  note?: string;
-}
+  cost_per_1k_queries: z.number().nullable(),
+  note: z.string().optional(),
+});
+export type CostRow = z.infer<typeof CostRow>;
 
 /**
  * Cost of 1,000 queries of `docs` candidates on each priced target:

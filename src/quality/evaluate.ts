@@ -1,5 +1,6 @@
+import { z } from "zod";
 import type { Dataset } from "./dataset.js";
-import { averageMetrics, queryMetrics, type AveragedMetrics } from "./metrics.js";
+import { averageMetrics, queryMetrics } from "./metrics.js";
 import { HarnessError } from "../util/errors.js";
 
 /** Scores `documents` for `query`: one score per document, by input index. Throws RankError when it cannot. */
@@ -12,25 +13,27 @@ export class RankError extends HarnessError {
 }
 
 /** One query's figures on one target (the `--json` file's `targets[].quality.per_query[]`). */
-export interface PerQueryQuality {
-  query_id: string;
-  ndcg_at_10: number;
-  ap: number;
-  rr_at_10: number;
-  recall_at_10: number;
-}
+export const PerQueryQuality = z.strictObject({ query_id: z.string(), ndcg_at_10: z.number(), ap: z.number(), rr_at_10: z.number(), recall_at_10: z.number() });
+export type PerQueryQuality = z.infer<typeof PerQueryQuality>;
 
 /** `targets[].quality`: averages over the queries the target scored, and each query's figures. */
-export interface QualityResult extends AveragedMetrics {
+export const QualityResult = z.strictObject({
+  ndcg_at_10: z.number().nullable(),
+  map: z.number().nullable(),
+  mrr_at_10: z.number().nullable(),
+  recall_at_10: z.number().nullable(),
+  /** Queries scored (in the averages). */
+  queries: z.number().int(),
   /** Queries that could not be scored (not in the averages). */
-  failed_queries: number;
+  failed_queries: z.number().int(),
   /** The first few failures, "query id: why". */
-  failures: string[];
+  failures: z.array(z.string()),
   /** Most documents sent in one request (the dialect's documented limit, or all candidates). */
-  batch_size: number | null;
-  requests: number;
-  per_query: PerQueryQuality[];
-}
+  batch_size: z.number().int().nullable(),
+  requests: z.number().int(),
+  per_query: z.array(PerQueryQuality),
+});
+export type QualityResult = z.infer<typeof QualityResult>;
 
 const FAILURES_KEPT = 5;
 

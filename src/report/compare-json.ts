@@ -1,7 +1,10 @@
 import { z } from "zod";
 import type { CompareReport } from "../compare/report.js";
 import { Capacity, LoadReport } from "../load/report.js";
-import { PRICE_UNITS } from "../quality/cost.js";
+import { LabelAgreement, PairAgreement } from "../compare/agreement.js";
+import { DatasetSettings, QualityTest } from "../compare/report.js";
+import { CostRow } from "../quality/cost.js";
+import { QualityResult as Quality } from "../quality/evaluate.js";
 import { checkJson, CheckReportJson } from "./check-json.js";
 import { snakeKeys } from "./json-keys.js";
 
@@ -10,71 +13,6 @@ export const COMPARE_REPORT_VERSION = 2;
 
 /** One scenario's capacity on one target (load --find-max's `capacity[]` entry without its steps). */
 const CompareCapacity = Capacity.pick({ scenario: true, docs: true, mix: true, max_rps: true, failed_rps: true, target_p95_ms: true, stopped_by: true }).strict();
-
-const nullableNumber = z.number().nullable();
-
-/** `targets[].quality`: --dataset averages over the queries the target scored, and each query's figures. */
-const Quality = z.strictObject({
-  ndcg_at_10: nullableNumber,
-  map: nullableNumber,
-  mrr_at_10: nullableNumber,
-  recall_at_10: nullableNumber,
-  /** Queries scored (in the averages). */
-  queries: z.number().int(),
-  /** Queries that could not be scored (not in the averages). */
-  failed_queries: z.number().int(),
-  /** The first few failures, "query id: why". */
-  failures: z.array(z.string()),
-  /** Most documents sent in one request (the dialect's documented limit, or all candidates). */
-  batch_size: z.number().int().nullable(),
-  requests: z.number().int(),
-  per_query: z.array(
-    z.strictObject({ query_id: z.string(), ndcg_at_10: z.number(), ap: z.number(), rr_at_10: z.number(), recall_at_10: z.number() }),
-  ),
-});
-
-/** --dataset: the baseline against another target on per-query NDCG@10. */
-const QualityTest = z.strictObject({
-  a: z.string(),
-  b: z.string(),
-  metric: z.literal("ndcg_at_10"),
-  /** mean(b) − mean(a) over the queries both scored. */
-  delta: z.number(),
-  p_value: z.number(),
-  queries: z.number().int(),
-  test: z.literal("paired randomization, two-sided"),
-  permutations: z.number().int(),
-  /** p_value < significance_level. */
-  significant: z.boolean(),
-  significance_level: z.number(),
-});
-
-/** --price: cost per 1,000 queries for one target and documents count. */
-const CostRow = z.strictObject({
-  target: z.string(),
-  docs: z.number().int(),
-  price: z.string(),
-  unit: z.enum(PRICE_UNITS),
-  requests_per_query: z.number(),
-  /** Billed units per query: requests, search units, or (hourly) null. */
-  units_per_query: nullableNumber,
-  throughput_rps: nullableNumber,
-  /** achieved: compare's load run; capacity: the highest sustained rate (--find-max). */
-  throughput_source: z.enum(["achieved", "capacity"]).nullable(),
-  /** null where an hourly price has no throughput at this documents count. */
-  cost_per_1k_queries: nullableNumber,
-  note: z.string().optional(),
-});
-
-/** --dataset: what was evaluated. */
-const DatasetSettings = z.strictObject({
-  path: z.string(),
-  format: z.enum(["mteb", "beir"]),
-  queries: z.number().int(),
-  /** Lines or queries skipped, by reason. */
-  skipped: z.record(z.string(), z.number().int()),
-  candidates: z.number().int().nullable(),
-});
 
 const TargetResult = z.strictObject({
   label: z.string(),
@@ -89,7 +27,7 @@ const TargetResult = z.strictObject({
   /** --find-max: this target's capacity per scenario (documents count or mix); the steps are in load.capacity. */
   capacity: z.array(CompareCapacity).optional(),
   /** Ranking against fixtures/relevance.json labels. */
-  labels: z.strictObject({ sets: z.number().int(), hit_at_1: z.number().nullable(), mrr: z.number().nullable() }).optional(),
+  labels: LabelAgreement.optional(),
   /** Sets that could not be scored, "id: reason". */
   agreement_failures: z.array(z.string()).optional(),
   /** --dataset: NDCG@10, MAP, MRR@10, recall@10 (absent without it). */
@@ -97,21 +35,6 @@ const TargetResult = z.strictObject({
   /** Set when the target could not start (exit 2). */
   error: z.string().optional(),
   log_file: z.string().optional(),
-});
-
-const PairAgreement = z.strictObject({
-  /** Labels of the two targets; `a` is the baseline (the first target). */
-  a: z.string(),
-  b: z.string(),
-  sets: z.number().int(),
-  top1: z.number().nullable(),
-  kendall_tau: z.number().nullable(),
-  /** Only when both serve the same model; on `score_scale`. */
-  mean_abs_delta_score: z.number().nullable().optional(),
-  /** The scale of mean_abs_delta_score: probability (logit scores are mapped through the sigmoid first). */
-  score_scale: z.literal("probability").optional(),
-  /** What each target returned before the mapping. */
-  score_kinds: z.strictObject({ a: z.enum(["probability", "logit"]), b: z.enum(["probability", "logit"]) }).optional(),
 });
 
 /** `compare --json FILE`. The single source of the published schemas/compare-report.schema.json. */

@@ -36,11 +36,6 @@ export function registerCleanup(cleanup: Cleanup): () => void {
   return () => void registered.delete(cleanup);
 }
 
-/** The signal the harness is being stopped by, if any: start-up code checks it between steps. */
-export function interruptedBy(): NodeJS.Signals | undefined {
-  return interrupted;
-}
-
 /**
  * Stops the run exactly as a SIGTERM does (clean-ups, then exit 143), for a run whose parent went
  * away (see parent-watch.ts): the harness sends itself SIGTERM, so every SIGTERM handler runs.

@@ -8,21 +8,20 @@
  * The target starts (and, for a URL, is preflighted) in beforeAll, so a target that cannot
  * answer fails every check with the reason instead of hanging.
  */
-import { afterAll, beforeAll, describe, test, type TestContext } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import { CATALOGUE, matchesOnly } from "../checks/catalogue/index.js";
 import { CheckContext } from "../checks/context.js";
 import { suiteTargetFor } from "../checks/suite-target.js";
-import { executeCheck } from "../checks/execute.js";
-import { formatFailure } from "../checks/format.js";
+import { registerChecks } from "../checks/register.js";
 import { preflight } from "../targets/preflight.js";
 import { DEFAULT_FUZZ, DEFAULT_SEED } from "../checks/defaults.js";
 import { checkOnly } from "../checks/only.js";
 import { DEFAULT_TIMEOUT_MS } from "../util/defaults.js";
-import { CHECK_AREAS, type CheckOutcome } from "../checks/types.js";
+import { CHECK_AREAS } from "../checks/types.js";
 import type { ScoreKind } from "../contract/dialect.js";
 import type { StartedTarget } from "../targets/target.js";
 import { startTarget, toTargetSpec, type TargetInput, type TargetOptions } from "../api/targets.js";
-import { applyExpectedFailures, expectedFailuresFor } from "../checks/expected-failures.js";
+import { expectedFailuresFor } from "../checks/expected-failures.js";
 
 export interface RerankConformanceOptions extends TargetOptions {
   /** What to check: a --target spec (`http://…`, `embedded`, `process:…`, `container:tei`, `jina`) or a parsed one. Default `embedded`. */
@@ -73,53 +72,17 @@ export function rerankConformance(options: RerankConformanceOptions = {}): void 
       const inArea = checks.filter((c) => c.area === area);
       if (inArea.length === 0) continue;
       describe(area, () => {
-        for (const check of inArea) {
-          test.concurrent(
-            check.id,
-            async (t) => {
-              if (!ctx) throw new Error("the target did not start (see the beforeAll error)");
-              const [outcome] = applyExpectedFailures([await executeCheck(check, ctx)], expectedFailuresFor(started!.dialect), strict);
-              settle(outcome!, t);
-            },
-            Math.max(60_000, 8 * timeoutMs),
-          );
-        }
+        registerChecks(inArea, {
+          context: () => ctx,
+          expected: () => (started ? expectedFailuresFor(started.dialect) : undefined),
+          strict,
+          testTimeoutMs: Math.max(60_000, 8 * timeoutMs),
+        });
       });
     }
   });
 }
 
-/**
- * How an outcome shows in vitest: pass passes, fail throws the check's evidence, skip is
- * vitest's skip with the reason, a warning passes with an annotation. The switch is
- * exhaustive, so a new status (KNOWN upstream faults) must say here how it maps: a runtime
- * skip with its note, since vitest's `fails`/`todo` are decided before a test runs.
- */
-export function settle(outcome: CheckOutcome, t: Pick<TestContext, "skip" | "annotate">): void {
-  switch (outcome.status) {
-    case "pass":
-      return;
-    case "warn":
-      void t.annotate(`warning: ${outcome.message ?? outcome.statement}`, "warning");
-      return;
-    case "skip":
-      t.skip(outcome.message);
-      return;
-    case "fail":
-      throw new Error(formatFailure(outcome));
-    case "known":
-      // The dialect lists it as a fault of the stock server (strict turns it into "fail").
-      t.skip(`KNOWN: ${outcome.message ?? outcome.statement}`);
-      return;
-    case "xpass":
-      void t.annotate(`XPASS: ${outcome.message ?? outcome.statement}`, "warning");
-      return;
-    default: {
-      const unhandled: never = outcome.status;
-      throw new Error(`unhandled check status ${String(unhandled)}`);
-    }
-  }
-}
-
+export { settle } from "../checks/register.js";
 export type { CheckOutcome } from "../checks/types.js";
 export type { TargetInput, TargetOptions } from "../api/targets.js";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { getDialect } from "../../src/contract/registry.js";
 import { BodyTooLargeError, ParseError, ResponseParser, type ParsedResponse } from "../../src/load/http1/parser.js";
-import { Sender } from "../../src/load/sender.js";
+import { Sender, type Completion } from "../../src/load/sender.js";
 import { startTestServer, vllmBody, type TestServer } from "./servers.js";
 
 function parse(...chunks: string[]): ParsedResponse[] {
@@ -126,7 +126,7 @@ describe("the body cap holds whatever the framing (bounded heap)", () => {
     const { port } = raw.address() as AddressInfo;
     const sender = new Sender({ baseUrl: `http://127.0.0.1:${port}`, path: "/rerank", dialect: getDialect("vllm"), timeoutMs: 10_000, connections: 1 });
     const request = sender.prepare("{}");
-    const results = [await sender.send(request), await sender.send(request)];
+    const results = [await send(sender, request), await send(sender, request)];
     await sender.close();
     for (const r of results) {
       expect(r.errorClass).toBe("invalid_body");
@@ -153,7 +153,7 @@ describe("Sender against real servers", () => {
     });
     const sender = new Sender({ baseUrl: `${server.url}/base/`, path: "/rerank", dialect: getDialect("vllm"), timeoutMs: 5_000, connections: 4 });
     const request = sender.prepare(JSON.stringify({ query: "q", documents: ["d"] }));
-    const results = await Promise.all(Array.from({ length: 20 }, () => sender.send(request)));
+    const results = await Promise.all(Array.from({ length: 20 }, () => send(sender, request)));
     await sender.close();
     expect(results.filter((r) => r.errorClass === undefined)).toHaveLength(20);
     expect(server.received).toBe(20);
@@ -171,7 +171,7 @@ describe("Sender against real servers", () => {
       const { port } = https.address() as AddressInfo;
       const sender = new Sender({ baseUrl: `https://127.0.0.1:${port}`, path: "/rerank", dialect: getDialect("vllm"), timeoutMs: 5_000, connections: 2, ca: readFileSync(join(dir, "cert.pem")) });
       const request = sender.prepare("{}");
-      const results = await Promise.all([sender.send(request), sender.send(request), sender.send(request)]);
+      const results = await Promise.all([send(sender, request), send(sender, request), send(sender, request)]);
       await sender.close();
       expect(results.map((r) => r.errorClass ?? r.status)).toEqual([200, 200, 200]);
     } finally {
@@ -180,3 +180,8 @@ describe("Sender against real servers", () => {
     }
   }, 20_000);
 });
+
+/** One request through the sender's only entry point, `start`, as a promise. */
+function send(sender: Sender, request: ReturnType<Sender["prepare"]>): Promise<Completion> {
+  return new Promise((resolve) => sender.start(request, resolve));
+}

@@ -145,7 +145,7 @@ describe("the packed tarball, installed as a user would", () => {
     expect(r.code, r.out).toBe(0);
     tarball = join(root, readdirSync(root).find((f) => f.endsWith(".tgz"))!);
     const listing = await run("tar", ["-tzf", tarball], root);
-    for (const f of ["package/dist/src/cli.js", "package/dist/src/index.d.ts", "package/dist/src/vitest/index.d.ts", "package/dist/k6/rerank-load.js", "package/suites/vitest.config.ts"]) {
+    for (const f of ["package/bin/rerank-harness.js", "package/dist/src/cli.js", "package/dist/src/index.d.ts", "package/dist/src/vitest/index.d.ts", "package/dist/k6/rerank-load.js", "package/suites/vitest.config.ts"]) {
       expect(listing.out).toContain(f);
     }
     console.log(`tarball ${mib(statSync(tarball).size)} (${statSync(tarball).size} bytes); pack with build ${(r.ms / 1000).toFixed(0)} s`);

@@ -68,4 +68,19 @@ describe("detectDialect", () => {
       await server.close();
     }
   });
+
+  test("auto where every probe is refused with a 4xx, without --model, says that some dialects need one", async () => {
+    const { createServer } = await import("node:http");
+    const { listen } = await import("../servers/vllm-like.js");
+    const server = await listen(createServer((_req, res) => res.writeHead(400, { "content-type": "application/json" }).end('{"error":"model is required"}')));
+    try {
+      const err = (await startTarget(parseTargetSpec(server.url), { reference: "bm25", apiKeyEnv: "RH_NO_KEY", timeoutMs: 3_000, log: () => {}, dialect: "auto" }).catch(
+        (e: unknown) => e,
+      )) as Error & { hint?: string };
+      expect(err).toBeInstanceOf(Error);
+      expect(`${err.message} ${err.hint ?? ""}`).toMatch(/answered no probe as a rerank API; some dialects need --model/);
+    } finally {
+      await server.close();
+    }
+  });
 });
