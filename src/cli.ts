@@ -8,6 +8,7 @@ import * as cleanup from "./commands/cleanup.js";
 import * as compare from "./commands/compare.js";
 import * as fixtures from "./commands/fixtures.js";
 import * as load from "./commands/load.js";
+import * as merge from "./commands/merge.js";
 import * as serve from "./commands/serve.js";
 
 // Command modules keep their heavy imports (onnxruntime, vitest, testcontainers) inside their
@@ -25,7 +26,7 @@ const program = new Command("rerank-harness")
     "\nExit codes: 0 all passed, 1 a check or threshold failed, 2 usage error or the target could not start, 70 internal error (a bug: please report it).",
   );
 
-for (const command of [serve, check, load, compare, fixtures, cleanup]) command.define(program);
+for (const command of [serve, check, load, compare, merge, fixtures, cleanup]) command.define(program);
 
 // Commander's own errors (unknown flag, bad value) must exit 2, not its default 1.
 program.exitOverride();

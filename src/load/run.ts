@@ -141,7 +141,7 @@ async function runScenario(
     ? (progress: Parameters<typeof progressView>[0], t0: number) =>
         onProgress(progressView(progress, { scenario: show.label, index: show.index, count: show.count, t0, warmupMs: settings.warmupMs, durationMs: settings.durationMs }))
     : undefined;
-  const { results } = await runShards(plans, onTick, { isolate: settings.isolate });
+  const { results, t0 } = await runShards(plans, onTick, { isolate: settings.isolate });
   const partTargets = spec.mix?.map((c) => targetFor(ctx.targets, c.docs)?.p95_ms ?? null) ?? [];
-  return summariseScenario(spec, settings, results, targetView(spec, ctx.targets, settings.maxErrorRate), ctx.corpusName, partTargets);
+  return summariseScenario(spec, settings, results, targetView(spec, ctx.targets, settings.maxErrorRate), ctx.corpusName, partTargets, t0 + settings.warmupMs);
 }
