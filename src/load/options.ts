@@ -5,6 +5,7 @@ import type { LoadProgress } from "./progress.js";
 import type { ScenarioResult } from "./report.js";
 import { ARRIVALS } from "./arrival.js";
 import type { CapacityStep } from "./report.js";
+import type { ShardProgress } from "./recorder.js";
 
 // The knobs of a load run. The CLI maps its flags onto these; `compare` passes them directly.
 
@@ -91,9 +92,21 @@ export type LoadOptions = z.input<typeof LoadSettings> & {
   onProgress?: (progress: LoadProgress) => void;
   /** After each scenario. */
   onScenario?: (result: ScenarioResult) => void;
+  /** About once a second while a scenario runs: every thread's cumulative counts and latency (remote write). */
+  onLive?: (live: LiveScenario) => void;
   /** Find-max: after each step of a search. */
   onStep?: (scenario: string, step: CapacityStep, bracket: { pass?: number; fail?: number }) => void;
 };
+
+/** A running scenario as its threads last reported it. */
+export interface LiveScenario {
+  scenario: string;
+  progress: ShardProgress[];
+  /** Wall-clock start of the measured window (epoch ms). */
+  windowStartMs: number;
+  durationMs: number;
+  offeredRps: number | null;
+}
 
 export class LoadOptionsError extends Error {
   override readonly name = "LoadOptionsError";

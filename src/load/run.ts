@@ -136,11 +136,14 @@ async function runScenario(
 ): Promise<ScenarioResult> {
   const bodies = buildBodies(spec, settings, ctx.corpus, ctx.dialect, ctx.target.model, ctx.path);
   const plans = shardPlans(spec, settings, ctx.target, ctx.path, bodies, workerCount(settings, spec));
-  const onProgress = ctx.options.onProgress;
-  const onTick = onProgress
-    ? (progress: Parameters<typeof progressView>[0], t0: number) =>
-        onProgress(progressView(progress, { scenario: show.label, index: show.index, count: show.count, t0, warmupMs: settings.warmupMs, durationMs: settings.durationMs }))
-    : undefined;
+  const { onProgress, onLive } = ctx.options;
+  const onTick =
+    onProgress || onLive
+      ? (progress: Parameters<typeof progressView>[0], t0: number) => {
+          onProgress?.(progressView(progress, { scenario: show.label, index: show.index, count: show.count, t0, warmupMs: settings.warmupMs, durationMs: settings.durationMs }));
+          onLive?.({ scenario: spec.name, progress, windowStartMs: t0 + settings.warmupMs, durationMs: settings.durationMs, offeredRps: spec.rate });
+        }
+      : undefined;
   const { results, t0 } = await runShards(plans, onTick, { isolate: settings.isolate });
   const partTargets = spec.mix?.map((c) => targetFor(ctx.targets, c.docs)?.p95_ms ?? null) ?? [];
   return summariseScenario(spec, settings, results, targetView(spec, ctx.targets, settings.maxErrorRate), ctx.corpusName, partTargets, t0 + settings.warmupMs);
