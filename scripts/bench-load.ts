@@ -141,8 +141,8 @@ console.log(`\n| tool | req/s (median of ${rounds}) | generator CPU µs/req | no
 for (const r of medians) {
   console.log(`| \`${r.tool}\` | ${r.rps === null ? "–" : r.rps.toFixed(0)} | ${r.cpuUsPerReq === undefined ? "–" : r.cpuUsPerReq.toFixed(1)} | ${r.note} |`);
 }
-const mine = medians[0]!.rps ?? 0;
-const ac = medians[1]!.rps;
+const mine = medians[0]?.rps ?? 0;
+const ac = medians[1]?.rps;
 if (ac) {
   // Paired per round too: the two ran back to back, so machine-wide slowdowns mostly cancel.
   const [ourRounds, acRounds] = [...results.values()];

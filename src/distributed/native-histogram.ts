@@ -105,12 +105,20 @@ export function nativeFromHdr(h: Histogram, schema = LOAD_SCHEMA): NativeHistogr
  * percentiles report (the bucket's highest equivalent value), so both read alike.
  */
 function forEachRecorded(h: Histogram, fn: (value: number, count: number) => void): void {
-  const internal = h as unknown as { recordedValuesIterator: { reset(): void; hasNext(): boolean; next(): { valueIteratedTo: number; countAtValueIteratedTo: number } } };
-  const it = internal.recordedValuesIterator;
-  it.reset();
-  while (it.hasNext()) {
-    const v = it.next();
-    fn(v.valueIteratedTo, v.countAtValueIteratedTo);
+  // hdr-histogram-js's recorded-values iterator costs ~15 ms for a few thousand buckets; a plain
+  // pass over the counts array (its JS histograms keep one) is a fraction of that.
+  const js = h as unknown as {
+    _counts?: ArrayLike<number>;
+    getCountAtIndex(i: number): number;
+    valueFromIndex(i: number): number;
+    highestEquivalentValue(v: number): number;
+    countsArrayLength: number;
+  };
+  const counts = js._counts;
+  const n = js.countsArrayLength;
+  for (let i = 0; i < n; i++) {
+    const c = counts ? counts[i]! : js.getCountAtIndex(i);
+    if (c > 0) fn(js.highestEquivalentValue(js.valueFromIndex(i)), c);
   }
 }
 

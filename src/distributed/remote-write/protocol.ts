@@ -70,7 +70,8 @@ export function encodeWriteRequest(points: SeriesPoint[]): Uint8Array {
         }
       : {}),
   }));
-  const bytes = WriteRequest.encode(WriteRequest.fromObject({ timeseries })).finish();
+  // Plain objects in protobufjs field names: encode() takes them as they are (fromObject would copy).
+  const bytes = WriteRequest.encode({ timeseries }).finish();
   return snappy.compress(bytes);
 }
 
