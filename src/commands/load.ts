@@ -179,6 +179,8 @@ async function load(flags: LoadFlags): Promise<number> {
     }
   }
   if ((flags.maxRate !== undefined || flags.findMaxBudget !== 10 * 60_000) && !flags.findMax) throw new UsageError("--max-rate and --find-max-budget go with --find-max");
+  if (flags.pushInterval < 100) throw new UsageError("--push-interval must be at least 100ms");
+  if ((flags.runner !== undefined || flags.pushInterval !== 5_000) && !flags.out) throw new UsageError("--runner and --push-interval go with --out prometheus-rw=URL");
   try {
     if (flags.targets) {
       const text = await readInput("--targets", flags.targets);

@@ -54,6 +54,8 @@ export class RemoteWriteSink {
   private timer: NodeJS.Timeout | undefined;
   private lastTs = 0;
   private warned = false;
+  /** CPU time spent building and encoding writes (ms): the streaming's own cost. */
+  busyMs = 0;
   readonly stats: RemoteWriteStats;
 
   constructor(private readonly options: RemoteWriteOptions) {
@@ -79,6 +81,18 @@ export class RemoteWriteSink {
 
   /** Encodes the current state of `names` (default: every scenario) and queues it. */
   flush(names: Iterable<string> = this.states.keys()): void {
+    // CPU time rather than wall time: on a busy machine the wall clock also counts other work.
+    const c0 = process.cpuUsage();
+    try {
+      this.enqueue(names);
+    } finally {
+      const c = process.cpuUsage(c0);
+      this.busyMs += (c.user + c.system) / 1000;
+    }
+    this.pump();
+  }
+
+  private enqueue(names: Iterable<string>): void {
     const now = Math.max(Date.now(), this.lastTs + 1);
     this.lastTs = now;
     const points = [...names].flatMap((n) => {
@@ -89,7 +103,6 @@ export class RemoteWriteSink {
     const write = { body: encodeWriteRequest(points), samples: points.length };
     this.queue.push(write);
     while (this.queue.length > this.options.maxQueue) this.stats.samples_not_sent += this.queue.shift()!.samples;
-    this.pump();
   }
 
   /** Stops the interval, writes the final state and waits for the queue, at most `deadlineMs`. */
