@@ -141,8 +141,8 @@ console.log(`\n| tool | req/s (median of ${rounds}) | generator CPU µs/req | no
 for (const r of medians) {
   console.log(`| \`${r.tool}\` | ${r.rps === null ? "–" : r.rps.toFixed(0)} | ${r.cpuUsPerReq === undefined ? "–" : r.cpuUsPerReq.toFixed(1)} | ${r.note} |`);
 }
-const mine = medians[0]!.rps ?? 0;
-const ac = medians[1]!.rps;
+const mine = medians[0]?.rps ?? 0;
+const ac = medians[1]?.rps;
 if (ac) {
   // Paired per round too: the two ran back to back, so machine-wide slowdowns mostly cancel.
   const [ourRounds, acRounds] = [...results.values()];
@@ -150,4 +150,96 @@ if (ac) {
   console.log(
     `\nrerank-harness / autocannon: ${(mine / ac).toFixed(2)}× on medians; per round ${paired.map((x) => x.toFixed(2)).join(", ")} (median ${paired[Math.floor(paired.length / 2)]!.toFixed(2)}×); goal ≥ 1.00×`,
   );
+}
+
+// Remote write's cost (`load --out prometheus-rw`): open loop at BENCH_RW_RATE (2000) req/s, one
+// worker, rounds alternating without and with streaming (push every second, 5x k6's default
+// rate of writes) to the real Prometheus where installed (else a stand-in receiver in its own
+// process). Reported: achieved rate, this process's CPU per request, and heap/RSS over the run.
+// BENCH_RW_ROUNDS (3), BENCH_RW_DURATION (10s); BENCH_RW=0 skips it.
+if (process.env["BENCH_RW"] !== "0") await benchRemoteWrite();
+
+async function benchRemoteWrite(): Promise<void> {
+  const { existsSync } = await import("node:fs");
+  const { RemoteWriteSink, snapshotFromProgress } = await import("../src/distributed/remote-write/sink.js");
+  const rate = Number(process.env["BENCH_RW_RATE"] ?? 2_000);
+  const rwRounds = Number(process.env["BENCH_RW_ROUNDS"] ?? 3);
+  const rwDurationMs = parseDuration(process.env["BENCH_RW_DURATION"] ?? "10s");
+  const receiver = await startReceiver(existsSync("/usr/bin/prometheus"));
+  const srv = await startServer();
+  const target = { label: "bench", baseUrl: srv.url, dialect: getDialect("vllm"), apiKeyEnv: "RERANK_API_KEY", stop: async () => {} };
+  console.error(`\nremote write cost: open loop ${rate} req/s, ${rwDurationMs / 1000}s, ${rwRounds} rounds each way, receiver: ${receiver.kind}`);
+  const rows: Array<{ rw: boolean; rps: number; cpuUs: number; heapMb: number[]; rssMb: number[]; notSent: number; sentSamples: number; busyUs: number }> = [];
+  try {
+    for (let round = 1; round <= rwRounds; round++) {
+      for (const rw of [false, true]) {
+        const sink = rw
+          ? new RemoteWriteSink({ url: receiver.writeUrl, testid: `bench-${round}`, instance: "bench", intervalMs: 1_000, timeoutMs: 2_000, maxQueue: 4, log: (l) => console.error(`  ${l}`) })
+          : undefined;
+        const heapMb: number[] = [];
+        const rssMb: number[] = [];
+        const sampler = setInterval(() => {
+          const m = process.memoryUsage();
+          heapMb.push(Math.round(m.heapUsed / 1e5) / 10);
+          rssMb.push(Math.round(m.rss / 1e5) / 10);
+        }, 1_000);
+        sink?.start();
+        const cpu0 = process.cpuUsage();
+        const report = await runLoad(target, {
+          docs: [docs],
+          rate,
+          durationMs: rwDurationMs,
+          warmupMs: 1_000,
+          workers: 1,
+          ...(sink ? { onLive: (live) => sink.live(live.scenario, () => snapshotFromProgress(live)), onScenario: (r) => sink.finish(r) } : {}),
+        });
+        const stats = await sink?.close();
+        const cpu = process.cpuUsage(cpu0);
+        clearInterval(sampler);
+        const s = report.scenarios[0]!;
+        const row = { rw, rps: s.achieved_rps, cpuUs: (cpu.user + cpu.system) / Math.max(1, s.sent), heapMb, rssMb, notSent: stats?.samples_not_sent ?? 0, sentSamples: stats?.samples_sent ?? 0, busyUs: ((sink?.busyMs ?? 0) * 1000) / Math.max(1, s.sent) };
+        rows.push(row);
+        console.error(
+          `  round ${round} ${rw ? "with remote write   " : "without remote write"}: ${row.rps} req/s, ${row.cpuUs.toFixed(1)} µs CPU/req, heap ${heapMb[0]}→${heapMb.at(-1)} MB, rss ${rssMb[0]}→${rssMb.at(-1)} MB` +
+            (rw ? `, ${row.sentSamples} samples sent, ${row.notSent} not sent, encoding ${row.busyUs.toFixed(2)} µs/req` : ""),
+        );
+      }
+    }
+  } finally {
+    srv.child.kill();
+    await receiver.stop();
+  }
+  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const off = rows.filter((r) => !r.rw);
+  const on = rows.filter((r) => r.rw);
+  const rpsCost = (1 - med(on.map((r) => r.rps)) / med(off.map((r) => r.rps))) * 100;
+  const cpuCost = (med(on.map((r) => r.cpuUs)) / med(off.map((r) => r.cpuUs)) - 1) * 100;
+  const heapGrowth = med(on.map((r) => (r.heapMb.at(-1) ?? 0) - (r.heapMb[1] ?? r.heapMb[0] ?? 0)));
+  console.log(`\n| remote write at ${rate} req/s | req/s (median of ${rwRounds}) | CPU µs/req | heap growth over the run (MB, median) |\n|---|---:|---:|---:|`);
+  console.log(`| without | ${med(off.map((r) => r.rps)).toFixed(0)} | ${med(off.map((r) => r.cpuUs)).toFixed(1)} | ${med(off.map((r) => (r.heapMb.at(-1) ?? 0) - (r.heapMb[1] ?? r.heapMb[0] ?? 0))).toFixed(1)} |`);
+  console.log(`| with (push every 1 s) | ${med(on.map((r) => r.rps)).toFixed(0)} | ${med(on.map((r) => r.cpuUs)).toFixed(1)} | ${heapGrowth.toFixed(1)} |`);
+  // The sink's own encoding time per request against the generator's CPU per request: a direct
+  // measure that a busy machine does not swamp the way it swamps whole-run differences.
+  const ownPct = (med(on.map((r) => r.busyUs)) / med(off.map((r) => r.cpuUs))) * 100;
+  console.log(`\nremote write cost: throughput ${rpsCost.toFixed(1)}%, CPU per request ${cpuCost >= 0 ? "+" : ""}${cpuCost.toFixed(1)}% (whole runs, noisy on a busy machine);`);
+  console.log(`  the sink's own encoding: ${med(on.map((r) => r.busyUs)).toFixed(2)} µs/req = ${ownPct.toFixed(1)}% of the generator's CPU per request (goal ≤ 5%); samples not sent: ${on.reduce((t, r) => t + r.notSent, 0)}`);
+}
+
+/** The real Prometheus (remote-write receiver on) or, without it, a receiver that answers 204. */
+async function startReceiver(real: boolean): Promise<{ kind: string; writeUrl: string; stop: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-rw-"));
+  if (real) {
+    writeFileSync(join(dir, "prometheus.yml"), "global:\n  scrape_interval: 1h\n");
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const child = spawn("/usr/bin/prometheus", [`--config.file=${join(dir, "prometheus.yml")}`, "--web.enable-remote-write-receiver", "--enable-feature=native-histograms", `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: "ignore" });
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 150; i++) {
+      if (await fetch(`${url}/-/ready`).then((r) => r.ok).catch(() => false)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return { kind: "Prometheus 2.42 (Debian)", writeUrl: `${url}/api/v1/write`, stop: async () => void child.kill("SIGTERM") };
+  }
+  const child = spawn(process.execPath, ["-e", `require("node:http").createServer((q, s) => { q.resume(); q.on("end", () => { s.writeHead(204); s.end(); }); }).listen(0, "127.0.0.1", function () { console.log(this.address().port); });`], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<string>((resolve) => child.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim())));
+  return { kind: "stand-in receiver (no /usr/bin/prometheus)", writeUrl: `http://127.0.0.1:${port}/api/v1/write`, stop: async () => void child.kill() };
 }

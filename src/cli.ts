@@ -8,9 +8,11 @@ import * as cleanup from "./commands/cleanup.js";
 import * as compare from "./commands/compare.js";
 import * as fixtures from "./commands/fixtures.js";
 import * as load from "./commands/load.js";
+import * as merge from "./commands/merge.js";
 import * as serve from "./commands/serve.js";
 import { stopAsOnSigterm } from "./targets/interrupt.js";
 import { watchParent } from "./targets/parent-watch.js";
+import * as verdict from "./commands/verdict.js";
 
 // Command modules keep their heavy imports (onnxruntime, vitest, testcontainers) inside their
 // actions, so `--help` and usage errors answer at once.
@@ -30,7 +32,7 @@ const program = new Command("rerank-harness")
     "\nExit codes: 0 all passed, 1 a check or threshold failed, 2 usage error or the target could not start, 70 internal error (a bug: please report it).",
   );
 
-for (const command of [serve, check, load, compare, fixtures, cleanup]) command.define(program);
+for (const command of [serve, check, load, compare, merge, verdict, fixtures, cleanup]) command.define(program);
 
 // Commander's own errors (unknown flag, bad value) must exit 2, not its default 1.
 program.exitOverride();

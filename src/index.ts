@@ -32,6 +32,11 @@ export { CATALOGUE } from "./checks/catalogue/index.js";
 export { CHECK_AREAS, type CheckArea, type CheckDefinition, type CheckLevel, type CheckStatus } from "./checks/types.js";
 
 export { runLoad, type LoadOptions, type LoadProgress, type LoadReport, type ScenarioResult, type SeriesPoint, type LatencySummary } from "./load/run.js";
+/** One verdict over several runners: `merge` (load reports), `verdict --prometheus` and `verdict --k6-json`. */
+export { mergeReports, parseRunnerReport, type NamedReport, type MergeOptions } from "./distributed/merge.js";
+export { prometheusVerdict, type PrometheusVerdictOptions } from "./distributed/prometheus.js";
+export { k6JsonVerdict, type K6JsonOptions } from "./distributed/k6-json.js";
+export { renderLoadJUnit } from "./report/load-junit.js";
 
 export { compareExitCode, type CompareReport, type CompareTargetResult } from "./compare/report.js";
 export type { CompareOptions } from "./compare/run.js";

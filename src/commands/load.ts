@@ -1,5 +1,5 @@
-import { Option, type Command } from "commander";
-import { addCommonOptions, intArg, numberArg, type CommonOptions } from "../cli/options.js";
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { addCommonOptions, durationOption, intArg, numberArg, type CommonOptions } from "../cli/options.js";
 import { action, EXIT, UsageError } from "../cli/errors.js";
 import { addContainerOptions, maybeDryRun, type ContainerOptions } from "../cli/container-options.js";
 import { targetContextFrom } from "../cli/target-context.js";
@@ -27,6 +27,7 @@ import {
   DEFAULT_WARMUP_MS,
 } from "../load/options.js";
 import { ARRIVALS } from "../load/arrival.js";
+import { DEFAULT_PUSH_INTERVAL_MS } from "../distributed/remote-write/defaults.js";
 import type { MixComponent } from "../load/mix.js";
 
 interface LoadFlags extends CommonOptions, ContainerOptions, WorkloadFlags {
@@ -49,6 +50,30 @@ interface LoadFlags extends CommonOptions, ContainerOptions, WorkloadFlags {
   mix?: MixComponent[];
   baseline?: string;
   maxRegression: number;
+  out?: { kind: "prometheus-rw"; url: string };
+  testid?: string;
+  runner?: string;
+  pushInterval: number;
+}
+
+/** `--out prometheus-rw=URL`: where to stream the run while it runs. */
+function outArg(value: string): { kind: "prometheus-rw"; url: string } {
+  const m = /^prometheus-rw=(.+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`"${value}" is not prometheus-rw=URL (the one output there is)`);
+  let url: URL;
+  try {
+    url = new URL(m[1]!);
+  } catch {
+    throw new InvalidArgumentError(`"${m[1]}" is not a URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new InvalidArgumentError(`"${m[1]}" is not an http(s) URL`);
+  return { kind: "prometheus-rw", url: url.href };
+}
+
+/** A Prometheus label value: printable, no more than 128 characters. */
+function labelArg(value: string): string {
+  if (!/^[\x21-\x7e]{1,128}$/.test(value)) throw new InvalidArgumentError(`"${value}" must be 1-128 printable characters without spaces`);
+  return value;
 }
 
 export function define(program: Command): void {
@@ -89,6 +114,10 @@ export function define(program: Command): void {
   })
     .option("--baseline <file>", "an earlier --json report: fail (exit 1) when a scenario regressed against it")
     .option("--max-regression <pct>", "with --baseline: a worse p50/p95/p99/achieved rate beyond this many percent (and beyond the noise) regresses", numberArg(0), DEFAULT_MAX_REGRESSION_PCT)
+    .option("--out <output>", "stream the run while it runs: prometheus-rw=URL (remote write 1.0, k6's metric names, latency as a native histogram)", outArg)
+    .option("--testid <id>", "names this run in what --out streams and in the JSON (default: generated, printed at start); give every runner the same one", labelArg)
+    .option("--runner <name>", "this runner's `instance` label in what --out streams (default: host name and process id)", labelArg)
+    .addOption(durationOption("--push-interval <duration>", "--out: time between writes (each carries the whole state so far)", DEFAULT_PUSH_INTERVAL_MS))
     .option("--no-progress", "no live progress on stderr")
     .addHelpText(
       "after",
@@ -121,6 +150,8 @@ async function load(flags: LoadFlags): Promise<number> {
     const { parseBaselineReport } = await import("../load/baseline.js");
     baseline = parseBaselineReport(await readInputFile(flags.baseline, `--baseline ${flags.baseline}`), flags.baseline);
   }
+  if (flags.pushInterval < 100) throw new UsageError("--push-interval must be at least 100ms");
+  if ((flags.runner !== undefined || flags.pushInterval !== DEFAULT_PUSH_INTERVAL_MS) && !flags.out) throw new UsageError("--runner and --push-interval go with --out prometheus-rw=URL");
   if (flags.corpus) {
     const { parseCorpus } = await import("../load/corpus.js");
     corpus = parseCorpus(await readInputFile(flags.corpus, `--corpus ${flags.corpus}`), flags.corpus);
@@ -157,6 +188,22 @@ async function load(flags: LoadFlags): Promise<number> {
   (await import("../targets/keys.js")).checkApiKeys(specs, flags.apiKeyEnv, log);
   const target = await startTarget(specs[0]!, ctx);
 
+  const testid = flags.testid ?? (flags.out ? generatedTestId() : undefined);
+  let sink: import("../distributed/remote-write/sink.js").RemoteWriteSink | undefined;
+  if (flags.out) {
+    const { RemoteWriteSink } = await import("../distributed/remote-write/sink.js");
+    const { hostname } = await import("node:os");
+    sink = new RemoteWriteSink({
+      url: flags.out.url,
+      testid: testid!,
+      instance: flags.runner ?? `${hostname()}:${process.pid}`,
+      intervalMs: flags.pushInterval,
+      timeoutMs: Math.min(5_000, Math.max(1_000, flags.pushInterval)),
+      maxQueue: 4,
+      log,
+    });
+    log(`testid ${testid}: streaming to ${flags.out.url} every ${flags.pushInterval / 1000} s`);
+  }
   const { runLoad } = await import("../load/run.js");
   const { renderLoadConsole } = await import("../report/load-console.js");
   const { createProgressPrinter } = await import("../report/load-progress.js");
@@ -167,11 +214,17 @@ async function load(flags: LoadFlags): Promise<number> {
     // One small request first: an unreachable or wrong target is exit 2 now, not a run of errors.
     const { preflightTarget } = await import("../targets/preflight.js");
     await preflightTarget(target, { timeoutMs: flags.timeout });
+    sink?.start();
+    const { snapshotFromProgress } = await import("../distributed/remote-write/sink.js");
     report = await runLoad(target, {
       ...options,
       isolate,
       onProgress: printer ? (p) => printer.update(p) : undefined,
-      onScenario: printer ? () => printer.done() : undefined,
+      onLive: sink ? (live) => sink.live(live.scenario, () => snapshotFromProgress(live)) : undefined,
+      onScenario: (result) => {
+        printer?.done();
+        sink?.finish(result);
+      },
       // Find-max: one line per step whatever --no-progress says (a search is long; this is its log).
       onStep: (scenario, step, bracket) => {
         printer?.done();
@@ -180,8 +233,11 @@ async function load(flags: LoadFlags): Promise<number> {
     });
   } finally {
     printer?.done();
+    const stats = await sink?.close();
+    if (report && stats) report.remote_write = stats;
     await target.stop();
   }
+  if (testid) report.testid = testid;
 
   if (baseline) {
     const { compareWithBaseline } = await import("../load/baseline.js");
@@ -204,4 +260,10 @@ async function load(flags: LoadFlags): Promise<number> {
   const { loadSummary } = await import("../report/summary-load.js");
   await writeCiOutputs(loadSummary(report), { summaryFile: flags.summary, log, fullReportHint: reportHint(flags.json) });
   return report.passed ? EXIT.ok : EXIT.failed;
+}
+
+/** A run id nobody else picks by chance: the UTC time and a random suffix, e.g. rh-20261203T0530-3fa9. */
+function generatedTestId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").slice(0, 13);
+  return `rh-${stamp}-${Math.random().toString(16).slice(2, 6)}`;
 }

@@ -9,6 +9,7 @@ import { DEFAULT_TIMEOUT_MS } from "../util/defaults.js";
 export { DEFAULT_TIMEOUT_MS };
 import type { CapacityStep } from "./report.js";
 import { HarnessError } from "../util/errors.js";
+import type { ShardProgress } from "./recorder.js";
 
 // The knobs of a load run. The CLI maps its flags onto these; `compare` passes them directly.
 
@@ -107,9 +108,21 @@ export type LoadOptions = z.input<typeof LoadSettings> & {
    * report, e.g. TEI's GET /info, or the documented default). Default: written to stderr.
    */
   onWarning?: (line: string) => void;
+  /** About once a second while a scenario runs: every thread's cumulative counts and latency (remote write). */
+  onLive?: (live: LiveScenario) => void;
   /** Find-max: after each step of a search. */
   onStep?: (scenario: string, step: CapacityStep, bracket: { pass?: number; fail?: number }) => void;
 };
+
+/** A running scenario as its threads last reported it. */
+export interface LiveScenario {
+  scenario: string;
+  progress: ShardProgress[];
+  /** Wall-clock start of the measured window (epoch ms). */
+  windowStartMs: number;
+  durationMs: number;
+  offeredRps: number | null;
+}
 
 export class LoadOptionsError extends HarnessError {
   readonly code = "RH_LOAD_OPTIONS";

@@ -52,6 +52,8 @@ export interface ShardProgress {
   errors: number;
   dropped: number;
   latency: string;
+  /** Responses by HTTP status so far (remote write's `status` label). */
+  statusCounts?: Record<string, number>;
 }
 
 interface Group {
@@ -186,7 +188,7 @@ export class Recorder {
   }
 
   progress(): ShardProgress {
-    return { at: clockMs(), sent: this.sent, ok: this.ok, errors: this.errorTotal, dropped: this.dropped, latency: encodeHistogram(this.latency) };
+    return { at: clockMs(), sent: this.sent, ok: this.ok, errors: this.errorTotal, dropped: this.dropped, latency: encodeHistogram(this.latency), statusCounts: { ...this.statusCounts } };
   }
 
   result(): ShardResult {

@@ -75,6 +75,7 @@ export const MixPart = z.object({
   errors: z.number().int(),
   dropped: z.number().int(),
   achieved_rps: z.number(),
+  ok_in_window: z.number().int().optional(),
   latency_ms: LatencySummary,
   /** The targets file's p95 for this count; null where it has none. */
   target_p95_ms: z.number().nullable(),
@@ -99,6 +100,8 @@ export const ScenarioResult = z.object({
   workers: z.number().int(),
   max_inflight: z.number().int(),
   timeout_ms: z.number(),
+  /** Wall-clock bounds of the measured window (ISO 8601): `merge` takes the achieved rate over their union. */
+  window: z.object({ start: z.string(), end: z.string() }).optional(),
   /** Requests due in the measured window that were sent. */
   sent: z.number().int(),
   /** …that came back 2xx with a body the dialect accepts. */
@@ -108,6 +111,8 @@ export const ScenarioResult = z.object({
   dropped: z.number().int(),
   /** Successful responses completed within the measured window, per second. */
   achieved_rps: z.number(),
+  /** Successful responses completed within the measured window (achieved_rps × the window, exactly). */
+  ok_in_window: z.number().int().optional(),
   /** (errors + dropped) / (sent + dropped). */
   error_rate: z.number(),
   errors_by_class: ErrorCounts,
@@ -238,6 +243,37 @@ export const BaselineComparison = z.object({
 });
 export type BaselineComparison = z.infer<typeof BaselineComparison>;
 
+/**
+ * Where a run-wide report came from when it judges several runners at once (`merge`, `verdict`):
+ * absent from a one-machine `load` report.
+ */
+export const DistributedSource = z.object({
+  /** merge: load reports added exactly; prometheus: read back from Prometheus; k6-json: k6 `--out json` files. */
+  kind: z.enum(["merge", "prometheus", "k6-json"]),
+  /** How many runners (load machines, k6 instances) the verdict covers. */
+  runners: z.number().int(),
+  /** Their names (report files, `instance` labels or k6 files). */
+  runner_names: z.array(z.string()),
+  testid: z.string().optional(),
+  /** Largest relative error of the latency percentiles against the exact ones, in percent. */
+  percentile_error_pct: z.number(),
+  /** Why the percentiles carry that error, and anything else a reader must know. */
+  notes: z.array(z.string()),
+});
+export type DistributedSource = z.infer<typeof DistributedSource>;
+
+/** What `load --out prometheus-rw=URL` sent, and what it could not. */
+export const RemoteWriteStats = z.object({
+  url: z.string(),
+  requests_ok: z.number().int(),
+  requests_failed: z.number().int(),
+  samples_sent: z.number().int(),
+  /** Samples (series points) that never reached the endpoint: it was down, slow or refused them. */
+  samples_not_sent: z.number().int(),
+  last_error: z.string().optional(),
+});
+export type RemoteWriteStats = z.infer<typeof RemoteWriteStats>;
+
 /** Bumped on any breaking change to the file's shape (2: `started_at`, `targets_source`, `docs_N` names). */
 export const LOAD_REPORT_VERSION = 2;
 
@@ -257,5 +293,11 @@ export const LoadReport = z.object({
   find_max: FindMaxInfo.optional(),
   /** --baseline: this run against an earlier report. */
   baseline: BaselineComparison.optional(),
+  /** Names this run among others (`--testid`): the `testid` label of what it streamed. */
+  testid: z.string().optional(),
+  /** `merge` and `verdict`: the runners this verdict covers and the percentiles' error bound. */
+  distributed: DistributedSource.optional(),
+  /** `--out prometheus-rw=URL`: what was streamed. */
+  remote_write: RemoteWriteStats.optional(),
 });
 export type LoadReport = z.infer<typeof LoadReport>;

@@ -144,11 +144,14 @@ async function runScenario(
 ): Promise<ScenarioResult> {
   const bodies = buildBodies(spec, settings, ctx.corpus, ctx.dialect, ctx.target.model, ctx.path);
   const plans = shardPlans(spec, settings, ctx.target, ctx.path, bodies, workerCount(settings, spec));
-  const onProgress = ctx.options.onProgress;
-  const onTick = onProgress
-    ? (progress: Parameters<typeof progressView>[0], t0: number) =>
-        onProgress(progressView(progress, { scenario: show.label, index: show.index, count: show.count, t0, warmupMs: settings.warmupMs, durationMs: settings.durationMs }))
-    : undefined;
+  const { onProgress, onLive } = ctx.options;
+  const onTick =
+    onProgress || onLive
+      ? (progress: Parameters<typeof progressView>[0], t0: number) => {
+          onProgress?.(progressView(progress, { scenario: show.label, index: show.index, count: show.count, t0, warmupMs: settings.warmupMs, durationMs: settings.durationMs }));
+          onLive?.({ scenario: spec.name, progress, windowStartMs: t0 + settings.warmupMs, durationMs: settings.durationMs, offeredRps: spec.rate });
+        }
+      : undefined;
   const view = targetView(spec, ctx.targets, settings.maxErrorRate);
   const watch = settings.abortOnFail && spec.mode === "open" ? abortWatch(spec, settings, view.min_achieved_rps) : undefined;
   const { results, t0, aborted } = await runShards(plans, onTick, { isolate: settings.isolate, ...(watch ? { watch } : {}) });
@@ -160,7 +163,7 @@ async function runScenario(
     planned_duration_s: settings.durationMs / 1000,
     abandoned: results.reduce((a, r) => a + (r.abandoned ?? 0), 0),
   };
-  return summariseScenario(spec, settings, results, view, ctx.corpusName, partTargets, abortInfo);
+  return summariseScenario(spec, settings, results, view, ctx.corpusName, partTargets, t0 + settings.warmupMs, abortInfo || undefined);
 }
 
 /** --abort-on-fail: the rules of src/load/abort.ts over this scenario's window (known once the shards start). */

@@ -62,6 +62,16 @@ function clean(value: string): string {
   return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "").replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "");
 }
 
+/** XML text content, escaped (shared with the load JUnit report). */
+export function xmlText(value: string): string {
+  return text(value);
+}
+
+/** An XML attribute value, escaped. */
+export function xmlAttr(value: string): string {
+  return attr(value);
+}
+
 function text(value: string): string {
   return clean(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }

@@ -1,4 +1,4 @@
-import type { BaselineComparison, Capacity, CapacityStep, FindMaxInfo, LoadReport, ScenarioResult } from "../load/report.js";
+import type { BaselineComparison, Capacity, CapacityStep, DistributedSource, FindMaxInfo, LoadReport, RemoteWriteStats, ScenarioResult } from "../load/report.js";
 import { describeChange, metricLabel } from "../load/baseline.js";
 import { targetText } from "../load/verdict.js";
 import { PLAIN, plural, verdict, type Colors } from "./style.js";
@@ -186,6 +186,8 @@ export function renderLoadConsole(report: LoadReport, { colors = PLAIN }: { colo
   const lines: string[] = [];
   lines.push(`load: ${report.target} (${report.dialect})${report.targets_source ? `, targets from ${report.targets_source}` : ""}`);
   lines.push(`${latencyBasis(report.scenarios)}, successful requests only`);
+  if (report.testid) lines.push(`testid ${report.testid}`);
+  if (report.distributed) lines.push(...distributedLines(report.distributed));
   if (report.capacity && report.find_max) lines.push("", ...renderCapacity(report.capacity, report.find_max), "", "the highest passing step of each search:");
   lines.push("");
   // The result column is last: colour it after padding so the widths stay right.
@@ -204,8 +206,23 @@ export function renderLoadConsole(report: LoadReport, { colors = PLAIN }: { colo
   }
   if (notes.length > 0) lines.push("", ...notes);
   if (report.baseline) lines.push("", ...renderBaseline(report.baseline));
+  if (report.remote_write) lines.push("", remoteWriteLine(report.remote_write));
   lines.push("", verdict(colors, report.passed, verdictLine(report)));
   return `${lines.join("\n")}\n`;
+}
+
+/** A run-wide verdict's provenance: how many runners, and how close its percentiles are. */
+function distributedLines(d: DistributedSource): string[] {
+  const from = { merge: "merged from", prometheus: "read from Prometheus for", "k6-json": "read from the k6 JSON output of" }[d.kind];
+  return [
+    `one verdict ${from} ${plural(d.runners, "runner")}: ${d.runner_names.join(", ")}; percentiles within ${d.percentile_error_pct}% of exact`,
+    ...d.notes,
+  ];
+}
+
+function remoteWriteLine(rw: RemoteWriteStats): string {
+  const failed = rw.samples_not_sent > 0 ? `; ${rw.samples_not_sent} samples NOT sent (${rw.requests_failed} writes failed${rw.last_error ? `, last: ${rw.last_error}` : ""})` : "";
+  return `remote write to ${rw.url}: ${rw.samples_sent} samples sent in ${rw.requests_ok} writes${failed}`;
 }
 
 /** How latency was measured: open-loop runs from the intended send time, closed-loop ones cannot. */

@@ -154,6 +154,10 @@ function runMeta(r: LoadHtmlRun, verdictLabel?: string): string {
   const who = r.label === rep.target ? escapeHtml(rep.target) : `${escapeHtml(r.label)}: ${escapeHtml(rep.target)}`;
   return `${who} (${escapeHtml(rep.dialect)}), started ${escapeHtml(rep.started_at)}${
     rep.targets_source ? `, targets from ${escapeHtml(rep.targets_source)}` : ""
+  }${rep.testid ? `, testid ${escapeHtml(rep.testid)}` : ""}${
+    rep.distributed
+      ? `, one verdict over ${rep.distributed.runners} runner${rep.distributed.runners === 1 ? "" : "s"} (${escapeHtml(rep.distributed.kind)}; percentiles within ${rep.distributed.percentile_error_pct}% of exact)`
+      : ""
   } — ${verdict}`;
 }
 
