@@ -51,3 +51,12 @@ export async function readJsonReport(path: string): Promise<unknown> {
 }
 
 export { checkJson, jsonText, renderCheckConsole, renderCompareConsole, renderCompareHtml, renderJUnit, renderLoadConsole, renderLoadHtml, writeReportFile };
+
+// The Markdown summary (`--summary`) and GitHub annotations: build a SummaryDoc from a report,
+// then lay it out (layoutSummary) or write every CI output at once (writeCiOutputs).
+export { checkSummary } from "../report/summary-check.js";
+export { loadSummary } from "../report/summary-load.js";
+export { compareSummary } from "../report/summary-compare.js";
+export { layoutSummary, GITHUB_SUMMARY_LIMIT, type SummaryDoc, type SummaryFailure, type LayoutOptions } from "../report/summary.js";
+export { annotationLines } from "../report/annotations.js";
+export { writeCiOutputs, type CiOutputOptions } from "../report/ci-outputs.js";

@@ -3,10 +3,10 @@ import { TransportError } from "../client/errors.js";
 import { readApiKey } from "../client/secrets.js";
 import type { RerankInput, RerankOutput } from "../contract/common.js";
 import { ContractViolationError } from "../contract/errors.js";
-import { withScoreKind, type Dialect, type ScoreKind } from "../contract/dialect.js";
+import { withScoreKind, type Dialect, type ScoreKind, type ServerLimits } from "../contract/dialect.js";
 import { getDialect } from "../contract/registry.js";
-import { evidenceOf, evidenceOfFailure } from "./evidence.js";
-import { CheckFailure, type Evidence } from "./types.js";
+import { evidenceOf, evidenceOfFailure, type Evidence } from "./evidence.js";
+import { CheckFailure } from "./failures.js";
 
 /**
  * What a suite is told about its target (through vitest's provide/inject). The API key's
@@ -56,6 +56,18 @@ const TIMEOUTS_BEFORE_GIVING_UP = 2;
  */
 const health = new Map<string, { timeouts: number; gone?: string }>();
 
+/** The limits a run works with, and where they come from (for the report). */
+export interface DiscoveredLimits {
+  limits: ServerLimits;
+  /** "GET /info", or why the documented defaults apply instead. */
+  from: string;
+  /** The GET exchange, when one was made. */
+  evidence?: Evidence;
+}
+
+/** Per run: the server's own limits, read once (TEI's GET /info). */
+const discovered = new Map<string, Promise<DiscoveredLimits>>();
+
 export interface RerankRequestInput extends Omit<RerankInput, "model"> {
   /** undefined: the target's model; null: leave the field out. */
   model?: string | null;
@@ -88,7 +100,8 @@ export class CheckContext {
       baseUrl: target.baseUrl,
       apiKey: this.apiKey,
       timeoutMs: target.timeoutMs,
-      connections: 16,
+      // invariance.concurrent keeps 17 requests in flight at once.
+      connections: 32,
     });
   }
 
@@ -135,10 +148,42 @@ export class CheckContext {
   /** Fails unless a rerank result is 2xx with a body matching the dialect's schema. */
   requireOk(result: RerankResult, label?: string): RerankResult & { output: RerankOutput } {
     if (result.output) return result as RerankResult & { output: RerankOutput };
-    const why = result.violation
-      ? result.violation.message
-      : `status ${result.exchange.status}${errorSummary(this.dialect, result.exchange)}`;
-    throw new CheckFailure(`${label ? `${label}: ` : ""}expected 2xx with a ${this.dialect.title} response body; got ${why}`, [result.evidence]);
+    const prefix = label ? `${label}: ` : "";
+    if (!isSuccess(result.exchange.status)) throw new CheckFailure(`${prefix}${refusal(this.dialect, result.exchange)}`, [result.evidence]);
+    throw new CheckFailure(`${prefix}expected 2xx with a ${this.dialect.title} response body; got ${result.violation!.message}`, [result.evidence]);
+  }
+
+  /**
+   * The limits the server reports (read once per run, e.g. TEI's GET /info with the
+   * operator's --max-client-batch-size); where it reports none, or the endpoint does not
+   * answer, `limits` is empty and `from` says that the documented defaults apply.
+   */
+  serverLimits(): Promise<DiscoveredLimits> {
+    let p = discovered.get(this.target.runId);
+    if (!p) {
+      p = this.readLimits();
+      discovered.set(this.target.runId, p);
+    }
+    return p;
+  }
+
+  private async readLimits(): Promise<DiscoveredLimits> {
+    const endpoint = this.dialect.limits;
+    if (!endpoint) return { limits: {}, from: `${this.dialect.title} reports no limits: the documented defaults apply` };
+    const what = `GET ${endpoint.path}`;
+    let exchange: HttpExchange;
+    try {
+      exchange = await this.send({ method: "GET", path: endpoint.path }, what);
+    } catch (err) {
+      return { limits: {}, from: `${what} failed (${(err as Error).message}): the documented defaults apply` };
+    }
+    const evidence = evidenceOf(exchange, what);
+    if (exchange.status < 200 || exchange.status >= 300) return { limits: {}, from: `${what} answered ${exchange.status}: the documented defaults apply`, evidence };
+    try {
+      return { limits: endpoint.read(exchange.json), from: what, evidence };
+    } catch (err) {
+      return { limits: {}, from: `${what} is not the documented body (${(err as Error).message.slice(0, 160)}): the documented defaults apply`, evidence };
+    }
   }
 
   /** Shares one request's result between checks of the same suite file. */
@@ -154,6 +199,17 @@ export class CheckContext {
   async close(): Promise<void> {
     await this.client.close();
   }
+}
+
+const isSuccess = (status: number) => status >= 200 && status < 300;
+
+/**
+ * What a non-2xx answer to a valid request is: a refusal, with its status and the server's
+ * message, never a wrong answer (vllm#14693: vLLM 0.7.3 intermittently answered 400 "The model
+ * does not support the Rerank (Score) API" to valid requests under concurrency).
+ */
+export function refusal(dialect: Dialect, exchange: HttpExchange): string {
+  return `a valid request was refused with status ${exchange.status}${errorSummary(dialect, exchange)}`;
 }
 
 /** ": <the server's error message>" when the body is the dialect's envelope, else the body's start. */

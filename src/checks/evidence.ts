@@ -1,7 +1,23 @@
 import type { HttpExchange, SendOptions } from "../client/http-client.js";
 import { redact } from "../client/secrets.js";
-import type { Evidence } from "./types.js";
 import { wireCode } from "../util/errors.js";
+import { clip } from "../util/clip.js";
+
+export { clip } from "../util/clip.js";
+
+/** One HTTP exchange (or transport failure) that a check outcome rests on; the key is already redacted. */
+export interface Evidence {
+  /** What this exchange was for, e.g. "top_n=2 of 4 documents". */
+  label?: string;
+  request: { method: string; url: string; headers: Record<string, string>; body?: string };
+  status?: number;
+  contentType?: string;
+  /** The first characters of the response body. */
+  bodyStart?: string;
+  /** A transport failure instead of a response. */
+  error?: string;
+  durationMs?: number;
+}
 
 /** How much of a response body a piece of evidence keeps. */
 export const BODY_START_CHARS = 600;
@@ -30,8 +46,4 @@ export function evidenceOfFailure(baseUrl: string, req: SendOptions, error: Erro
     },
     error: redact(`${wireCode(error) ?? error.name}: ${error.message}`),
   };
-}
-
-export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }

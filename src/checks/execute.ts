@@ -3,12 +3,14 @@ import { ContractViolationError } from "../contract/errors.js";
 import { redact, redactDeep } from "../client/secrets.js";
 import { resolveSource } from "./catalogue/index.js";
 import type { CheckContext } from "./context.js";
+import { runLock } from "./exclusive.js";
 import { CheckFailure, CheckSkip, CheckWarning, type CheckDefinition, type CheckOutcome } from "./types.js";
 
 /**
  * Runs one check and turns what happened into an outcome: a MUST failure fails, a SHOULD
  * failure or a CheckWarning warns (fails with --strict), a CheckSkip or an inapplicable
- * dialect skips. Nothing thrown escapes.
+ * dialect skips. Nothing thrown escapes. An exclusive check waits until nothing else of the
+ * run is in flight, and holds the others back while it runs.
  */
 export async function executeCheck(check: CheckDefinition, ctx: CheckContext): Promise<CheckOutcome> {
   const started = performance.now();
@@ -25,7 +27,7 @@ export async function executeCheck(check: CheckDefinition, ctx: CheckContext): P
   const notApplicable = check.skipReason(ctx.dialect);
   if (notApplicable) return done({ status: "skip", message: notApplicable });
   try {
-    const note = await check.run(ctx);
+    const note = await runLock(ctx.target.runId).run(check.exclusive ?? false, () => check.run(ctx));
     return done({ status: "pass", ...(typeof note === "string" ? { message: note } : {}) });
   } catch (err) {
     const strict = ctx.target.strict;

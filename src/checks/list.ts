@@ -1,8 +1,12 @@
 import { listDialects } from "../contract/registry.js";
-import { CATALOGUE } from "./catalogue/index.js";
+import { CATALOGUE, resolveSource } from "./catalogue/index.js";
 import { CHECK_AREAS } from "./types.js";
 
-/** The catalogue as `check --list` prints it: id, level, the dialects it applies to, the statement. */
+/**
+ * The catalogue as `check --list` prints it: id, level, the dialects it applies to, the
+ * statement, and where the expectation comes from (for a per-dialect source, the first
+ * dialect it applies to; docs/checks.md lists every dialect's).
+ */
 export function renderCatalogue(): string {
   const dialects = listDialects();
   const width = Math.max(...CATALOGUE.map((c) => c.id.length));
@@ -16,7 +20,9 @@ export function renderCatalogue(): string {
       const to = applies.length === dialects.length ? "all dialects" : applies.length === 0 ? "no dialect" : applies.join(", ");
       const known = dialects.filter((d) => d.knownFaults.some((f) => f.check === c.id)).map((d) => d.name);
       const note = known.length > 0 ? `; known upstream fault: ${known.join(", ")}` : "";
-      out.push(`  ${c.id.padEnd(width)}  ${c.level.padEnd(6)}  [${to}${note}]`, `  ${" ".repeat(width)}  ${c.statement}`);
+      const example = dialects.find((d) => c.skipReason(d) === null) ?? dialects[0]!;
+      const source = typeof c.source === "string" ? `source: ${c.source}` : `source (${example.name}; per dialect): ${resolveSource(c, example)}`;
+      out.push(`  ${c.id.padEnd(width)}  ${c.level.padEnd(6)}  [${to}${note}]`, `  ${" ".repeat(width)}  ${c.statement}`, `  ${" ".repeat(width)}  ${source}`);
     }
     out.push("");
   }

@@ -9,15 +9,15 @@ import { OutcomeCollector } from "./collector.js";
 import type { SuiteDataset, SuiteTarget } from "./context.js";
 import { suiteTargetFor } from "./suite-target.js";
 import type {} from "./provided.js";
-import { packageFile, packageRoot } from "./package-root.js";
-import { preflight } from "./preflight.js";
+import { packageFile, packageRoot } from "../util/package-root.js";
+import { preflight, type PreflightResult } from "../targets/preflight.js";
 import { applyExpectedFailures, expectedFailuresFor, tally } from "./expected-failures.js";
 import type { CheckStatus } from "./status.js";
 import { CHECK_AREAS, type CheckOutcome, type ExpectedFailure } from "./types.js";
 import { checkOnly, ConformanceOptionsError } from "./only.js";
 import { DEFAULT_FUZZ, DEFAULT_SEED } from "./defaults.js";
 
-export { PreflightError } from "./preflight.js";
+export { PreflightError } from "../targets/preflight.js";
 export type { CheckOutcome, Evidence } from "./types.js";
 
 export interface ConformanceOptions {
@@ -37,6 +37,8 @@ export interface ConformanceOptions {
   timeoutMs: number;
   /** check --dataset: evaluated by the relevance.dataset check. */
   dataset?: SuiteDataset;
+  /** The caller's own preflight of this target (compare sends one before everything else): not sent twice. */
+  preflight?: PreflightResult;
   log?: (line: string) => void;
 }
 
@@ -100,7 +102,7 @@ export class ConformanceSession {
     const only = options.only?.filter(Boolean);
     if (only && only.length > 0) checkOnly(only);
 
-    const pre = await preflight(target, options.timeoutMs);
+    const pre = options.preflight ?? (await preflight(target, options.timeoutMs));
     log(`preflight: ${target.dialect.paths[0]} answered ${pre.status} in ${pre.durationMs} ms`);
 
     const suiteTarget = suiteTargetFor(target, {

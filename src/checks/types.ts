@@ -1,9 +1,11 @@
 import type { Dialect } from "../contract/dialect.js";
 import type { CheckContext, SuiteTarget } from "./context.js";
+import type { Evidence } from "./evidence.js";
 import type { CheckStatus } from "./status.js";
-import { HarnessError } from "../util/errors.js";
 
 export type { CheckStatus } from "./status.js";
+export type { Evidence } from "./evidence.js";
+export { CheckFailure, CheckSkip, CheckWarning } from "./failures.js";
 export type CheckLevel = "MUST" | "SHOULD";
 
 /** Areas, in the order reports group them. */
@@ -24,20 +26,6 @@ export const CHECK_AREAS = [
 ] as const;
 export type CheckArea = (typeof CHECK_AREAS)[number];
 
-/** One HTTP exchange (or transport failure) that a check outcome rests on; the key is already redacted. */
-export interface Evidence {
-  /** What this exchange was for, e.g. "top_n=2 of 4 documents". */
-  label?: string;
-  request: { method: string; url: string; headers: Record<string, string>; body?: string };
-  status?: number;
-  contentType?: string;
-  /** The first characters of the response body. */
-  bodyStart?: string;
-  /** A transport failure instead of a response. */
-  error?: string;
-  durationMs?: number;
-}
-
 export interface CheckDefinition {
   /** Stable id, `area.name` (e.g. `sort.descending`); reports, --only and CI history key on it. */
   id: string;
@@ -51,39 +39,13 @@ export interface CheckDefinition {
   skipReason(dialect: Dialect): string | null;
   /** Resolves when the check holds; a string it resolves to is kept as the passing outcome's message (e.g. a measured figure). */
   run(ctx: CheckContext): Promise<void | string>;
+  /**
+   * Runs with nothing else of the run in flight (see exclusive.ts): for checks whose verdict a
+   * concurrent request could change (the invariance checks).
+   */
+  exclusive?: boolean;
   /** How long the check may take when that depends on the target's settings (default: the suite's test timeout). */
   budgetMs?(target: SuiteTarget): number | undefined;
-}
-
-/** A check's outcome thrown with the requests that show it. */
-abstract class EvidencedOutcome extends HarnessError {
-  constructor(
-    message: string,
-    readonly evidence: Evidence[] = [],
-  ) {
-    super(message);
-  }
-}
-
-/** Thrown by a check whose assertion does not hold: a failure (MUST) or a warning (SHOULD). */
-export class CheckFailure extends EvidencedOutcome {
-  readonly code = "RH_CHECK_FAILED";
-  readonly kind = "failed";
-}
-
-/**
- * A deviation small enough to be a warning even for a MUST check (e.g. scores that differ
- * by more than 1e-5 but stay within the tolerance that GPU batching noise explains).
- */
-export class CheckWarning extends EvidencedOutcome {
-  readonly code = "RH_CHECK_WARNING";
-  readonly kind = "internal";
-}
-
-/** Thrown when the target cannot exercise the check (e.g. no API key configured for auth). */
-export class CheckSkip extends HarnessError {
-  readonly code = "RH_CHECK_SKIPPED";
-  readonly kind = "internal";
 }
 
 export interface CheckOutcome {

@@ -17,6 +17,7 @@ interface CheckOptions extends CommonOptions, ContainerOptions {
   only?: string[];
   junit?: string;
   json?: string;
+  summary?: string;
   verbose?: boolean;
   dataset?: string;
   candidates: number;
@@ -36,6 +37,7 @@ export function define(program: Command): void {
     .option("--only <ids>", "run only checks whose id starts with one of these (comma-separated), e.g. sort.,errors.malformed_json", idListArg)
     .option("--junit <file>", "write a JUnit XML report")
     .option("--json <file>", "write a JSON report with each check's evidence")
+    .option("--summary <file>", "write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)")
     .option("--verbose", "print each passing check's statement too")
     .addOption(
       new Option("--score-kind <kind>", "override the dialect's score range: probability [0,1], logit, or any (a bi-encoder or ColBERT model behind vLLM)").choices(
@@ -100,6 +102,9 @@ async function runCheck(options: CheckOptions): Promise<number> {
       ],
       log,
     );
+    const { writeCiOutputs, reportHint } = await import("../report/ci-outputs.js");
+    const { checkSummary } = await import("../report/summary-check.js");
+    await writeCiOutputs(checkSummary(report), { summaryFile: options.summary, log, fullReportHint: reportHint(options.json) });
     return report.passed ? EXIT.ok : EXIT.failed;
   } finally {
     await target.stop();

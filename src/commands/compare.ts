@@ -5,7 +5,7 @@ import { addFindMaxOptions, addWorkloadOptions, type WorkloadFlags } from "../cl
 import { targetContextFrom } from "../cli/target-context.js";
 import { action, EXIT, UsageError } from "../cli/errors.js";
 import { COMPARE_DEFAULTS } from "../compare/defaults.js";
-import type { QualityCompareOptions } from "../quality/compare.js";
+import type { QualityCompareOptions } from "../compare/quality.js";
 import type { Price } from "../quality/cost.js";
 import type { Dataset } from "../quality/dataset.js";
 import { addDatasetOptions, addPriceOption, type QualityFlags } from "../cli/quality-options.js";
@@ -22,6 +22,7 @@ interface CompareFlags extends CommonOptions, ContainerOptions, QualityFlags, Wo
   only?: string[];
   json?: string;
   html?: string;
+  summary?: string;
   progress: boolean;
 }
 
@@ -47,7 +48,8 @@ export function define(program: Command): void {
     .option("--fuzz <n>", "generated requests per fuzz check (0: none)", intArg(0), COMPARE_DEFAULTS.fuzz)
     .option("--only <ids>", "run only checks whose id starts with one of these (comma-separated)", idListArg)
     .option("--json <file>", "write the comparison as JSON")
-    .option("--html <file>", "write one self-contained HTML page: load charts side by side, conformance matrix, agreement");
+    .option("--html <file>", "write one self-contained HTML page: load charts side by side, conformance matrix, agreement")
+    .option("--summary <file>", "write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)");
   addFindMaxOptions(cmd, {
     findMax: "load: search each target's highest passing open-loop rate per scenario (from --rate up), side by side",
     maxRate: "find-max: never offer more than this (mind vendor bills)",
@@ -111,6 +113,9 @@ async function compare(flags: CompareFlags): Promise<number> {
     ],
     log,
   );
+  const { writeCiOutputs, reportHint } = await import("../report/ci-outputs.js");
+  const { compareSummary } = await import("../report/summary-compare.js");
+  await writeCiOutputs(compareSummary(report), { summaryFile: flags.summary, log, fullReportHint: reportHint(flags.json) });
   return compareExitCode(report);
 }
 

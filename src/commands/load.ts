@@ -41,6 +41,7 @@ interface LoadFlags extends CommonOptions, ContainerOptions, WorkloadFlags {
   path?: string;
   json?: string;
   html?: string;
+  summary?: string;
   progress: boolean;
   arrival: "uniform" | "poisson";
   mix?: MixComponent[];
@@ -74,6 +75,7 @@ export function define(program: Command): void {
     .option("--path <path>", "rerank path (default: the dialect's canonical one)")
     .option("--json <file>", "write the full report as JSON (histograms included, HdrHistogram base64)")
     .option("--html <file>", "write a self-contained HTML report with charts")
+    .option("--summary <file>", "write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)")
     .addOption(new Option("--arrival <kind>", "open-loop schedule: uniform gaps, or poisson (exponential gaps, seeded by --seed)").choices(ARRIVALS).default(DEFAULT_ARRIVAL))
     .option("--mix <D:W,...>", "one scenario mixing documents counts with weights, e.g. 10:0.6,50:0.3,100:0.1 (instead of --docs)", mixArg);
   addFindMaxOptions(cmd, {
@@ -192,5 +194,8 @@ async function load(flags: LoadFlags): Promise<number> {
     ],
     log,
   );
+  const { writeCiOutputs, reportHint } = await import("../report/ci-outputs.js");
+  const { loadSummary } = await import("../report/summary-load.js");
+  await writeCiOutputs(loadSummary(report), { summaryFile: flags.summary, log, fullReportHint: reportHint(flags.json) });
   return report.passed ? EXIT.ok : EXIT.failed;
 }

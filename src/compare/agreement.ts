@@ -1,5 +1,6 @@
 // Ranking agreement between two targets on the same labelled query sets. Pure functions: the
 // scores come from `collect.ts`, the labels from fixtures/relevance.json.
+import { COMPARE_SCORE_SCALE, onCompareScale, type ObservedScoreKind } from "./score-scale.js";
 
 /** One query's scores from one target, indexed by document (undefined: the set failed). */
 export type SetScores = readonly number[] | undefined;
@@ -14,8 +15,12 @@ export interface PairAgreement {
   top1: number | null;
   /** Kendall tau-b between the two score vectors, averaged over sets (null: no set had a defined tau). */
   kendall_tau: number | null;
-  /** Mean |score_a − score_b| over every document; only when both serve the same model. */
+  /** Mean |score_a − score_b| over every document, on `score_scale`; only when both serve the same model. */
   mean_abs_delta_score?: number | null;
+  /** The scale of `mean_abs_delta_score` (beside it): always probability, logits mapped by the sigmoid. */
+  score_scale?: typeof COMPARE_SCORE_SCALE;
+  /** What each target returned before mapping to `score_scale`. */
+  score_kinds?: { a: ObservedScoreKind; b: ObservedScoreKind };
 }
 
 /** Document indices from best to worst: by score, ties by input order (deterministic). */
@@ -67,12 +72,22 @@ export function meanAbsDelta(a: readonly number[], b: readonly number[]): number
   return sum / a.length;
 }
 
-/** Agreement of `b` with baseline `a` over the sets both scored in full. */
-export function pairAgreement(
-  a: { label: string; sets: readonly SetScores[] },
-  b: { label: string; sets: readonly SetScores[] },
-  options: { sameModel: boolean },
-): PairAgreement {
+/** One target's scores and what kind they are (default probability). */
+export interface ScoredTarget {
+  label: string;
+  sets: readonly SetScores[];
+  scoreKind?: ObservedScoreKind;
+}
+
+/**
+ * Agreement of `b` with baseline `a` over the sets both scored in full. Rank agreement is the
+ * same on any monotone scale; the score delta is taken on the probability scale.
+ */
+export function pairAgreement(a: ScoredTarget, b: ScoredTarget, options: { sameModel: boolean }): PairAgreement {
+  const kindA = a.scoreKind ?? "probability";
+  const kindB = b.scoreKind ?? "probability";
+  const scaledA = onCompareScale(kindA, a.sets);
+  const scaledB = onCompareScale(kindB, b.sets);
   let sets = 0;
   let top1 = 0;
   let tauSum = 0;
@@ -81,9 +96,12 @@ export function pairAgreement(
   let deltaCount = 0;
   const count = Math.min(a.sets.length, b.sets.length);
   for (let i = 0; i < count; i++) {
+    // Ranks from the scores as returned (a sigmoid saturates large logits into ties); deltas on one scale.
     const sa = a.sets[i];
     const sb = b.sets[i];
     if (!sa || !sb || sa.length !== sb.length || sa.length === 0) continue;
+    const pa = scaledA[i]!;
+    const pb = scaledB[i]!;
     sets++;
     if (sameTop1(sa, sb)) top1++;
     const tau = kendallTauB(sa, sb);
@@ -91,7 +109,7 @@ export function pairAgreement(
       tauSum += tau;
       tauCount++;
     }
-    for (let d = 0; d < sa.length; d++) deltaSum += Math.abs(sa[d]! - sb[d]!);
+    for (let d = 0; d < pa.length; d++) deltaSum += Math.abs(pa[d]! - pb[d]!);
     deltaCount += sa.length;
   }
   return {
@@ -100,7 +118,9 @@ export function pairAgreement(
     sets,
     top1: sets ? top1 / sets : null,
     kendall_tau: tauCount ? tauSum / tauCount : null,
-    ...(options.sameModel ? { mean_abs_delta_score: deltaCount ? deltaSum / deltaCount : null } : {}),
+    ...(options.sameModel
+      ? { mean_abs_delta_score: deltaCount ? deltaSum / deltaCount : null, score_scale: COMPARE_SCORE_SCALE, score_kinds: { a: kindA, b: kindB } }
+      : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import type { Capacity, LoadReport } from "../load/report.js";
 import type { LabelAgreement, PairAgreement } from "./agreement.js";
 import type { CostRow } from "../quality/cost.js";
 import type { QualityResult } from "../quality/evaluate.js";
-import type { DatasetSettings, QualityTest } from "../quality/compare.js";
+import type { Dataset } from "../quality/dataset.js";
 
 /** One target's part of a comparison (the `--json` file's `targets[]`). */
 export interface CompareTargetResult {
@@ -81,4 +81,28 @@ export interface CompareReport {
 export function compareExitCode(report: CompareReport): 0 | 1 | 2 {
   if (report.targets.some((t) => t.error !== undefined)) return 2;
   return report.passed ? 0 : 1;
+}
+
+/** `quality_tests[]`: the baseline against each other target on per-query NDCG@10. */
+export interface QualityTest {
+  a: string;
+  b: string;
+  metric: "ndcg_at_10";
+  /** mean(b) − mean(a) over the queries both scored. */
+  delta: number;
+  p_value: number;
+  queries: number;
+  test: "paired randomization, two-sided";
+  permutations: number;
+  /** p_value < `significance_level`. */
+  significant: boolean;
+  significance_level: number;
+}
+
+export interface DatasetSettings {
+  path: string;
+  format: Dataset["format"];
+  queries: number;
+  skipped: Record<string, number>;
+  candidates: number | null;
 }

@@ -4,9 +4,11 @@ import type { TargetSpec } from "../targets/spec.js";
 import type { LoadOptions } from "../load/options.js";
 import { COMPARE_DEFAULTS } from "./defaults.js";
 import { labelAgreement, pairAgreement } from "./agreement.js";
+import { observedScoreKind } from "./score-scale.js";
+import type { ScoreKind } from "../contract/dialect.js";
 import { collectScores, type CollectedScores, type LabelledSet } from "./collect.js";
 import { capacitySummary, type CompareReport, type CompareTargetResult } from "./report.js";
-import type { QualityCompareOptions } from "../quality/compare.js";
+import type { QualityCompareOptions } from "./quality.js";
 
 export interface CompareOptions {
   /** The labelled sets ranked on every target (default: fixtures/relevance.json). */
@@ -43,6 +45,8 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
 
   const results: CompareTargetResult[] = [];
   const scores: (CollectedScores | undefined)[] = [];
+  /** Each target's promised score kind (its dialect's, or the one its spec set). */
+  const scoreKinds: ScoreKind[] = [];
 
   for (const [i, spec] of specs.entries()) {
     ctx.log(`[${i + 1}/${specs.length}] ${spec.raw}`);
@@ -58,17 +62,12 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
         ...(target.model !== undefined ? { model: target.model } : {}),
         ...(target.logFile ? { logFile: target.logFile } : {}),
       });
-      await preflightTarget(target, { timeoutMs: ctx.timeoutMs });
+      const preflight = await preflightTarget(target, { timeoutMs: ctx.timeoutMs });
 
       if (!options.skipChecks) {
-        const { runConformance, PreflightError } = await import("../checks/run.js");
+        const { runConformance } = await import("../checks/run.js");
         ctx.log(`${target.label}: conformance checks`);
-        try {
-          result.conformance = await runConformance(target, { ...checks, timeoutMs: ctx.timeoutMs, log: ctx.log });
-        } catch (err) {
-          if (err instanceof PreflightError) throw new TargetStartError(`${target.label}: ${err.message}`);
-          throw err;
-        }
+        result.conformance = await runConformance(target, { ...checks, timeoutMs: ctx.timeoutMs, preflight, log: ctx.log });
       }
       if (!options.skipLoad) {
         const { runLoad } = await import("../load/run.js");
@@ -83,12 +82,13 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
       ctx.log(`${target.label}: ${sets.length} labelled sets for agreement`);
       const collected = await collectScores(target, sets, { timeoutMs: ctx.timeoutMs });
       scores[i] = collected;
+      scoreKinds[i] = target.dialect.expectations.score.kind;
       // URL and process targets are sent no model name unless told one: show the one they answer with.
       if (result.model === undefined && collected.reportedModel !== undefined) result.model = collected.reportedModel;
       result.labels = labelAgreement(collected.sets, sets.map((s) => [s.relevant]));
       if (collected.failures.length > 0) result.agreement_failures = collected.failures;
       if (options.quality?.dataset) {
-        const { qualityForTarget } = await import("../quality/compare.js");
+        const { qualityForTarget } = await import("./quality.js");
         ctx.log(`${target.label}: ${options.quality.dataset.queries} queries of ${options.quality.dataset.path}`);
         result.quality = await qualityForTarget(target, options.quality.dataset, { timeoutMs: ctx.timeoutMs, ...(options.quality.progress ? { progress: options.quality.progress } : {}) });
       }
@@ -112,7 +112,13 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
       const modelA = base.reportedModel ?? a.model;
       const modelB = other.reportedModel ?? b.model;
       const sameModel = options.sameModel === true || (modelA !== undefined && modelA === modelB);
-      agreement.push(pairAgreement({ label: a.label, sets: base.sets }, { label: b.label, sets: other.sets }, { sameModel }));
+      agreement.push(
+        pairAgreement(
+          { label: a.label, sets: base.sets, scoreKind: observedScoreKind(scoreKinds[0] ?? "any", base.sets) },
+          { label: b.label, sets: other.sets, scoreKind: observedScoreKind(scoreKinds[i] ?? "any", other.sets) },
+          { sameModel },
+        ),
+      );
     }
   }
 
@@ -143,7 +149,7 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
 
 /** The report's --dataset and --price parts, computed over all targets. */
 async function qualityAnnex(results: CompareTargetResult[], options: QualityCompareOptions) {
-  const { costForTargets, datasetSettings, qualityTests } = await import("../quality/compare.js");
+  const { costForTargets, datasetSettings, qualityTests } = await import("./quality.js");
   const { cost, unmatched } = costForTargets(results, options);
   return {
     settings: {
@@ -164,3 +170,4 @@ function uniqueLabel(label: string, results: CompareTargetResult[]): string {
   for (let n = 2; taken.has(candidate); n++) candidate = `${label} (${n})`;
   return candidate;
 }
+

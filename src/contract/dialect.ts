@@ -40,6 +40,8 @@ export interface BadInputExpectation {
   mayAccept?: string;
   /** tooManyDocuments only: the documented default limit (the check sends one more). */
   limit?: number;
+  /** tooManyDocuments only: the server flag that sets the limit, where the operator can (TEI: --max-client-batch-size). */
+  limitFlag?: string;
 }
 
 /** How a `top_n` value outside 1..n is answered. */
@@ -63,6 +65,11 @@ export interface DialectExpectations {
     shape: "object" | "string";
     /** When not echoed: the field is absent, null, or either. */
     whenOmitted: "absent" | "null" | "absent-or-null";
+    /**
+     * The upstream line whenOmitted comes from: "absent" and "null" are not the same to a
+     * client that parses strictly (xorbitsai/inference#2566 sends null; joonsoome/embed-rerank#11).
+     */
+    whenOmittedSource: string;
     /** The result field that carries the echoed document (`document`, or TEI's `text`). */
     field: string;
     /** The echo is the input as sent, or with leading/trailing whitespace stripped (Infinity's `strip_whitespace`). */
@@ -102,6 +109,26 @@ export interface KnownFault {
   reason: string;
 }
 
+/** Limits a server reports about itself (TEI's GET /info); absent fields are not reported. */
+export interface ServerLimits {
+  /** Most documents one request may carry (TEI --max-client-batch-size). */
+  maxDocuments?: number;
+  /** Most tokens one input may have (TEI max_input_length). */
+  maxInputTokens?: number;
+  /** Over-long input is truncated rather than refused (TEI --auto-truncate). */
+  truncates?: boolean;
+}
+
+/** Where a dialect's server reports its limits, read once per run. */
+export interface LimitsEndpoint {
+  /** GET path, e.g. `/info`. */
+  path: string;
+  /** The upstream file that defines the body. */
+  source: string;
+  /** Reads the body; throws ContractViolationError when it is not the documented shape. */
+  read(body: unknown): ServerLimits;
+}
+
 export interface Dialect {
   readonly name: DialectName;
   /** Human title, e.g. "vLLM". */
@@ -112,6 +139,8 @@ export interface Dialect {
   readonly requiresModel: boolean;
   /** Checks that fail on the stock server for a known upstream fault. */
   readonly knownFaults: readonly KnownFault[];
+  /** Where the server reports its own limits (the operator's settings); absent: only the documented defaults apply. */
+  readonly limits?: LimitsEndpoint;
   /** Canonical rerank path first, then documented aliases. */
   readonly paths: readonly [string, ...string[]];
   readonly schemas: {

@@ -100,6 +100,11 @@ export type LoadOptions = z.input<typeof LoadSettings> & {
   onProgress?: (progress: LoadProgress) => void;
   /** After each scenario. */
   onScenario?: (result: ScenarioResult) => void;
+  /**
+   * Before any request: a scenario asks for more documents than the server takes (its own
+   * report, e.g. TEI's GET /info, or the documented default). Default: written to stderr.
+   */
+  onWarning?: (line: string) => void;
   /** Find-max: after each step of a search. */
   onStep?: (scenario: string, step: CapacityStep, bracket: { pass?: number; fail?: number }) => void;
 };

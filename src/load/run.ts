@@ -3,6 +3,7 @@ import type { Dialect } from "../contract/dialect.js";
 import { clockMs } from "./clock.js";
 import { DEFAULT_CORPUS_SOURCE, DEFAULT_TARGETS_SOURCE, loadDefaultCorpus, loadDefaultTargets } from "./fixtures.js";
 import { searchCapacity, stepDurationMs } from "./find-max.js";
+import { documentLimit, oversizeWarnings } from "./limits.js";
 import { formatMix } from "./mix.js";
 import { FIND_MAX_MIN_STEP_MS, parseLoadSettings, type LoadOptions, type LoadSettings } from "./options.js";
 import { buildBodies, planScenarios, shardPlans, workerCount, type ScenarioSpec } from "./plan.js";
@@ -50,6 +51,12 @@ export async function runLoad(target: StartedTarget, options: LoadOptions): Prom
     options,
   };
   const specs = planScenarios(settings, targets);
+  // Said before sending: a scenario over the server's documents limit gets nothing but refusals.
+  const limit = await documentLimit(target, settings.timeoutMs);
+  if (limit) {
+    const warn = options.onWarning ?? ((line: string) => void process.stderr.write(`warning: ${line}\n`));
+    for (const line of oversizeWarnings(specs, limit, target.dialect.title)) warn(line);
+  }
   const startedAt = new Date().toISOString();
   const scenarios: ScenarioResult[] = [];
   const meta: Pick<LoadReport, "schema_version" | "target" | "dialect" | "started_at" | "targets_source"> = {

@@ -2,7 +2,8 @@ import { join } from "node:path";
 import MiniSearch from "minisearch";
 import { z } from "zod";
 import { mulberry32 } from "../util/prng.js";
-import { DatasetError, DEFAULT_CANDIDATES, querySeed, shuffle, type Dataset, type DatasetOptions, type QualityQuery } from "./dataset.js";
+import { DatasetError, DEFAULT_CANDIDATES, type Dataset, type DatasetOptions, type QualityQuery } from "./dataset-types.js";
+import { querySeed, shuffle } from "./seeds.js";
 import { readJsonl, readLines } from "./jsonl.js";
 
 // A BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv) evaluated by BEIR's reranking

@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import type { z } from "zod";
-import { DatasetError } from "./dataset.js";
+import { DatasetError } from "./dataset-types.js";
 
 /**
  * Streams a text file's non-blank lines with their 1-based numbers (bounded memory). A read

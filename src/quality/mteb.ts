@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { mulberry32 } from "../util/prng.js";
-import { DatasetError, querySeed, shuffle, type Dataset, type DatasetOptions, type QualityQuery } from "./dataset.js";
+import { DatasetError, type Dataset, type DatasetOptions, type QualityQuery } from "./dataset-types.js";
+import { querySeed, shuffle } from "./seeds.js";
 import { readJsonl } from "./jsonl.js";
 
 /**

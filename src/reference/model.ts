@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { relevance } from "./activation.js";
 import { InvalidModelError } from "./errors.js";
 import { resolveModelFiles, type ModelFiles, type ModelSourceOptions } from "./model-source.js";
-import { PairEncoder, type EncodedPair } from "./pair-encoder.js";
+import { PairEncoder } from "./pair-encoder.js";
 import { BatchScheduler, type SchedulerOptions, type SubmitOptions } from "./scheduler.js";
 import { CrossEncoderSession } from "./session.js";
 import { ThroughputEstimator } from "./throughput.js";

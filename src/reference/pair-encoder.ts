@@ -102,10 +102,13 @@ export function longestFirst(a: number, b: number, budget: number): [number, num
 
 /** The pair template of tokenizer.json's post_processor (Template, Bert, Roberta, or a Sequence of them). */
 function pairTemplate(pp: unknown): Piece[] {
+  // tokenizer.json's post_processor is free-form JSON of several shapes; each branch checks what it reads.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const p = (pp ?? {}) as Record<string, any>;
   switch (p.type) {
     case "TemplateProcessing": {
       const specials = (p.special_tokens ?? {}) as Record<string, { ids: number[] }>;
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- template items are checked field by field below
       return (p.pair as any[]).map((item): Piece => {
         if (item.SpecialToken) {
           const ids = specials[item.SpecialToken.id]?.ids;

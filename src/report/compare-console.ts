@@ -52,11 +52,13 @@ export function compareRows(report: CompareReport): string[][] {
   const vsBase = (x: CompareTargetResult, i: number) => (i === 0 ? undefined : report.agreement.find((a) => a.b === x.label && a.a === t[0]!.label));
   row("top-1 agreement vs baseline", (x, i) => (i === 0 ? "(baseline)" : fixed(vsBase(x, i)?.top1, 2)));
   row("Kendall tau vs baseline", (x, i) => (i === 0 ? "(baseline)" : fixed(vsBase(x, i)?.kendall_tau, 3)));
-  row("mean |Δscore| vs baseline", (x, i) => {
+  row("mean |Δscore| vs baseline (probability scale)", (x, i) => {
     if (i === 0) return "(baseline)";
     const a = vsBase(x, i);
     if (!a) return dash;
-    return "mean_abs_delta_score" in a ? fixed(a.mean_abs_delta_score, 4) : "n/a (other model)";
+    if (!("mean_abs_delta_score" in a)) return "n/a (other model)";
+    const mapped = a.score_kinds && (a.score_kinds.a === "logit" || a.score_kinds.b === "logit") ? " (logits → sigmoid)" : "";
+    return fixed(a.mean_abs_delta_score, 4) + mapped;
   });
   rows.push(...qualityRows(report));
   return rows;

@@ -85,6 +85,6 @@ function agreementSection(report: CompareReport): string {
 <h3>Against the labels (${report.settings.relevance_sets} labelled sets)</h3>
 <table><tr><th>target</th><th class="num">sets scored</th><th class="num">hit@1</th><th class="num">MRR</th></tr>${labelRows.join("")}</table>
 <h3 style="margin-top:14px">Against the baseline</h3>
-<table><tr><th>baseline</th><th>target</th><th class="num">sets</th><th class="num">top-1 agreement</th><th class="num">Kendall tau-b</th><th class="num">mean |Δscore|</th></tr>${pairRows.join("")}</table>
-<p class="meta">Top-1 agreement: share of sets where both put the same document first. Kendall tau-b: rank correlation of the two score vectors per set (ties handled), averaged. Mean |Δscore| only when both serve the same model (or --same-model).</p></section>`;
+<table><tr><th>baseline</th><th>target</th><th class="num">sets</th><th class="num">top-1 agreement</th><th class="num">Kendall tau-b</th><th class="num">mean |Δscore| (probability)</th></tr>${pairRows.join("")}</table>
+<p class="meta">Top-1 agreement: share of sets where both put the same document first. Kendall tau-b: rank correlation of the two score vectors per set (ties handled), averaged. Mean |Δscore| only when both serve the same model (or --same-model), on the probability scale: logit scores (llama.cpp, or Jina scores outside [0, 1]) go through the sigmoid first.</p></section>`;
 }

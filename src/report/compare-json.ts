@@ -106,8 +106,12 @@ const PairAgreement = z.strictObject({
   sets: z.number().int(),
   top1: z.number().nullable(),
   kendall_tau: z.number().nullable(),
-  /** Only when both serve the same model. */
+  /** Only when both serve the same model; on `score_scale`. */
   mean_abs_delta_score: z.number().nullable().optional(),
+  /** The scale of mean_abs_delta_score: probability (logit scores are mapped through the sigmoid first). */
+  score_scale: z.literal("probability").optional(),
+  /** What each target returned before the mapping. */
+  score_kinds: z.strictObject({ a: z.enum(["probability", "logit"]), b: z.enum(["probability", "logit"]) }).optional(),
 });
 
 /** `compare --json FILE`. The single source of the published schemas/compare-report.schema.json. */

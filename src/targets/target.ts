@@ -1,5 +1,4 @@
 import type { Dialect } from "../contract/dialect.js";
-import { HarnessError, type ErrorKind, type HarnessErrorOptions } from "../util/errors.js";
 
 /** A target that answers HTTP: where it is, how to talk to it, and how to stop it. */
 export interface StartedTarget {
@@ -43,16 +42,6 @@ export interface TargetContext {
   publishHost?: string;
 }
 
-/** The target could not be started or reached: the run could not begin (exit 2). */
-export class TargetStartError extends HarnessError {
-  readonly code: string = "RH_TARGET_START";
-  readonly kind: ErrorKind = "startup";
-  constructor(
-    message: string,
-    /** The tail of the target's own output, when there is one. */
-    readonly outputTail?: string,
-    options: HarnessErrorOptions = {},
-  ) {
-    super(outputTail ? `${message}\n--- last output ---\n${outputTail}` : message, options);
-  }
-}
+// Defined in util/ so that the layers below targets/ (the reference, util/optional-deps) can
+// throw it too; re-exported here, where callers look for it.
+export { TargetStartError } from "../util/target-start-error.js";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
-import { TargetStartError } from "../targets/target.js";
+import { TargetStartError } from "./target-start-error.js";
 
 /**
  * testcontainers is an optional peer (it pulls ssh2/dockerode with native builds), loaded in

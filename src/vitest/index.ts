@@ -14,7 +14,7 @@ import { CheckContext } from "../checks/context.js";
 import { suiteTargetFor } from "../checks/suite-target.js";
 import { executeCheck } from "../checks/execute.js";
 import { formatFailure } from "../checks/format.js";
-import { preflight } from "../checks/preflight.js";
+import { preflight } from "../targets/preflight.js";
 import { DEFAULT_FUZZ, DEFAULT_SEED } from "../checks/defaults.js";
 import { checkOnly } from "../checks/only.js";
 import { DEFAULT_TIMEOUT_MS } from "../util/defaults.js";

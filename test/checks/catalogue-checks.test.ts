@@ -105,6 +105,9 @@ const FAILURE: Record<Fault, [number, string | RegExp]> = {
   unknown_model_accepted: [1, "model \"rerank-harness-no-such-model\": expected 400 or 404, got 200: the bad input was accepted"],
   alias_disagrees: [2, "/v1/rerank instead of /rerank changed scores beyond the tolerance (5% relative; differences up to 1e-4 ignored): document 0 scored 0.04742587317756678 and then 0.9525741268224333 (difference 9.05e-1, 95.0% relative)"],
   too_long_500: [1, "a 20,000-word document: expected 400, got 500: Internal Server Error (a server error is never right for bad input)"],
+  double_sigmoid: [4, /^every score lies in \[0\.51\d*, 0\.71\d*\], inside \[0\.5, 0\.7311\]: the signature of a sigmoid applied to scores that were already probabilities \(node-llama-cpp#617\)$/],
+  concurrency_dependent: [2, /^sending the request among 16 concurrent others changed scores beyond the tolerance \(5% relative; differences up to 1e-4 ignored\): document \d+ scored [\d.]+ and then [\d.]+ /],
+  intermittent_refusal: [4, /^4 of 17 valid requests sent concurrently failed: [\w-]+#\d+: a valid request was refused with status 400: The model does not support Rerank \(Score\) API; /],
 };
 
 describe("each faulty server fails the check meant to catch it, saying why, with the exchanges as evidence", () => {
@@ -112,8 +115,10 @@ describe("each faulty server fails the check meant to catch it, saying why, with
     const server = await startVllmLikeServer({ fault });
     const ctx = contextFor(asTarget(server, fault));
     try {
-      const outcome = await executeCheck(getCheck(CAUGHT_BY[fault])!, ctx);
-      expect(outcome.status, outcome.message).toBe("fail");
+      const check = getCheck(CAUGHT_BY[fault])!;
+      const outcome = await executeCheck(check, ctx);
+      // A SHOULD check warns (it fails the run only with --strict).
+      expect(outcome.status, outcome.message).toBe(check.level === "SHOULD" ? "warn" : "fail");
       const [exchanges, message] = FAILURE[fault];
       if (typeof message === "string") expect(outcome.message).toBe(message);
       else expect(outcome.message).toMatch(message);
@@ -130,9 +135,10 @@ describe("each faulty server fails the check meant to catch it, saying why, with
  * Every check that does not pass on each faulty server (the rest pass or are skipped), as
  * `id=status`: faults show in more checks than the one meant to catch them (the README's
  * "other checks failed"). `nondeterministic` is left out: its random noise may or may not
- * reach a check other than the one meant to catch it.
+ * reach a check other than the one meant to catch it; so is `intermittent_refusal`, whose
+ * refusals land wherever the request count says (its own test is in faults.test.ts).
  */
-const NOT_PASSING: Record<Exclude<Fault, "nondeterministic">, string[]> = {
+const NOT_PASSING: Record<Exclude<Fault, "nondeterministic" | "intermittent_refusal">, string[]> = {
   unsorted: ["sort.descending=fail", "top_n.truncates=fail", "top_n.single=fail", "top_n.exact=fail", "top_n.over=fail", "relevance.seed=fail", "relevance.labelled=warn", "fuzz.positive=fail"],
   ascending: ["sort.descending=fail", "sort.ties=warn", "top_n.truncates=fail", "top_n.single=fail", "top_n.exact=fail", "top_n.over=fail", "relevance.seed=fail", "relevance.labelled=warn", "fuzz.positive=fail"],
   top_n_ignored: ["top_n.truncates=fail", "top_n.single=fail", "fuzz.positive=fail"],
@@ -140,12 +146,12 @@ const NOT_PASSING: Record<Exclude<Fault, "nondeterministic">, string[]> = {
   top_n_zero_empty: ["top_n.zero=fail"],
   top_n_worst: ["top_n.truncates=fail", "top_n.single=fail"],
   score_out_of_range: ["scores.range=fail"],
-  null_score: ["schema.response=fail", "schema.indices=fail", "schema.complete=fail", "sort.descending=fail", "sort.ties=warn", "top_n.truncates=fail", "top_n.single=fail", "top_n.exact=fail", "top_n.over=fail", "top_n.absent=fail", "top_n.zero=fail", "top_n.negative=fail", "documents.default=fail", "documents.echo_exact=fail", "scores.finite=fail", "scores.range=fail", "scores.vary=fail", "relevance.seed=fail", "relevance.labelled=warn", "invariance.deterministic=fail", "invariance.permutation=fail", "invariance.batch=fail", "invariance.duplicates=fail", "input.unicode=fail", "input.empty_string=fail", "paths.aliases=fail", "usage.present=fail", "usage.grows=warn", "fuzz.positive=fail"],
-  string_score: ["schema.response=fail", "schema.indices=fail", "schema.complete=fail", "sort.descending=fail", "sort.ties=warn", "top_n.truncates=fail", "top_n.single=fail", "top_n.exact=fail", "top_n.over=fail", "top_n.absent=fail", "top_n.zero=fail", "top_n.negative=fail", "documents.default=fail", "documents.echo_exact=fail", "scores.finite=fail", "scores.range=fail", "scores.vary=fail", "relevance.seed=fail", "relevance.labelled=warn", "invariance.deterministic=fail", "invariance.permutation=fail", "invariance.batch=fail", "invariance.duplicates=fail", "input.unicode=fail", "input.empty_string=fail", "paths.aliases=fail", "usage.present=fail", "usage.grows=warn", "fuzz.positive=fail"],
-  shifted_indices: ["schema.response=fail", "schema.indices=fail", "schema.complete=fail", "sort.descending=fail", "top_n.exact=fail", "top_n.over=fail", "top_n.absent=fail", "documents.default=fail", "documents.echo_exact=fail", "relevance.seed=fail", "relevance.labelled=warn", "invariance.permutation=fail", "invariance.duplicates=fail", "input.unicode=fail", "input.empty_string=fail", "fuzz.positive=fail"],
+  null_score: ["schema.response=fail", "schema.indices=fail", "schema.complete=fail", "sort.descending=fail", "sort.ties=warn", "top_n.truncates=fail", "top_n.single=fail", "top_n.exact=fail", "top_n.over=fail", "top_n.absent=fail", "top_n.zero=fail", "top_n.negative=fail", "documents.default=fail", "documents.echo_exact=fail", "scores.finite=fail", "scores.range=fail", "scores.vary=fail", "scores.calibrated=warn", "relevance.seed=fail", "relevance.labelled=warn", "invariance.deterministic=fail", "invariance.permutation=fail", "invariance.batch=fail", "invariance.duplicates=fail", "invariance.concurrent=fail", "input.unicode=fail", "input.empty_string=fail", "paths.aliases=fail", "usage.present=fail", "usage.grows=warn", "fuzz.positive=fail"],
+  string_score: ["schema.response=fail", "schema.indices=fail", "schema.complete=fail", "sort.descending=fail", "sort.ties=warn", "top_n.truncates=fail", "top_n.single=fail", "top_n.exact=fail", "top_n.over=fail", "top_n.absent=fail", "top_n.zero=fail", "top_n.negative=fail", "documents.default=fail", "documents.echo_exact=fail", "scores.finite=fail", "scores.range=fail", "scores.vary=fail", "scores.calibrated=warn", "relevance.seed=fail", "relevance.labelled=warn", "invariance.deterministic=fail", "invariance.permutation=fail", "invariance.batch=fail", "invariance.duplicates=fail", "invariance.concurrent=fail", "input.unicode=fail", "input.empty_string=fail", "paths.aliases=fail", "usage.present=fail", "usage.grows=warn", "fuzz.positive=fail"],
+  shifted_indices: ["schema.response=fail", "schema.indices=fail", "schema.complete=fail", "sort.descending=fail", "top_n.exact=fail", "top_n.over=fail", "top_n.absent=fail", "documents.default=fail", "documents.echo_exact=fail", "scores.calibrated=warn", "relevance.seed=fail", "relevance.labelled=warn", "invariance.permutation=fail", "invariance.duplicates=fail", "input.unicode=fail", "input.empty_string=fail", "fuzz.positive=fail"],
   duplicated_indices: ["schema.response=fail", "schema.indices=fail", "schema.complete=fail", "sort.descending=fail", "top_n.truncates=fail", "top_n.exact=fail", "top_n.over=fail", "top_n.absent=fail", "documents.default=fail", "documents.echo_exact=fail", "invariance.duplicates=fail", "input.unicode=fail", "input.empty_string=fail", "fuzz.positive=fail"],
   missing_document: ["documents.default=fail", "documents.echo_exact=fail"],
-  document_bare_string: ["schema.response=fail", "schema.indices=fail", "schema.complete=fail", "sort.descending=fail", "sort.ties=warn", "top_n.truncates=fail", "top_n.single=fail", "top_n.exact=fail", "top_n.over=fail", "top_n.absent=fail", "top_n.zero=fail", "top_n.negative=fail", "documents.default=fail", "documents.echo_exact=fail", "scores.finite=fail", "scores.range=fail", "scores.vary=fail", "relevance.seed=fail", "relevance.labelled=warn", "invariance.deterministic=fail", "invariance.permutation=fail", "invariance.batch=fail", "invariance.duplicates=fail", "input.unicode=fail", "input.empty_string=fail", "paths.aliases=fail", "usage.present=fail", "usage.grows=warn", "fuzz.positive=fail"],
+  document_bare_string: ["schema.response=fail", "schema.indices=fail", "schema.complete=fail", "sort.descending=fail", "sort.ties=warn", "top_n.truncates=fail", "top_n.single=fail", "top_n.exact=fail", "top_n.over=fail", "top_n.absent=fail", "top_n.zero=fail", "top_n.negative=fail", "documents.default=fail", "documents.echo_exact=fail", "scores.finite=fail", "scores.range=fail", "scores.vary=fail", "scores.calibrated=warn", "relevance.seed=fail", "relevance.labelled=warn", "invariance.deterministic=fail", "invariance.permutation=fail", "invariance.batch=fail", "invariance.duplicates=fail", "invariance.concurrent=fail", "input.unicode=fail", "input.empty_string=fail", "paths.aliases=fail", "usage.present=fail", "usage.grows=warn", "fuzz.positive=fail"],
   echo_trimmed: ["documents.echo_exact=fail"],
   unicode_mangled: ["documents.echo_exact=fail", "input.unicode=fail"],
   empty_documents_200: ["errors.empty_documents=fail"],
@@ -156,13 +162,16 @@ const NOT_PASSING: Record<Exclude<Fault, "nondeterministic">, string[]> = {
   position_dependent: ["invariance.permutation=fail", "invariance.batch=fail", "invariance.duplicates=fail"],
   small_scores_position_dependent: ["invariance.permutation=fail", "invariance.batch=fail"],
   batch_dependent: ["invariance.batch=fail"],
-  constant: ["scores.vary=fail", "relevance.seed=fail", "relevance.labelled=warn"],
-  relevant_last: ["relevance.seed=fail", "relevance.labelled=warn"],
+  constant: ["scores.vary=fail", "scores.calibrated=warn", "relevance.seed=fail", "relevance.labelled=warn"],
+  relevant_last: ["scores.calibrated=warn", "relevance.seed=fail", "relevance.labelled=warn"],
   wrong_content_type: ["schema.content_type=fail"],
   non_json_error_body: ["errors.missing_query=fail", "errors.missing_documents=fail", "errors.wrong_type=fail", "errors.empty_documents=fail", "errors.malformed_json=fail", "errors.non_object_json=fail", "errors.wrong_content_type=fail", "errors.unknown_model=fail", "errors.too_long=fail"],
   unknown_model_accepted: ["errors.unknown_model=fail"],
   alias_disagrees: ["paths.aliases=fail"],
   too_long_500: ["errors.too_long=fail"],
+  double_sigmoid: ["scores.calibrated=warn"],
+  // Run one check at a time here, only the concurrent check sees other requests in flight.
+  concurrency_dependent: ["invariance.concurrent=fail"],
 };
 
 describe.each(Object.keys(NOT_PASSING) as Array<keyof typeof NOT_PASSING>)("on the faulty server %s, exactly the listed checks fail or warn", (fault) => {

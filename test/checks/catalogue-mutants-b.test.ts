@@ -357,10 +357,10 @@ describe("sort, schema and auth failures no faulty imitation shows", () => {
     const server = await proxied(startVllmLikeServer(), (s) => (isRerank(s) ? { status: 503, json: { error: { message: "busy", type: "x", param: null, code: 503 } } } : undefined));
     for (const id of ["schema.indices", "schema.complete"]) {
       const o = await outcomeOf(server, id);
-      expect([o.status, o.message, o.evidence?.map((e) => e.label)]).toEqual(["fail", "no valid answer to check (status 503; see schema.response)", ["seed request"]]);
+      expect([o.status, o.message, o.evidence?.map((e) => e.label)]).toEqual(["fail", "no valid answer to check (a valid request was refused with status 503: busy; see schema.response)", ["seed request"]]);
     }
     const r = await outcomeOf(server, "schema.response");
-    expect([r.status, r.message]).toEqual(["fail", "seed request: expected 2xx with a vLLM response body; got status 503: busy"]);
+    expect([r.status, r.message]).toEqual(["fail", "seed request: a valid request was refused with status 503: busy"]);
   });
   test("a seed answer short of one result fails schema.complete, and a bad index schema.response, each with the answer", async () => {
     const short = await proxied(startVllmLikeServer(), (s) => (isRerank(s) ? withResults(s, results(s).slice(1)) : undefined));

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { ConformanceSession } from "../../src/checks/run.js";
 import { startCohereLikeServer, startInfinityLikeServer, startJinaLikeServer, startLlamacppLikeServer } from "../servers/dialect-servers.js";
 import { dialectTarget } from "../servers/target.js";
+import { startTeiLikeServer } from "../servers/tei-like.js";
 import { startVllmLikeServer, type TestServer } from "../servers/vllm-like.js";
 
 // Imitations of each server written from its own source pass `check`: the dialects'
@@ -19,6 +20,8 @@ const FAITHFUL: [string, string, () => Promise<TestServer>][] = [
   ["Jina", "jina", () => startJinaLikeServer()],
   ["Cohere v1", "cohere-v1", () => startCohereLikeServer(1)],
   ["Cohere v2", "cohere-v2", () => startCohereLikeServer(2)],
+  // An operator's --max-client-batch-size, reported by GET /info, is the limit errors.too_many_documents tests.
+  ["TEI (bare-array answers, --max-client-batch-size 64)", "tei", () => startTeiLikeServer({ maxClientBatchSize: 64 })],
 ];
 
 describe("faithful imitations pass check", () => {

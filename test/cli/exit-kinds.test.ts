@@ -6,7 +6,7 @@ import { action, BUG_REPORT_HINT } from "../../src/cli/errors.js";
 import { RankError } from "../../src/quality/evaluate.js";
 import { WorkerFailedError } from "../../src/load/shards.js";
 import { ModelRequiredError } from "../../src/targets/start.js";
-import { PreflightError } from "../../src/checks/preflight.js";
+import { PreflightError } from "../../src/targets/preflight.js";
 import { UsageError } from "../../src/util/errors.js";
 import { getDialect } from "../../src/contract/registry.js";
 import { fixedDelay, startTestServer, type TestServer } from "../load/servers.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { kendallTauB, labelAgreement, meanAbsDelta, pairAgreement, rankOrder, sameTop1 } from "../../src/compare/agreement.js";
+import { observedScoreKind } from "../../src/compare/score-scale.js";
 
 describe("kendallTauB", () => {
   it("is 1 for the same order, −1 for the reverse, whatever the scale", () => {
@@ -39,7 +40,16 @@ describe("pairAgreement", () => {
 
   it("identical scores agree fully, with zero score difference when the model is the same", () => {
     const r = pairAgreement(base, { label: "B", sets: base.sets }, { sameModel: true });
-    expect(r).toEqual({ a: "A", b: "B", sets: 3, top1: 1, kendall_tau: 1, mean_abs_delta_score: 0 });
+    expect(r).toEqual({
+      a: "A",
+      b: "B",
+      sets: 3,
+      top1: 1,
+      kendall_tau: 1,
+      mean_abs_delta_score: 0,
+      score_scale: "probability",
+      score_kinds: { a: "probability", b: "probability" },
+    });
   });
 
   it("counts top-1 disagreements, averages tau over sets, skips failed sets, omits Δscore across models", () => {
@@ -60,7 +70,39 @@ describe("pairAgreement", () => {
       top1: null,
       kendall_tau: null,
       mean_abs_delta_score: null,
+      score_scale: "probability",
+      score_kinds: { a: "probability", b: "probability" },
     });
+  });
+
+  it("takes the score delta on the probability scale: a logit target is mapped through the sigmoid", () => {
+    // The same model behind a probability dialect (vLLM) and a logit dialect (llama.cpp).
+    const logits = [[-0.5694, -0.5589, -0.5517], [2, -3, 0.25]];
+    const probabilities = logits.map((set) => set.map((x) => 1 / (1 + Math.exp(-x))));
+    const probs = { label: "P", sets: probabilities, scoreKind: "probability" as const };
+    const raw = { label: "L", sets: logits, scoreKind: "logit" as const };
+    const r = pairAgreement(probs, raw, { sameModel: true });
+    expect(r.mean_abs_delta_score).toBeCloseTo(0, 12);
+    expect(r.score_kinds).toEqual({ a: "probability", b: "logit" });
+    expect(r.kendall_tau).toBe(1);
+    // Without the mapping the delta is the sigmoid's own offset, about 0.9 here.
+    const unmapped = pairAgreement(probs, { ...raw, scoreKind: "probability" }, { sameModel: true });
+    expect(unmapped.mean_abs_delta_score).toBeGreaterThan(0.5);
+  });
+
+  it("ranks from the scores as returned, so large logits that saturate the sigmoid are not tied", () => {
+    const r = pairAgreement({ label: "A", sets: [[50, 40, 45]], scoreKind: "logit" }, { label: "B", sets: [[50, 45, 40]], scoreKind: "logit" }, { sameModel: true });
+    expect(r.kendall_tau).toBeCloseTo(1 / 3, 12);
+  });
+});
+
+describe("observedScoreKind", () => {
+  it("keeps a dialect's promised kind, and reads 'any' from the scores: outside [0, 1] means logits", () => {
+    expect(observedScoreKind("logit", [[0.2, 0.4]])).toBe("logit");
+    expect(observedScoreKind("probability", [[3, 4]])).toBe("probability");
+    expect(observedScoreKind("any", [[0.2, 0.9], undefined])).toBe("probability");
+    expect(observedScoreKind("any", [[0.2, 0.9], [-1.5, 0.3]])).toBe("logit");
+    expect(observedScoreKind("any", [[1.2]])).toBe("logit");
   });
 });
 

@@ -85,7 +85,7 @@ describe("rerank-harness compare", () => {
     expect(stdout).toMatch(/embedded \(bm25\)\s+tiny-bert-process\s+noisy-bm25/);
     expect(stdout).toMatch(/top-1 agreement vs baseline\s+\(baseline\)\s+0\.\d\d\s+1\.00/);
     expect(stdout).toMatch(/docs_10 p50\/p95\/p99 ms/);
-    expect(stdout).toMatch(/mean \|Δscore\| vs baseline\s+\(baseline\)\s+n\/a \(other model\)\s+0\.00\d\d/);
+    expect(stdout).toMatch(/mean \|Δscore\| vs baseline \(probability scale\)\s+\(baseline\)\s+n\/a \(other model\)\s+0\.00\d\d/);
     expect(stdout).toMatch(/^model\s+bm25\s+tiny-bert\s+bm25$/m);
     expect(stdout).toMatch(/^result: FAIL \(a MUST check or a load threshold failed\)$/m);
   });

@@ -33,4 +33,7 @@ export const CAUGHT_BY: Record<Fault, string> = {
   unknown_model_accepted: "errors.unknown_model",
   alias_disagrees: "paths.aliases",
   too_long_500: "errors.too_long",
+  double_sigmoid: "scores.calibrated",
+  concurrency_dependent: "invariance.concurrent",
+  intermittent_refusal: "invariance.concurrent",
 };

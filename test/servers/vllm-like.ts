@@ -39,6 +39,9 @@ export const FAULTS = {
   unknown_model_accepted: "any model name is accepted",
   alias_disagrees: "/v1/rerank answers with different scores than /rerank",
   too_long_500: "an over-long input crashes to 500",
+  double_sigmoid: "a sigmoid applied to scores that are already probabilities: all in [0.5, 0.731] (node-llama-cpp#617)",
+  concurrency_dependent: "scores drop 12% for each other request in flight (dynamic batching in bf16)",
+  intermittent_refusal: "every 4th valid request is refused: 400 \"The model does not support Rerank (Score) API\" (vllm#14693)",
 } as const;
 export type Fault = keyof typeof FAULTS;
 
@@ -96,9 +99,13 @@ export async function startVllmLikeServer(options: { fault?: Fault; apiKey?: str
     }
     sendJson(res, err.status, { error: { message: err.message, type: err.type, param: null, code: err.status } });
   };
+  // concurrency_dependent: requests are held briefly so that concurrent ones overlap, and scored by how many others are in flight.
+  let inFlight = 0;
+  // intermittent_refusal: counts valid rerank requests.
+  let valid = 0;
   const crash = (res: ServerResponse) => sendJson(res, 500, { error: { message: "Internal Server Error", type: "InternalServerError", param: null, code: 500 } });
 
-  const rerank = (path: string, raw: string, res: ServerResponse) => {
+  const rerank = (path: string, raw: string, res: ServerResponse, factor = 1) => {
     let body: unknown;
     try {
       body = JSON.parse(raw);
@@ -130,7 +137,10 @@ export async function startVllmLikeServer(options: { fault?: Fault; apiKey?: str
       throw new HttpError(400, `This model's maximum context length is ${MAX_MODEL_LEN} tokens. Please reduce the length of the input.`);
     }
 
+    if (has(fault, "intermittent_refusal") && ++valid % 4 === 0) throw new HttpError(400, "The model does not support Rerank (Score) API");
+
     let scores = documents.map((d) => lexicalScore(req.query as string, d));
+    if (has(fault, "double_sigmoid")) scores = scores.map((s) => 1 / (1 + Math.exp(-s)));
     if (has(fault, "nondeterministic")) scores = scores.map((s) => Math.min(1, Math.max(0, s + (Math.random() - 0.5) * 0.2)));
     if (has(fault, "position_dependent")) scores = scores.map((s, i) => s * (1 - 0.05 * i));
     if (has(fault, "small_scores_position_dependent")) scores = scores.map((s, i) => (s < 0.1 ? 0.001 * (1 + i) : s));
@@ -138,6 +148,7 @@ export async function startVllmLikeServer(options: { fault?: Fault; apiKey?: str
       const sum = scores.reduce((a, b) => a + b, 0);
       scores = scores.map((s) => s / sum);
     }
+    if (factor !== 1) scores = scores.map((s) => s * factor);
     if (has(fault, "constant")) scores = scores.map(() => 0.5);
     if (has(fault, "relevant_last")) scores = scores.map((s) => 1 - s);
     if (has(fault, "score_out_of_range")) scores = scores.map((s) => s * 4 - 1);
@@ -186,7 +197,19 @@ export async function startVllmLikeServer(options: { fault?: Fault; apiKey?: str
         if (size > 4 * 1024 * 1024) throw new HttpError(413, "Request body too large");
         const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
         if (type !== "application/json") throw new HttpError(400, "Unsupported Media Type: Only 'application/json' is allowed");
-        rerank(path, Buffer.concat(chunks).toString("utf8"), res);
+        const raw = Buffer.concat(chunks).toString("utf8");
+        if (!has(fault, "concurrency_dependent")) return rerank(path, raw, res);
+        inFlight++;
+        setTimeout(() => {
+          const others = inFlight - 1;
+          inFlight--;
+          try {
+            rerank(path, raw, res, 0.88 ** others);
+          } catch (err) {
+            if (err instanceof HttpError) sendError(res, err);
+            else crash(res);
+          }
+        }, 30);
       } catch (err) {
         if (err instanceof HttpError) sendError(res, err);
         else crash(res);

@@ -9,6 +9,11 @@ const docs = (d: Dialect): DocExpectation => d.expectations.returnDocuments!;
 const noDocs = (d: Dialect) => (d.expectations.returnDocuments === null ? `${d.title} never echoes documents` : null);
 const notSwitchable = (d: Dialect) => noDocs(d) ?? (docs(d).switchable ? null : `${d.title} has no return_documents switch`);
 
+/** "absent", "null", or "absent or null": how the dialect leaves an unrequested document out. */
+function omittedAs(r: DocExpectation): string {
+  return r.whenOmitted === "absent-or-null" ? "absent or null" : r.whenOmitted;
+}
+
 /** What the dialect echoes for an input: the text as sent, or stripped of surrounding whitespace. */
 function echoOf(d: Dialect, input: string | undefined): string | undefined {
   return input !== undefined && d.expectations.returnDocuments?.echo === "stripped" ? input.trim() : input;
@@ -37,9 +42,9 @@ function assertOmitted(r: RerankResult, expect: DocExpectation, what: string): v
     const value = raw[expect.field];
     if (present && value !== null) fail(`${what}: results[${pos}].${expect.field} is present (${JSON.stringify(value).slice(0, 80)}); it should be left out`, [r.evidence]);
     if (present && expect.whenOmitted === "absent") {
-      fail(`${what}: results[${pos}].${expect.field} is null; the dialect leaves the field out (strict clients such as LiteLLM reject null, joonsoome/embed-rerank#11)`, [r.evidence]);
+      fail(`${what}: results[${pos}].${expect.field} is null; the dialect leaves the field out (${expect.whenOmittedSource}), and strict clients reject null (xorbitsai/inference#2566, joonsoome/embed-rerank#11)`, [r.evidence]);
     }
-    if (!present && expect.whenOmitted === "null") fail(`${what}: results[${pos}].${expect.field} is missing; the dialect sends null`, [r.evidence]);
+    if (!present && expect.whenOmitted === "null") fail(`${what}: results[${pos}].${expect.field} is missing; the dialect sends null (${expect.whenOmittedSource})`, [r.evidence]);
   }
 }
 
@@ -55,7 +60,11 @@ export const documentChecks: CheckDefinition[] = [
     area: "documents",
     level: "MUST",
     statement: "Without a return_documents switch in the request, documents are echoed or left out as the dialect's default says.",
-    source: (d) => `${d.title}: return_documents default ${d.expectations.returnDocuments?.byDefault ?? "n/a"} (${d.sources[0]}); xorbitsai/inference#2566`,
+    source: (d) => {
+      const r = d.expectations.returnDocuments;
+      if (!r) return `${d.title} never echoes documents (${d.sources[0]})`;
+      return `${d.title}: return_documents default ${r.byDefault} (${d.sources[0]})${r.byDefault ? "" : `; left out as ${omittedAs(r)}: ${r.whenOmittedSource}`}; xorbitsai/inference#2566 (null where absent)`;
+    },
     skipReason: noDocs,
     async run(ctx) {
       const { r, label } = await answer(ctx, undefined);
@@ -81,7 +90,11 @@ export const documentChecks: CheckDefinition[] = [
     area: "documents",
     level: "MUST",
     statement: "return_documents=false leaves the document out of every result (absent or null, per the dialect).",
-    source: (d) => `${d.title}: document ${d.expectations.returnDocuments?.whenOmitted ?? "n/a"} when not requested (${d.sources[0]}); cohere-ai/notebooks#202`,
+    source: (d) => {
+      const r = d.expectations.returnDocuments;
+      if (!r) return `${d.title} never echoes documents (${d.sources[0]})`;
+      return `${d.title}: ${r.field} ${omittedAs(r)} when not requested (${r.whenOmittedSource}); cohere-ai/notebooks#202, xorbitsai/inference#2566 (null where absent)`;
+    },
     skipReason: notSwitchable,
     async run(ctx) {
       const { r, label } = await answer(ctx, false);

@@ -1,5 +1,5 @@
 import type { HttpExchange, SendOptions } from "../../client/http-client.js";
-import type { BadInputClass, BadInputExpectation, Dialect } from "../../contract/dialect.js";
+import type { BadInputClass, BadInputExpectation, Dialect, ServerLimits } from "../../contract/dialect.js";
 import { isJsonContentType, keyHolding } from "../assert.js";
 import { errorSummary, type CheckContext } from "../context.js";
 import { clip, evidenceOf } from "../evidence.js";
@@ -35,8 +35,8 @@ function without(body: Record<string, unknown>, key: string): Record<string, unk
   return rest;
 }
 
-/** The requests each class of bad input sends. */
-const VARIANTS: Record<BadInputClass, (ctx: CheckContext) => Variant[]> = {
+/** The requests each class of bad input sends (sized by the server's own limits where it reports them). */
+const VARIANTS: Record<BadInputClass, (ctx: CheckContext, limits: ServerLimits) => Variant[]> = {
   missingQuery: (ctx) => {
     const b = baseRequest(ctx);
     return [{ label: `no "${b.queryKey}"`, request: json(b.path, without(b.body, b.queryKey)) }];
@@ -79,12 +79,14 @@ const VARIANTS: Record<BadInputClass, (ctx: CheckContext) => Variant[]> = {
     const b = baseRequest(ctx, { model: UNKNOWN_MODEL });
     return [{ label: `model "${UNKNOWN_MODEL}"`, request: json(b.path, b.body) }];
   },
-  tooLong: (ctx) => {
-    const b = baseRequest(ctx, { documents: ["The capital of France is Paris.", longDocument()] });
-    return [{ label: "a 20,000-word document", request: json(b.path, b.body) }];
+  tooLong: (ctx, limits) => {
+    // Each word of longDocument is about one token: twice the reported limit is surely over it.
+    const words = Math.max(20_000, 2 * (limits.maxInputTokens ?? 0));
+    const b = baseRequest(ctx, { documents: ["The capital of France is Paris.", longDocument(words)] });
+    return [{ label: `a ${words.toLocaleString("en-US")}-word document`, request: json(b.path, b.body) }];
   },
-  tooManyDocuments: (ctx) => {
-    const limit = ctx.dialect.expectations.badInput.tooManyDocuments?.limit ?? 0;
+  tooManyDocuments: (ctx, limits) => {
+    const limit = limits.maxDocuments ?? ctx.dialect.expectations.badInput.tooManyDocuments?.limit ?? 0;
     const documents = Array.from({ length: limit + 1 }, (_, i) => `Short document number ${i}.`);
     const b = baseRequest(ctx, { documents });
     return [{ label: `${limit + 1} documents (limit ${limit})`, request: json(b.path, b.body) }];
@@ -139,8 +141,12 @@ function badInputCheck(cls: BadInputClass, id: string, statement: string): Check
     },
     skipReason: (d) => (d.expectations.badInput[cls] === null ? `${d.title} documents no behaviour for this input` : null),
     async run(ctx) {
-      const e = ctx.dialect.expectations.badInput[cls]!;
-      const variants = VARIANTS[cls](ctx);
+      const documented = ctx.dialect.expectations.badInput[cls]!;
+      const sized = (cls === "tooLong" || cls === "tooManyDocuments") && ctx.dialect.limits !== undefined;
+      const found = sized ? await ctx.serverLimits() : undefined;
+      const limits = found?.limits ?? {};
+      const e = withServerLimits(documented, cls, limits);
+      const variants = VARIANTS[cls](ctx, limits);
       const answers = await Promise.all(variants.map(async (v) => ({ v, ex: await ctx.send(v.request, v.label) })));
       const problems: string[] = [];
       const evidence: Evidence[] = [];
@@ -151,9 +157,36 @@ function badInputCheck(cls: BadInputClass, id: string, statement: string): Check
           evidence.push(evidenceOf(ex, v.label));
         }
       }
+      if (found) {
+        const note = limitNote(cls, documented, limits, found.from);
+        if (problems.length > 0) throw new CheckFailure(`${problems.join("; ")} (${note})`, found.evidence ? [...evidence, found.evidence] : evidence);
+        return note;
+      }
       if (problems.length > 0) throw new CheckFailure(problems.join("; "), evidence);
     },
   };
+}
+
+/** The documented expectation, adjusted to what the server says of itself (TEI: --auto-truncate false refuses over-long input). */
+function withServerLimits(e: BadInputExpectation, cls: BadInputClass, limits: ServerLimits): BadInputExpectation {
+  if (cls === "tooLong" && limits.truncates === false && e.mayAccept) {
+    const { mayAccept: _off, ...rest } = e;
+    return rest;
+  }
+  if (cls === "tooManyDocuments" && limits.maxDocuments !== undefined) return { ...e, limit: limits.maxDocuments };
+  return e;
+}
+
+/** Which limit the check used and where it came from: the server's report, or the documented default. */
+function limitNote(cls: BadInputClass, e: BadInputExpectation, limits: ServerLimits, from: string): string {
+  if (cls === "tooManyDocuments") {
+    return limits.maxDocuments !== undefined ? `limit ${limits.maxDocuments} documents, from ${from}` : `the documented default limit of ${e.limit} documents applies (${from})`;
+  }
+  const parts = [
+    limits.maxInputTokens !== undefined ? `max input ${limits.maxInputTokens} tokens` : undefined,
+    limits.truncates !== undefined ? `truncation ${limits.truncates ? "on" : "off"}` : undefined,
+  ].filter(Boolean);
+  return parts.length > 0 ? `${parts.join(", ")}, from ${from}` : `the documented behaviour applies (${from})`;
 }
 
 export const errorChecks: CheckDefinition[] = [
@@ -165,6 +198,6 @@ export const errorChecks: CheckDefinition[] = [
   badInputCheck("nonObjectJson", "errors.non_object_json", "A JSON body that is not an object ([], null, 123, a string) is refused with a 4xx, never a 5xx (vllm PR #42961)."),
   badInputCheck("wrongContentType", "errors.wrong_content_type", "A JSON body sent as text/plain is refused with a 4xx, never a 5xx (vllm#11171)."),
   badInputCheck("unknownModel", "errors.unknown_model", "A model name the server does not serve is refused, not silently answered by another model."),
-  badInputCheck("tooLong", "errors.too_long", "A 20,000-word document is refused with the dialect's status, or truncated where the dialect truncates; never a 5xx."),
-  badInputCheck("tooManyDocuments", "errors.too_many_documents", "One document more than the documented batch limit is refused with the dialect's status."),
+  badInputCheck("tooLong", "errors.too_long", "A 20,000-word document (or twice the input limit the server reports, if more) is refused with the dialect's status, or truncated where the dialect (or the server's own report) says it truncates; never a 5xx."),
+  badInputCheck("tooManyDocuments", "errors.too_many_documents", "One document more than the batch limit is refused with the dialect's status; the limit is the server's own report (TEI: GET /info) where it gives one, else the documented default, and the outcome says which."),
 ];

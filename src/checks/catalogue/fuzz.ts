@@ -2,7 +2,7 @@ import fc from "fast-check";
 import type { RerankInput } from "../../contract/common.js";
 import type { Dialect } from "../../contract/dialect.js";
 import { assertCount, assertPermutationSubset, assertSortedDescending, keyHolding } from "../assert.js";
-import { errorSummary, type CheckContext } from "../context.js";
+import { errorSummary, refusal, type CheckContext } from "../context.js";
 import { evidenceOf } from "../evidence.js";
 import { CheckFailure, CheckSkip, type CheckDefinition, type Evidence } from "../types.js";
 
@@ -99,7 +99,7 @@ export const fuzzChecks: CheckDefinition[] = [
           evidence.push(r.evidence);
           return msg;
         };
-        if (!r.output) return fault(`status ${r.exchange.status}${r.violation ? `: ${r.violation.message}` : errorSummary(ctx.dialect, r.exchange)}`);
+        if (!r.output) return fault(r.violation ? `status ${r.exchange.status}: ${r.violation.message}` : refusal(ctx.dialect, r.exchange));
         try {
           assertPermutationSubset(r.output, n, []);
           assertCount(r.output, input.topN !== undefined ? Math.min(input.topN, n) : n, `${n} documents, top_n ${input.topN ?? "absent"}`, []);

@@ -1,6 +1,6 @@
 import { assertCount, assertPermutationSubset, fail, isJsonContentType } from "../assert.js";
 import { seedSet } from "../data.js";
-import type { CheckContext } from "../context.js";
+import { refusal, type CheckContext } from "../context.js";
 import type { CheckDefinition } from "../types.js";
 
 const always = () => null;
@@ -14,7 +14,10 @@ export function seedAnswer(ctx: CheckContext) {
 /** The seed answer's normalised body; its absence is schema.response's failure, not theirs. */
 async function seedOutput(ctx: CheckContext) {
   const r = await seedAnswer(ctx);
-  if (!r.output) fail(`no valid answer to check (status ${r.exchange.status}; see schema.response)`, [r.evidence]);
+  if (!r.output) {
+    const why = r.violation ? `status ${r.exchange.status}` : refusal(ctx.dialect, r.exchange);
+    fail(`no valid answer to check (${why}; see schema.response)`, [r.evidence]);
+  }
   return { output: r.output, evidence: r.evidence };
 }
 

@@ -13,6 +13,12 @@ const DIFFERENT = {
   ],
 };
 
+/** sigmoid(1): a sigmoid applied to a probability p in [0, 1] lands in [0.5, this]. */
+export const DOUBLE_SIGMOID_MAX = 1 / (1 + Math.exp(-1));
+
+/** Labelled sets whose distractors share no content word with the query. */
+const CALIBRATION_SETS = ["seed-france", "everest", "boiling-water", "hamlet"];
+
 export const scoreChecks: CheckDefinition[] = [
   {
     id: "scores.finite",
@@ -74,6 +80,34 @@ export const scoreChecks: CheckDefinition[] = [
       if (scores.length > 1 && spread <= 1e-9 * Math.max(1, ...scores.map(Math.abs))) {
         fail(`all ${scores.length} documents scored ${scores[0]}: the scores carry no ranking`, [r.evidence]);
       }
+    },
+  },
+  {
+    id: "scores.calibrated",
+    area: "scores",
+    level: "SHOULD",
+    statement: `Where the dialect documents probabilities, a clearly irrelevant document scores below 0.5, and the scores are not squeezed into [0.5, ${DOUBLE_SIGMOID_MAX.toFixed(3)}] (a sigmoid applied to a probability).`,
+    source: (d) =>
+      `${d.title}: scores are probabilities (${d.sources[0]}); a sigmoid of a sigmoid maps every score into [0.5, sigmoid(1) = 0.731]: withcatai/node-llama-cpp#617 (Qwen3 reranker: 0.997 became 0.731, 0.000 became 0.500); fixtures/relevance.json distractors`,
+    skipReason: (d) => (d.expectations.score.kind === "probability" ? null : `${d.title} does not document probabilities (${d.expectations.score.kind})`),
+    async run(ctx) {
+      if (ctx.target.randomRanking) throw new CheckSkip(ctx.target.randomRanking);
+      const sets = relevanceSets().filter((s) => CALIBRATION_SETS.includes(s.id));
+      const answers = await Promise.all(sets.map((s) => ctx.rerankOk({ query: s.query, documents: s.documents }, { label: s.id })));
+      const scores = answers.flatMap((r) => r.output.results.map((x) => x.score));
+      const evidence = answers.map((r) => r.evidence);
+      const [lo, hi] = [Math.min(...scores), Math.max(...scores)];
+      if (lo >= 0.5 && hi <= DOUBLE_SIGMOID_MAX + 1e-6 && hi > lo) {
+        fail(`every score lies in [${lo}, ${hi}], inside [0.5, ${DOUBLE_SIGMOID_MAX.toFixed(4)}]: the signature of a sigmoid applied to scores that were already probabilities (node-llama-cpp#617)`, evidence);
+      }
+      for (const [k, r] of answers.entries()) {
+        const set = sets[k]!;
+        const high = r.output.results.find((x) => x.index !== set.relevant && x.score >= 0.5);
+        if (high) {
+          fail(`${set.id}: the irrelevant ${JSON.stringify(set.documents[high.index])} scored ${high.score} for ${JSON.stringify(set.query)}; a calibrated probability is below 0.5`, [r.evidence]);
+        }
+      }
+      return `scores span [${lo.toPrecision(3)}, ${hi.toPrecision(3)}]; every irrelevant document below 0.5`;
     },
   },
 ];

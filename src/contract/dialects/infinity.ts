@@ -60,9 +60,9 @@ export const infinity = defineDialect({
   },
   expectations: {
     topN: { zero: "rejected", negative: "rejected" }, // top_n gt=0 (test_torch_reranker.py: -1 and 0 → 422)
-    // return_documents default false; document is a bare string, null otherwise (ReRankResult, pymodels.py).
+    // return_documents default false; document is a bare string, null otherwise (never left out: ReRankResult, pymodels.py).
     // INPUT_STRING strips whitespace and batch_handler.rerank echoes the validated value: echoes are stripped.
-    returnDocuments: { switchable: true, byDefault: false, shape: "string", whenOmitted: "absent-or-null", field: "document", echo: "stripped" },
+    returnDocuments: { switchable: true, byDefault: false, shape: "string", whenOmitted: "null", field: "document", echo: "stripped", whenOmittedSource: `${PYMODELS} ReRankResult document: Optional[str] = None, serialised by the FastAPI response_model (None is not excluded): null` },
     score: { kind: "probability" }, // sigmoid unless raw_scores
     ties: "input-order", // Python stable sort
     objectDocuments: false, // strings only; objects → 422

@@ -67,7 +67,7 @@ export const llamacpp = defineDialect({
       emptyDocuments: { statuses: [400], body: "envelope", source: invalidRequest },
       // ex_wrapper turns nlohmann parse_error into 500: listed as a known fault above
       malformedJson: { statuses: [400], body: "envelope", source: `${COMMON}: invalid_request_error is 400 (parse errors are a known 500)` },
-      nonObjectJson: { statuses: [400], body: "envelope", source: `${TESTS}: a body without a string "query" → 400 "\"query\" must be provided"` },
+      nonObjectJson: { statuses: [400], body: "envelope", source: `${TESTS}: a body without a string "query" → 400 ""query" must be provided"` },
       // The handler runs json::parse(req.body) whatever the Content-Type says (only multipart is special).
       wrongContentType: { statuses: "any-4xx", body: "any", source: `${HTTP}: Content-Type is not read; a JSON body sent as text/plain is answered 200`, mayAccept: "does not read Content-Type" },
       unknownModel: null, // model is echoed, not matched

@@ -76,7 +76,7 @@ export const vllm = defineDialect({
     // RerankRequest.top_n default 0; <=0 → all; > len → all. Newest layout may add ge=0 (negative → 400).
     topN: { zero: "all", negative: "all-or-rejected" },
     // No return_documents support: document{text} always present (scoring/serving.py).
-    returnDocuments: { switchable: false, byDefault: true, shape: "object", whenOmitted: "absent-or-null", field: "document", echo: "exact" }, // RerankResult.document (scoring/protocol.py)
+    returnDocuments: { switchable: false, byDefault: true, shape: "object", whenOmitted: "absent-or-null", field: "document", echo: "exact", whenOmittedSource: `${E}/pooling/scoring/protocol.py @ 53158688 RerankResult.document: always sent (no return_documents switch)` }, // RerankResult.document (scoring/protocol.py)
     // Cross-encoders (what /rerank usually serves): sigmoid by default, (0,1) (test_online_rerank.py).
     // Bi-encoders give cosine [-1,1] and ColBERT unbounded MaxSim (docs scoring.md): `--score-kind any`.
     score: { kind: "probability" },

@@ -1,13 +1,11 @@
-import { readFileSync } from "node:fs";
-import { packageFile } from "../../checks/package-root.js";
+import { packageVersion } from "../../util/package-root.js";
 import { commonSpec, type ContainerSpecOptions, type KindSpec } from "./container-spec.js";
 
 export const REFERENCE_PORT = 8000;
 
 /** The image the root Dockerfile builds: `docker build -t rerank-harness:<version> .` */
 export function referenceImage(): string {
-  const { version } = JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version: string };
-  return `rerank-harness:${version}`;
+  return `rerank-harness:${packageVersion()}`;
 }
 
 /**

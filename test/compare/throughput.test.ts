@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CompareTargetResult } from "../../src/compare/report.js";
-import { throughputFromLoad } from "../../src/quality/throughput.js";
+import { throughputFromLoad } from "../../src/compare/throughput.js";
 
 const scenario = (docs: number, offered: number | null, achieved: number) => ({ docs, offered_rps: offered, achieved_rps: achieved });
 const target = (load: unknown) => ({ label: "t", spec: "t", dialect: "vllm", load }) as unknown as CompareTargetResult;

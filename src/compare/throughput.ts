@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { CompareTargetResult } from "../compare/report.js";
-import type { ThroughputPoint } from "./cost.js";
+import type { CompareTargetResult } from "./report.js";
+import type { ThroughputPoint } from "../quality/cost.js";
 
 // Where an hourly price gets its throughput from. A load run at a fixed offered rate measures
 // what the target did at that rate, not what it could do; `load --find-max` measures capacity

@@ -1,12 +1,12 @@
-import type { CompareTargetResult } from "../compare/report.js";
+import type { CompareTargetResult, DatasetSettings, QualityTest } from "./report.js";
 import { getDialect } from "../contract/registry.js";
 import type { StartedTarget } from "../targets/target.js";
-import { costPer1kQueries, type CostRow, type Price } from "./cost.js";
-import type { Dataset } from "./dataset.js";
-import { evaluateDataset, type QualityResult } from "./evaluate.js";
-import type { QualityProgress } from "./progress.js";
-import { documentsPerRequestLimit, targetRanker } from "./ranker.js";
-import { DEFAULT_PERMUTATIONS, DEFAULT_TEST_SEED, pairedRandomizationTest, SIGNIFICANCE_LEVEL } from "./significance.js";
+import { costPer1kQueries, type CostRow, type Price } from "../quality/cost.js";
+import type { Dataset } from "../quality/dataset.js";
+import { evaluateDataset, type QualityResult } from "../quality/evaluate.js";
+import type { QualityProgress } from "../quality/progress.js";
+import { documentsPerRequestLimit, targetRanker } from "../quality/ranker.js";
+import { DEFAULT_PERMUTATIONS, DEFAULT_TEST_SEED, pairedRandomizationTest, SIGNIFICANCE_LEVEL } from "../quality/significance.js";
 import { throughputFromLoad, type ThroughputSource } from "./throughput.js";
 
 // compare's hooks for --dataset and --price: what runs per target, and what is computed over
@@ -22,30 +22,6 @@ export interface QualityCompareOptions {
   permutations?: number;
   testSeed?: number;
   progress?: (label: string, total: number) => QualityProgress;
-}
-
-/** `quality_tests[]`: the baseline against each other target on per-query NDCG@10. */
-export interface QualityTest {
-  a: string;
-  b: string;
-  metric: "ndcg_at_10";
-  /** mean(b) − mean(a) over the queries both scored. */
-  delta: number;
-  p_value: number;
-  queries: number;
-  test: "paired randomization, two-sided";
-  permutations: number;
-  /** p_value < `significance_level`. */
-  significant: boolean;
-  significance_level: number;
-}
-
-export interface DatasetSettings {
-  path: string;
-  format: Dataset["format"];
-  queries: number;
-  skipped: Record<string, number>;
-  candidates: number | null;
 }
 
 export function datasetSettings(d: Dataset): DatasetSettings {
