@@ -32,7 +32,7 @@ interface Found {
 }
 
 async function exportedErrorClasses(): Promise<Found[]> {
-  const found = new Map<Function, Found>();
+  const found = new Map<unknown, Found>();
   for (const file of sourceFiles(SRC)) {
     const rel = relative(SRC, file);
     if (NOT_IMPORTED.has(rel)) continue;
