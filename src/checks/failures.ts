@@ -3,10 +3,8 @@
 import { HarnessError } from "../util/errors.js";
 import type { Evidence } from "./evidence.js";
 
-/** Thrown by a check whose assertion does not hold: a failure (MUST) or a warning (SHOULD). */
-export class CheckFailure extends HarnessError {
-  readonly code = "RH_CHECK_FAILED";
-  readonly kind = "failed";
+/** A check's outcome thrown with the requests that show it. */
+abstract class EvidencedOutcome extends HarnessError {
   constructor(
     message: string,
     readonly evidence: Evidence[] = [],
@@ -15,19 +13,19 @@ export class CheckFailure extends HarnessError {
   }
 }
 
+/** Thrown by a check whose assertion does not hold: a failure (MUST) or a warning (SHOULD). */
+export class CheckFailure extends EvidencedOutcome {
+  readonly code = "RH_CHECK_FAILED";
+  readonly kind = "failed";
+}
+
 /**
  * A deviation small enough to be a warning even for a MUST check (e.g. scores that differ
  * by more than 1e-5 but stay within the tolerance that GPU batching noise explains).
  */
-export class CheckWarning extends HarnessError {
+export class CheckWarning extends EvidencedOutcome {
   readonly code = "RH_CHECK_WARNING";
   readonly kind = "internal";
-  constructor(
-    message: string,
-    readonly evidence: Evidence[] = [],
-  ) {
-    super(message);
-  }
 }
 
 /** Thrown when the target cannot exercise the check (e.g. no API key configured for auth). */

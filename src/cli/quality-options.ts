@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { collect, intArg, numberArg } from "./options.js";
 import { parsePrice, PriceError, type Price } from "../quality/cost.js";
-import { DEFAULT_CANDIDATES, openDataset, type Dataset } from "../quality/dataset.js";
+import { DatasetError, DEFAULT_CANDIDATES, openDataset, type Dataset } from "../quality/dataset.js";
 
 // The --dataset / --candidates / --price flags of compare, and --dataset / --min-ndcg of check.
 
@@ -28,7 +28,13 @@ export function addMinNdcgOption(cmd: Command): Command {
 /** Reads and validates --dataset (BEIR: indexes the corpus and retrieves the candidates) before any target starts. */
 export async function datasetFrom(flags: Pick<QualityFlags, "dataset" | "candidates">, seed: number): Promise<Dataset | undefined> {
   if (!flags.dataset) return undefined;
-  return openDataset(flags.dataset, { candidates: flags.candidates, seed });
+  try {
+    return await openDataset(flags.dataset, { candidates: flags.candidates, seed });
+  } catch (err) {
+    // The same error, naming the flag as the other input files' errors do.
+    if (err instanceof DatasetError) throw new DatasetError(err.file, err.line, err.why, "--dataset");
+    throw err;
+  }
 }
 
 export function pricesFrom(flags: Pick<QualityFlags, "price">): Price[] {

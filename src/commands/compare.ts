@@ -30,7 +30,7 @@ interface CompareFlags extends CommonOptions, ContainerOptions, QualityFlags, Wo
 export function define(program: Command): void {
   const cmd = program
     .command("compare")
-    .description("the same checks, seeded load and ranking-agreement requests against two or more --targets, side by side");
+    .description("the same checks, seeded load and ranking-agreement requests against two or more targets (--target, repeated), side by side");
   addWorkloadOptions(
     addPriceOption(addDatasetOptions(addContainerOptions(addCommonOptions(cmd, { repeatableTarget: true })))),
     COMPARE_DEFAULTS,

@@ -104,7 +104,7 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
     } catch (err) {
       if (!(err instanceof TargetStartError)) throw err;
       result.error = err.message;
-      ctx.log(`${result.label}: could not start: ${err.message}`);
+      ctx.log(`${result.label}: could not start: ${err.message}${err.hint ? `\nnext: ${err.hint}` : ""}`);
     } finally {
       await target?.stop().catch((err: Error) => ctx.log(`${result.label}: stop failed: ${err.message}`));
     }

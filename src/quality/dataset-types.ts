@@ -31,9 +31,11 @@ export class DatasetError extends HarnessError {
   constructor(
     readonly file: string,
     readonly line: number | undefined,
-    why: string,
+    readonly why: string,
+    /** Names where the file came from (the CLI: `--dataset`), before the file. */
+    readonly flag?: string,
   ) {
-    super(`${file}${line !== undefined ? `:${line}` : ""}: ${why}`);
+    super(`${flag ? `${flag} ` : ""}${file}${line !== undefined ? `:${line}` : ""}: ${why}`);
   }
 }
 

@@ -29,6 +29,6 @@ export async function startEmbeddedTarget(spec: TargetSpec, ctx: TargetContext, 
       stop: () => server.close(),
     };
   } catch (err) {
-    throw new TargetStartError(`embedded reference "${reference}" could not start: ${(err as Error).message}`);
+    throw new TargetStartError(`embedded reference "${reference}" could not start: ${(err as Error).message}`, undefined, { cause: err });
   }
 }

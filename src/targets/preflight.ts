@@ -181,7 +181,7 @@ export async function preflightTarget(target: StartedTarget, options: { timeoutM
   try {
     return await preflight(target, options.timeoutMs);
   } catch (err) {
-    if (err instanceof PreflightError) throw new TargetStartError(`${target.label}: ${err.message}`);
+    if (err instanceof PreflightError) throw new TargetStartError(`${target.label}: ${err.message}`, undefined, { cause: err });
     throw err;
   }
 }

@@ -39,9 +39,12 @@ export abstract class HarnessError extends Error {
   readonly hint: string | undefined;
 
   constructor(message: string, options: HarnessErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(message);
     this.name = new.target.name;
     this.hint = options.hint;
+    // As ES2022's Error(message, { cause }) sets it; written out because the k6 bundles that
+    // import this module type-check against ES2020.
+    if (options.cause !== undefined) Object.defineProperty(this, "cause", { value: options.cause, writable: true, configurable: true });
   }
 }
 

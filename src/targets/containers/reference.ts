@@ -1,4 +1,5 @@
 import { packageVersion } from "../../util/package-root.js";
+import { DEFAULT_REFERENCE } from "../../util/defaults.js";
 import { commonSpec, type ContainerSpecOptions, type KindSpec } from "./container-spec.js";
 
 export const REFERENCE_PORT = 8000;
@@ -14,7 +15,7 @@ export function referenceImage(): string {
  */
 export function referenceContainerSpec(options: ContainerSpecOptions): KindSpec {
   const common = commonSpec(options);
-  const model = options.reference ?? "bm25";
+  const model = options.reference ?? DEFAULT_REFERENCE;
   return {
     server: "reference",
     image: options.image ?? referenceImage(),
