@@ -72,7 +72,7 @@ describe("auth.required", () => {
   });
 });
 
-/** For each fault: how many exchanges the failure shows, and what it says (the README's catch table, in words). */
+/** For each fault: how many exchanges the failure shows, and what it says (the catch table of docs/verification.md, in words). */
 const FAILURE: Record<Fault, [number, string | RegExp]> = {
   unsorted: [1, "results are not sorted by score, descending: results[0] (index 0) scores 0.23147521650098238 < results[1] (index 1) 0.6456563062257954"],
   ascending: [1, "results are not sorted by score, descending: results[9] (index 2) scores 0.04742587317756678 < results[10] (index 0) 0.23147521650098238"],
@@ -133,7 +133,7 @@ describe("each faulty server fails the check meant to catch it, saying why, with
 
 /**
  * Every check that does not pass on each faulty server (the rest pass or are skipped), as
- * `id=status`: faults show in more checks than the one meant to catch them (the README's
+ * `id=status`: faults show in more checks than the one meant to catch them (docs/verification.md's
  * "other checks failed"). `nondeterministic` is left out: its random noise may or may not
  * reach a check other than the one meant to catch it; so is `intermittent_refusal`, whose
  * refusals land wherever the request count says (its own test is in faults.test.ts).

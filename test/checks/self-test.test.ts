@@ -10,7 +10,7 @@ import { FAULTS, startVllmLikeServer, type Fault } from "../servers/vllm-like.js
 
 // The harness tested by faulty servers: each fault must fail the check meant to catch it,
 // and the faithful server must pass every check. Each faulty run is narrowed to that check
-// (--only) to keep the matrix fast; the README's catch table comes from full runs.
+// (--only) to keep the matrix fast; the catch table in docs/verification.md comes from full runs.
 
 // One vitest instance for all runs: starting one per run would cost a second each.
 const session = new ConformanceSession();

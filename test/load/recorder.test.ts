@@ -5,7 +5,7 @@ import type { ScenarioSpec } from "../../src/load/plan.js";
 import { Recorder, type ShardResult } from "../../src/load/recorder.js";
 import { summariseScenario } from "../../src/load/summarise.js";
 
-// The recorder and the merge, fed known times: the definitions the README states (latency from
+// The recorder and the merge, fed known times: the definitions docs/load.md states (latency from
 // the intended send time, service time from the actual one, lag between them; histograms of
 // every worker merged), checked exactly rather than through a timed run.
 

@@ -62,11 +62,13 @@ function duBytes(dir: string): number {
   return total;
 }
 
-/** The first ```ts block after a README heading. */
-function readmeBlock(heading: string): string {
-  const readme = readFileSync(join(REPO, "README.md"), "utf8");
-  const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf(heading)));
-  if (!block) throw new Error(`README: no ts block after ${heading}`);
+/** The first ```ts block after a heading of docs/library.md. */
+function libraryDocBlock(heading: string): string {
+  const doc = readFileSync(join(REPO, "docs/library.md"), "utf8");
+  const at = doc.indexOf(heading);
+  if (at < 0) throw new Error(`docs/library.md: no heading ${heading}`);
+  const block = /```ts\n([\s\S]*?)```/.exec(doc.slice(at));
+  if (!block) throw new Error(`docs/library.md: no ts block after ${heading}`);
   return block[1]!;
 }
 
@@ -243,8 +245,8 @@ describe("the packed tarball, installed as a user would", () => {
     // The app has no TypeScript of its own: this repo's compiler and Node types.
     const tsconfig = JSON.parse(readFileSync(join(app, "tsconfig.json"), "utf8"));
     tsconfig.compilerOptions.typeRoots = [join(REPO, "node_modules/@types")];
-    // The README's library example is compiled too (not run: it names a server of the reader's).
-    writeFileSync(join(app, "readme-example.ts"), readmeBlock("## Use as a library"));
+    // The library example of docs/library.md is compiled too (not run: it names a server of the reader's).
+    writeFileSync(join(app, "readme-example.ts"), libraryDocBlock("## Use as a library"));
     tsconfig.files.push("readme-example.ts");
     writeFileSync(join(app, "tsconfig.json"), JSON.stringify(tsconfig));
     const tsc = await run(process.execPath, [join(REPO, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], app);

@@ -1,5 +1,5 @@
 /**
- * Regenerates the README's catch-rate table: a full `check` run (every check, --fuzz 20)
+ * Regenerates the catch-rate table in docs/verification.md: a full `check` run (every check, --fuzz 20)
  * against each faulty server. `npx tsx test/servers/catch-table.ts` (about a minute).
  */
 import { ConformanceSession } from "../../src/checks/run.js";
