@@ -6,6 +6,7 @@ import { ContractViolationError } from "../contract/errors.js";
 import { withScoreKind, type Dialect, type ScoreKind } from "../contract/dialect.js";
 import { getDialect } from "../contract/registry.js";
 import { evidenceOf, evidenceOfFailure } from "./evidence.js";
+import type { SuiteFidelity } from "./fidelity/collect.js";
 import { CheckFailure, type Evidence } from "./types.js";
 
 /**
@@ -32,6 +33,8 @@ export interface SuiteTarget {
   randomRanking?: string;
   /** check --dataset: the labelled data the relevance.dataset check evaluates. */
   dataset?: SuiteDataset;
+  /** check --fidelity: the model whose own scores the fidelity checks compare the server's with. */
+  fidelity?: SuiteFidelity;
 }
 
 /** What relevance.dataset is told: the data set (already validated by the command) and its threshold. */

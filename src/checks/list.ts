@@ -1,5 +1,5 @@
 import { listDialects } from "../contract/registry.js";
-import { CATALOGUE } from "./catalogue/index.js";
+import { CATALOGUE, resolveSource } from "./catalogue/index.js";
 import { CHECK_AREAS } from "./types.js";
 
 /** The catalogue as `check --list` prints it: id, level, the dialects it applies to, the statement. */
@@ -10,13 +10,15 @@ export function renderCatalogue(): string {
   for (const area of CHECK_AREAS) {
     const checks = CATALOGUE.filter((c) => c.area === area);
     if (checks.length === 0) continue;
-    out.push(area);
+    out.push(area === "fidelity" ? "fidelity (only with --fidelity MODEL)" : area);
     for (const c of checks) {
       const applies = dialects.filter((d) => c.skipReason(d) === null).map((d) => d.name);
       const to = applies.length === dialects.length ? "all dialects" : applies.length === 0 ? "no dialect" : applies.join(", ");
       const known = dialects.filter((d) => d.knownFaults.some((f) => f.check === c.id)).map((d) => d.name);
       const note = known.length > 0 ? `; known upstream fault: ${known.join(", ")}` : "";
       out.push(`  ${c.id.padEnd(width)}  ${c.level.padEnd(6)}  [${to}${note}]`, `  ${" ".repeat(width)}  ${c.statement}`);
+      // Fidelity checks judge against numbers (tolerances) whose sources a user must be able to see.
+      if (c.area === "fidelity") out.push(`  ${" ".repeat(width)}  source: ${resolveSource(c, dialects[0]!)}`);
     }
     out.push("");
   }

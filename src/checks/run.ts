@@ -4,9 +4,10 @@ import { fileURLToPath } from "node:url";
 import type { Vitest } from "vitest/node";
 import type { Dialect, ScoreKind } from "../contract/dialect.js";
 import type { StartedTarget } from "../targets/target.js";
-import { CATALOGUE, matchesOnly, resolveSource, unknownPrefixes } from "./catalogue/index.js";
+import { CATALOGUE, isSelected, resolveSource, unknownPrefixes } from "./catalogue/index.js";
 import { OutcomeCollector } from "./collector.js";
 import type { SuiteDataset, SuiteTarget } from "./context.js";
+import type { SuiteFidelity } from "./fidelity/collect.js";
 import { suiteTargetFor } from "./suite-target.js";
 import type {} from "./provided.js";
 import { packageFile, packageRoot } from "./package-root.js";
@@ -35,6 +36,8 @@ export interface ConformanceOptions {
   timeoutMs: number;
   /** check --dataset: evaluated by the relevance.dataset check. */
   dataset?: SuiteDataset;
+  /** check --fidelity: compare the server's scores with this model's own (the fidelity checks run only then). */
+  fidelity?: SuiteFidelity;
   log?: (line: string) => void;
 }
 
@@ -117,11 +120,12 @@ export class ConformanceSession {
       ...(only ? { only } : {}),
       ...(options.scoreKind ? { scoreKind: options.scoreKind } : {}),
       ...(options.dataset ? { dataset: options.dataset } : {}),
+      ...(options.fidelity ? { fidelity: options.fidelity } : {}),
     });
     const collector = await this.runSuites(suiteTarget, target.dialect, options.timeoutMs, log);
 
     // Every selected check gets an outcome, even if its suite never reported it.
-    const collected: CheckOutcome[] = CATALOGUE.filter((c) => matchesOnly(c.id, only)).map(
+    const collected: CheckOutcome[] = CATALOGUE.filter((c) => isSelected(c, only, options.fidelity !== undefined)).map(
       (c) =>
         collector.outcomes.get(c.id) ?? {
           id: c.id,
@@ -173,7 +177,7 @@ export class ConformanceSession {
     const collector = this.collector!;
     collector.reset(dialect);
     vitest.provide("rerankHarness", { target, checksModule: checksModuleUrl() });
-    const areas = CHECK_AREAS.filter((a) => CATALOGUE.some((c) => c.area === a && matchesOnly(c.id, target.only)));
+    const areas = CHECK_AREAS.filter((a) => CATALOGUE.some((c) => c.area === a && isSelected(c, target.only, target.fidelity !== undefined)));
     const specs = await vitest.globTestSpecifications(areas.map((a) => `suites/${a}.conformance.ts`));
 
     // A whole run never outlives this, whatever the target does.

@@ -3,7 +3,7 @@ import type { StartedTarget } from "../targets/target.js";
 import type { SuiteTarget } from "./context.js";
 
 /** How a conformance run is set up, apart from the target it runs against. */
-export type SuiteSettings = Pick<SuiteTarget, "timeoutMs" | "strict" | "fuzz" | "seed" | "only" | "scoreKind" | "dataset">;
+export type SuiteSettings = Pick<SuiteTarget, "timeoutMs" | "strict" | "fuzz" | "seed" | "only" | "scoreKind" | "dataset" | "fidelity">;
 
 /**
  * What the suites are told about a started target: one builder for `check`, the standalone
@@ -25,6 +25,7 @@ export function suiteTargetFor(target: StartedTarget, settings: SuiteSettings): 
     ...(settings.only && settings.only.length > 0 ? { only: settings.only } : {}),
     ...(settings.scoreKind ? { scoreKind: settings.scoreKind } : {}),
     ...(settings.dataset ? { dataset: settings.dataset } : {}),
+    ...(settings.fidelity ? { fidelity: settings.fidelity } : {}),
     ...(target.randomRanking ? { randomRanking: target.randomRanking } : {}),
   };
 }

@@ -13,6 +13,7 @@ export const CHECK_AREAS = [
   "documents",
   "scores",
   "relevance",
+  "fidelity",
   "invariance",
   "input",
   "paths",

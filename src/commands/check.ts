@@ -20,6 +20,8 @@ interface CheckOptions extends CommonOptions, ContainerOptions {
   dataset?: string;
   candidates: number;
   minNdcg?: number;
+  fidelity?: string;
+  fidelityPrecision: "fp32" | "fp16" | "bf16";
 }
 
 
@@ -40,7 +42,9 @@ export function define(program: Command): void {
       new Option("--score-kind <kind>", "override the dialect's score range: probability [0,1], logit, or any (a bi-encoder or ColBERT model behind vLLM)").choices(
         SCORE_KINDS,
       ),
-    );
+    )
+    .option("--fidelity <model>", "also compare the scores with this model's own, computed locally (fixture name, Hugging Face repo id or directory, as --reference takes): checks fidelity.*")
+    .addOption(new Option("--fidelity-precision <p>", "the precision the server computes at; sets the fidelity tolerance").choices(["fp32", "fp16", "bf16"]).default("fp32"));
   addMinNdcgOption(addDatasetOptions(addContainerOptions(addCommonOptions(cmd)))).action(action(runCheck));
 }
 
@@ -91,6 +95,7 @@ async function runCheck(options: CheckOptions): Promise<number> {
         seed: options.seed,
         ...(options.only ? { only: options.only } : {}),
         ...(options.scoreKind ? { scoreKind: options.scoreKind } : {}),
+        ...(options.fidelity ? { fidelity: { model: options.fidelity, precision: options.fidelityPrecision } } : {}),
         ...(dataset
           ? { dataset: { path: dataset.path, candidates: options.candidates, seed: options.seed, queries: dataset.queries, ...(options.minNdcg !== undefined ? { minNdcg: options.minNdcg } : {}) } }
           : {}),

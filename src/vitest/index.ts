@@ -9,7 +9,8 @@
  * answer fails every check with the reason instead of hanging.
  */
 import { afterAll, beforeAll, describe, test, type TestContext } from "vitest";
-import { CATALOGUE, matchesOnly } from "../checks/catalogue/index.js";
+import { CATALOGUE, isSelected } from "../checks/catalogue/index.js";
+import type { SuiteFidelity } from "../checks/fidelity/collect.js";
 import { CheckContext } from "../checks/context.js";
 import { suiteTargetFor } from "../checks/suite-target.js";
 import { executeCheck } from "../checks/execute.js";
@@ -33,16 +34,18 @@ export interface RerankConformanceOptions extends TargetOptions {
   /** Check-id prefixes to register (default: all), e.g. ["sort.", "top_n."]. */
   only?: string[];
   scoreKind?: ScoreKind;
+  /** Compare the scores with this model's own, computed locally (the fidelity checks run only then). */
+  fidelity?: SuiteFidelity;
   /** Title of the describe block (default: `rerank conformance <target>`). */
   name?: string;
 }
 
 /** Registers every selected check as a vitest test. Call it at the top level of a test file. */
 export function rerankConformance(options: RerankConformanceOptions = {}): void {
-  const { target: input = "embedded", strict = false, fuzz = DEFAULT_FUZZ, seed = DEFAULT_SEED, only, scoreKind, name, ...targetOptions } = options;
+  const { target: input = "embedded", strict = false, fuzz = DEFAULT_FUZZ, seed = DEFAULT_SEED, only, scoreKind, fidelity, name, ...targetOptions } = options;
   const spec = toTargetSpec(input);
   const timeoutMs = targetOptions.timeoutMs ?? 30_000;
-  const checks = CATALOGUE.filter((c) => matchesOnly(c.id, only));
+  const checks = CATALOGUE.filter((c) => isSelected(c, only, fidelity !== undefined));
   if (checks.length === 0) throw new Error(`rerankConformance: only ${JSON.stringify(only)} selects no check`);
   // A container may pull an image and load a model; a process gets the CLI's 120 s.
   const startupMs = targetOptions.startupTimeoutMs ?? (spec.kind === "container" ? 15 * 60_000 : 120_000);
@@ -60,6 +63,7 @@ export function rerankConformance(options: RerankConformanceOptions = {}): void 
         seed,
         ...(only ? { only } : {}),
         ...(scoreKind ? { scoreKind } : {}),
+        ...(fidelity ? { fidelity } : {}),
       });
       ctx = new CheckContext(suiteTarget);
     }, startupMs + 30_000);

@@ -4,6 +4,7 @@ import { authChecks } from "./auth.js";
 import { datasetChecks } from "./dataset.js";
 import { documentChecks } from "./documents.js";
 import { errorChecks } from "./errors.js";
+import { fidelityChecks } from "./fidelity.js";
 import { fuzzChecks } from "./fuzz.js";
 import { inputChecks } from "./input.js";
 import { invarianceChecks } from "./invariance.js";
@@ -23,6 +24,7 @@ export const CATALOGUE: readonly CheckDefinition[] = [
   ...scoreChecks,
   ...relevanceChecks,
   ...datasetChecks,
+  ...fidelityChecks,
   ...invarianceChecks,
   ...inputChecks,
   ...pathChecks,
@@ -42,8 +44,13 @@ export function matchesOnly(id: string, only: readonly string[] | undefined): bo
   return only.some((prefix) => id.startsWith(prefix));
 }
 
-export function checksForArea(area: CheckArea, only?: readonly string[]): CheckDefinition[] {
-  return CATALOGUE.filter((c) => c.area === area && matchesOnly(c.id, only));
+export function checksForArea(area: CheckArea, only?: readonly string[], fidelity = false): CheckDefinition[] {
+  return CATALOGUE.filter((c) => c.area === area && isSelected(c, only, fidelity));
+}
+
+/** Whether a run runs a check: --only selects it, and fidelity checks only when --fidelity names a model. */
+export function isSelected(check: CheckDefinition, only: readonly string[] | undefined, fidelity: boolean): boolean {
+  return matchesOnly(check.id, only) && (check.area !== "fidelity" || fidelity);
 }
 
 /** The check's source for this dialect. A source function that throws is a bug in the catalogue: it propagates. */
