@@ -9,7 +9,7 @@ import type {} from "../src/checks/provided.js";
 export async function defineAreaSuite(area: Api.CheckArea): Promise<void> {
   const { target, checksModule } = inject("rerankHarness");
   const api = await loadApi(checksModule);
-  const checks = api.checksForArea(area, target.only, target.fidelity !== undefined);
+  const checks = api.checksForArea(area, target.only);
   let ctx: Api.CheckContext | undefined;
   beforeAll(() => {
     ctx = new api.CheckContext(target);

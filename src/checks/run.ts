@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { Vitest } from "vitest/node";
 import type { Dialect, ScoreKind } from "../contract/dialect.js";
 import type { StartedTarget } from "../targets/target.js";
-import { CATALOGUE, isSelected, resolveSource, unknownPrefixes } from "./catalogue/index.js";
+import { CATALOGUE, matchesOnly, resolveSource, unknownPrefixes } from "./catalogue/index.js";
 import { OutcomeCollector } from "./collector.js";
 import type { SuiteDataset, SuiteTarget } from "./context.js";
 import type { SuiteFidelity } from "./fidelity/collect.js";
@@ -36,7 +36,7 @@ export interface ConformanceOptions {
   timeoutMs: number;
   /** check --dataset: evaluated by the relevance.dataset check. */
   dataset?: SuiteDataset;
-  /** check --fidelity: compare the server's scores with this model's own (the fidelity checks run only then). */
+  /** check --fidelity: compare the server's scores with this model's own (the fidelity checks skip without it). */
   fidelity?: SuiteFidelity;
   log?: (line: string) => void;
 }
@@ -125,7 +125,7 @@ export class ConformanceSession {
     const collector = await this.runSuites(suiteTarget, target.dialect, options.timeoutMs, log);
 
     // Every selected check gets an outcome, even if its suite never reported it.
-    const collected: CheckOutcome[] = CATALOGUE.filter((c) => isSelected(c, only, options.fidelity !== undefined)).map(
+    const collected: CheckOutcome[] = CATALOGUE.filter((c) => matchesOnly(c.id, only)).map(
       (c) =>
         collector.outcomes.get(c.id) ?? {
           id: c.id,
@@ -177,7 +177,7 @@ export class ConformanceSession {
     const collector = this.collector!;
     collector.reset(dialect);
     vitest.provide("rerankHarness", { target, checksModule: checksModuleUrl() });
-    const areas = CHECK_AREAS.filter((a) => CATALOGUE.some((c) => c.area === a && isSelected(c, target.only, target.fidelity !== undefined)));
+    const areas = CHECK_AREAS.filter((a) => CATALOGUE.some((c) => c.area === a && matchesOnly(c.id, target.only)));
     const specs = await vitest.globTestSpecifications(areas.map((a) => `suites/${a}.conformance.ts`));
 
     // A whole run never outlives this, whatever the target does.

@@ -9,7 +9,7 @@
  * answer fails every check with the reason instead of hanging.
  */
 import { afterAll, beforeAll, describe, test, type TestContext } from "vitest";
-import { CATALOGUE, isSelected } from "../checks/catalogue/index.js";
+import { CATALOGUE, matchesOnly } from "../checks/catalogue/index.js";
 import type { SuiteFidelity } from "../checks/fidelity/collect.js";
 import { CheckContext } from "../checks/context.js";
 import { suiteTargetFor } from "../checks/suite-target.js";
@@ -34,7 +34,7 @@ export interface RerankConformanceOptions extends TargetOptions {
   /** Check-id prefixes to register (default: all), e.g. ["sort.", "top_n."]. */
   only?: string[];
   scoreKind?: ScoreKind;
-  /** Compare the scores with this model's own, computed locally (the fidelity checks run only then). */
+  /** Compare the scores with this model's own, computed locally (the fidelity checks skip without it). */
   fidelity?: SuiteFidelity;
   /** Title of the describe block (default: `rerank conformance <target>`). */
   name?: string;
@@ -45,7 +45,7 @@ export function rerankConformance(options: RerankConformanceOptions = {}): void 
   const { target: input = "embedded", strict = false, fuzz = DEFAULT_FUZZ, seed = DEFAULT_SEED, only, scoreKind, fidelity, name, ...targetOptions } = options;
   const spec = toTargetSpec(input);
   const timeoutMs = targetOptions.timeoutMs ?? 30_000;
-  const checks = CATALOGUE.filter((c) => isSelected(c, only, fidelity !== undefined));
+  const checks = CATALOGUE.filter((c) => matchesOnly(c.id, only));
   if (checks.length === 0) throw new Error(`rerankConformance: only ${JSON.stringify(only)} selects no check`);
   // A container may pull an image and load a model; a process gets the CLI's 120 s.
   const startupMs = targetOptions.startupTimeoutMs ?? (spec.kind === "container" ? 15 * 60_000 : 120_000);

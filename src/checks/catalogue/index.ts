@@ -44,13 +44,8 @@ export function matchesOnly(id: string, only: readonly string[] | undefined): bo
   return only.some((prefix) => id.startsWith(prefix));
 }
 
-export function checksForArea(area: CheckArea, only?: readonly string[], fidelity = false): CheckDefinition[] {
-  return CATALOGUE.filter((c) => c.area === area && isSelected(c, only, fidelity));
-}
-
-/** Whether a run runs a check: --only selects it, and fidelity checks only when --fidelity names a model. */
-export function isSelected(check: CheckDefinition, only: readonly string[] | undefined, fidelity: boolean): boolean {
-  return matchesOnly(check.id, only) && (check.area !== "fidelity" || fidelity);
+export function checksForArea(area: CheckArea, only?: readonly string[]): CheckDefinition[] {
+  return CATALOGUE.filter((c) => c.area === area && matchesOnly(c.id, only));
 }
 
 /** The check's source for this dialect. A source function that throws is a bug in the catalogue: it propagates. */
