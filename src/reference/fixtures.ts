@@ -84,13 +84,16 @@ async function buildCached(name: FixtureName): Promise<string> {
   return dir;
 }
 
+/** Bump whenever the GGUF writer's output changes: it keys the cached file. */
+const GGUF_BUILD_VERSION = "1";
+
 /**
  * The tiny-bert fixture as a llama.cpp BERT reranker GGUF (same weights as its ONNX graph), cached
- * beside the fixture: `<cache>/fixtures/v<N>/tiny-bert.gguf`. For real llama.cpp servers in tests.
+ * beside the fixture: `<cache>/fixtures/v<N>/tiny-bert.g<M>.gguf`. For real llama.cpp servers in tests.
  */
 export async function tinyBertGgufPath(): Promise<string> {
   const dir = await fixtureModelDir("tiny-bert");
-  const path = join(dir, "..", "tiny-bert.gguf");
+  const path = join(dir, "..", `tiny-bert.g${GGUF_BUILD_VERSION}.gguf`);
   if (await exists(path)) return path;
   const bytes = buildTinyBertGguf(await readFile(join(dir, "onnx", "model.onnx")), await loadBertVocab());
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
