@@ -1,4 +1,4 @@
-import { diagnose, fmt, onScale, orderViolations, scoreDelta, variantsFor } from "../fidelity/compare.js";
+import { diagnose, fmt, fmtScore, onScale, orderViolations, scoreDelta, variantsFor } from "../fidelity/compare.js";
 import type { FidelityData } from "../fidelity/collect.js";
 import { describeTolerance, RELATIVE_TOLERANCE } from "../fidelity/tolerance.js";
 import type { CheckContext } from "../context.js";
@@ -31,7 +31,7 @@ export const fidelityChecks: CheckDefinition[] = [
       const d = await data(ctx);
       const expected = d.requests.map((r) => r.logits.map((x) => onScale(x, d.scale)));
       const delta = scoreDelta(d.requests, expected, d.scale, d.precision);
-      const where = delta.at ? ` at ${delta.at.request} document ${delta.at.index} (server ${fmt(delta.at.server)}, model ${fmt(delta.at.reference)})` : "";
+      const where = delta.at ? ` at ${delta.at.request} document ${delta.at.index} (server ${fmtScore(delta.at.server)}, model ${fmtScore(delta.at.reference)})` : "";
       const summary = `largest |Δ| ${fmt(delta.maxAbs)}${where} over ${delta.pairs} pairs on the ${d.scale} scale (${d.scaleNote}); ${describeTolerance(d.precision, d.scale)}`;
       if (delta.over === 0) return summary;
       const diagnosis = diagnose(d.requests, variantsFor(d.requests, d.variants, d.scale), d.scale, d.precision);
@@ -53,7 +53,7 @@ export const fidelityChecks: CheckDefinition[] = [
       if (violations.length === 0) return `all ${compared} pairs of documents that the model separates by more than the tolerance keep their order`;
       const first = violations
         .slice(0, 3)
-        .map((v) => `${v.request}: documents ${v.above} > ${v.below} under the model (${fmt(v.reference[0])} vs ${fmt(v.reference[1])}), server ${fmt(v.server[0])} vs ${fmt(v.server[1])}`)
+        .map((v) => `${v.request}: documents ${v.above} > ${v.below} under the model (${fmtScore(v.reference[0])} vs ${fmtScore(v.reference[1])}), server ${fmtScore(v.server[0])} vs ${fmtScore(v.server[1])}`)
         .join("; ");
       const diagnosis = diagnose(d.requests, variantsFor(d.requests, d.variants, d.scale), d.scale, d.precision);
       throw new CheckFailure(`${violations.length} of ${compared} pairs swap order against ${d.model}: ${first}. Diagnosis: ${diagnosis.text}`, d.evidence);

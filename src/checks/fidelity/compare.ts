@@ -96,7 +96,7 @@ export function variantsFor(requests: readonly ScoredRequest[], variants: Varian
   if (variants.zeroTokenTypes) {
     out.push({
       id: "token_types_zeroed",
-      description: "with token types zeroed (the document fed as segment A)",
+      description: "with token types zeroed (the document fed as segment A, like the query)",
       source: "llama.cpp PR #21729; llama.cpp src/models/bert.cpp \"token types are hardcoded to zero\" (v0.4.0); elixir-nx/bumblebee#444",
       expected: map(variants.zeroTokenTypes, (x) => onScale(x, scale)),
     });
@@ -137,11 +137,15 @@ export function diagnose(requests: readonly ScoredRequest[], variants: readonly 
     .map((v) => ({ v, d: scoreDelta(requests, v.expected, scale, precision) }))
     .sort((a, b) => a.d.maxAbs - b.d.maxAbs);
   const hit = ranked.find((x) => x.d.over === 0);
-  if (hit) return { match: hit.v, text: `the server's scores match the model ${hit.v.description} (largest |Δ| ${fmt(hit.d.maxAbs)}; ${hit.v.source})` };
+  if (hit) return { match: hit.v, text: `the server's scores match the model ${hit.v.description}: ${hit.v.source}; largest |Δ| against it ${fmt(hit.d.maxAbs)}` };
   const tried = ranked.map((x) => `${x.v.id} |Δ| ${fmt(x.d.maxAbs)}`).join(", ");
   return {
     text: `no known variant explains the difference (tried ${tried}): the server may be serving another model, or another revision of it`,
   };
 }
 
-export const fmt = (x: number) => (Number.isFinite(x) ? x.toPrecision(3) : String(x));
+/** Differences: 3 significant digits, small ones in exponent form. */
+export const fmt = (x: number) => (!Number.isFinite(x) ? String(x) : x === 0 ? "0" : Math.abs(x) < 1e-2 ? x.toExponential(2) : x.toPrecision(3));
+
+/** Scores: enough digits to tell close ones apart. */
+export const fmtScore = (x: number) => (Number.isFinite(x) ? x.toPrecision(5) : String(x));
