@@ -64,6 +64,18 @@ async function runCheck(options: CheckOptions): Promise<number> {
   const { datasetFrom } = await import("../quality/cli.js");
   const dataset = await datasetFrom(options, options.seed);
 
+  if (options.fidelity) {
+    // Before the target starts: an unknown model is a usage error, and a hub model is downloaded once here.
+    const { resolveModelFiles } = await import("../reference/model-source.js");
+    const { ReferenceError } = await import("../reference/errors.js");
+    try {
+      await resolveModelFiles(options.fidelity);
+    } catch (err) {
+      if (err instanceof ReferenceError) throw new UsageError(`--fidelity: ${err.message}`);
+      throw err;
+    }
+  }
+
   let expectFailures;
   if (options.expectFailures) {
     const { readExpectFailures, ExpectFailuresFileError } = await import("../checks/expected-failures.js");

@@ -89,6 +89,12 @@ describe("fidelity comparison", () => {
   });
 });
 
+test("check --fidelity with a model that does not exist: exit 2 before any target starts", async () => {
+  const run = await runCli(["check", "--fidelity", "no-such-model", "--only", "fidelity"], { timeoutMs: 60_000 });
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(/--fidelity: Unknown model "no-such-model"/);
+}, 70_000);
+
 describe("check --fidelity against real model computations", () => {
   const servers: Record<string, TestServer> = {};
   beforeAll(async () => {
