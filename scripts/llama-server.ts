@@ -13,7 +13,8 @@
 import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { harnessCacheDir } from "../src/reference/fixtures.js";
 
@@ -122,7 +123,7 @@ async function stream(cmd: string, args: string[]): Promise<void> {
   if (code !== 0) throw new LlamaServerBuildError(`llama-server build: \`${cmd} ${args.join(" ")}\` exited with ${code}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   ensureLlamaServer((line) => console.error(line)).then(
     (b) => console.log(b.binary),
     (err: unknown) => {
