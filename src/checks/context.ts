@@ -8,6 +8,7 @@ import { withScoreKind, type Dialect, type ScoreKind, type ServerLimits } from "
 import { getDialect } from "../contract/registry.js";
 import { evidenceOf, evidenceOfFailure, type Evidence } from "./evidence.js";
 import { CheckFailure } from "./failures.js";
+import type { SuiteFidelity } from "./fidelity/settings.js";
 
 /**
  * What a suite is told about its target (through vitest's provide/inject). The API key's
@@ -35,6 +36,8 @@ export interface SuiteTarget {
   dataset?: SuiteDataset;
   /** --har: a JSON-lines file every exchange is appended to, tagged with the check that sent it. */
   exchangeLog?: string;
+  /** check --fidelity: the model whose own scores the fidelity checks compare the server's with. */
+  fidelity?: SuiteFidelity;
 }
 
 /** What relevance.dataset is told: the data set (already validated by the command) and its threshold. */

@@ -14,7 +14,7 @@ export function renderCatalogue(): string {
   for (const area of CHECK_AREAS) {
     const checks = CATALOGUE.filter((c) => c.area === area);
     if (checks.length === 0) continue;
-    out.push(area);
+    out.push(area === "fidelity" ? "fidelity (skipped unless --fidelity MODEL)" : area);
     for (const c of checks) {
       const applies = dialects.filter((d) => c.skipReason(d) === null).map((d) => d.name);
       const to = applies.length === dialects.length ? "all dialects" : applies.length === 0 ? "no dialect" : applies.join(", ");

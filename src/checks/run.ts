@@ -7,6 +7,7 @@ import type { StartedTarget } from "../targets/target.js";
 import { CATALOGUE, matchesOnly, resolveSource } from "./catalogue/index.js";
 import { OutcomeCollector } from "./collector.js";
 import type { SuiteDataset, SuiteTarget } from "./context.js";
+import type { SuiteFidelity } from "./fidelity/settings.js";
 import { suiteTargetFor } from "./suite-target.js";
 import type {} from "./provided.js";
 import { packageFile, packageRoot } from "../util/package-root.js";
@@ -42,6 +43,8 @@ export interface ConformanceOptions {
   preflight?: PreflightResult;
   /** --har: append every exchange the run sends (preflight included) to this JSON-lines file. */
   exchangeLog?: string;
+  /** check --fidelity: compare the server's scores with this model's own (the fidelity checks skip without it). */
+  fidelity?: SuiteFidelity;
   log?: (line: string) => void;
 }
 
@@ -120,6 +123,7 @@ export class ConformanceSession {
       ...(options.scoreKind ? { scoreKind: options.scoreKind } : {}),
       ...(options.dataset ? { dataset: options.dataset } : {}),
       ...(options.exchangeLog ? { exchangeLog: options.exchangeLog } : {}),
+      ...(options.fidelity ? { fidelity: options.fidelity } : {}),
     });
     const collector = await this.runSuites(suiteTarget, target.dialect, options.timeoutMs, log);
 

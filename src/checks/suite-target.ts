@@ -3,7 +3,7 @@ import type { StartedTarget } from "../targets/target.js";
 import type { SuiteTarget } from "./context.js";
 
 /** How a conformance run is set up, apart from the target it runs against. */
-export type SuiteSettings = Pick<SuiteTarget, "timeoutMs" | "strict" | "fuzz" | "seed" | "only" | "scoreKind" | "dataset" | "exchangeLog">;
+export type SuiteSettings = Pick<SuiteTarget, "timeoutMs" | "strict" | "fuzz" | "seed" | "only" | "scoreKind" | "dataset" | "exchangeLog" | "fidelity">;
 
 /**
  * What the suites are told about a started target: one builder for `check`, the standalone
@@ -26,6 +26,7 @@ export function suiteTargetFor(target: StartedTarget, settings: SuiteSettings): 
     ...(settings.scoreKind ? { scoreKind: settings.scoreKind } : {}),
     ...(settings.dataset ? { dataset: settings.dataset } : {}),
     ...(settings.exchangeLog ? { exchangeLog: settings.exchangeLog } : {}),
+    ...(settings.fidelity ? { fidelity: settings.fidelity } : {}),
     ...(target.randomRanking ? { randomRanking: target.randomRanking } : {}),
   };
 }

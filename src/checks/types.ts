@@ -16,6 +16,7 @@ export const CHECK_AREAS = [
   "documents",
   "scores",
   "relevance",
+  "fidelity",
   "invariance",
   "input",
   "paths",

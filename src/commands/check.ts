@@ -23,6 +23,8 @@ interface CheckOptions extends CommonOptions, ContainerOptions {
   dataset?: string;
   candidates: number;
   minNdcg?: number;
+  fidelity?: string;
+  fidelityPrecision: "fp32" | "fp16" | "bf16";
 }
 
 
@@ -45,7 +47,9 @@ export function define(program: Command): void {
       new Option("--score-kind <kind>", "override the dialect's score range: probability [0,1], logit, or any (a bi-encoder or ColBERT model behind vLLM)").choices(
         SCORE_KINDS,
       ),
-    );
+    )
+    .option("--fidelity <model>", "also compare the scores with this model's own, computed locally (fixture name, Hugging Face repo id or directory, as --reference takes): checks fidelity.*")
+    .addOption(new Option("--fidelity-precision <p>", "the precision the server computes at; sets the fidelity tolerance").choices(["fp32", "fp16", "bf16"]).default("fp32"));
   addMinNdcgOption(addDatasetOptions(addContainerOptions(addCommonOptions(cmd)))).action(action(runCheck));
 }
 
@@ -62,6 +66,19 @@ async function runCheck(options: CheckOptions): Promise<number> {
   // Read and validate the data set before the target starts; the relevance.dataset check evaluates it.
   const { datasetFrom } = await import("../cli/quality-options.js");
   const dataset = await datasetFrom(options, options.seed);
+
+  if (options.fidelity) {
+    // Before the target starts: an unknown model is a usage error, and a hub model is downloaded once here.
+    const { resolveModelFiles } = await import("../reference/model-source.js");
+    const { ReferenceError } = await import("../reference/errors.js");
+    try {
+      await resolveModelFiles(options.fidelity);
+    } catch (err) {
+      // The library says what is wrong with the model; the CLI says which flag named it.
+      if (err instanceof ReferenceError) throw new UsageError(`--fidelity: ${err.message}`, { cause: err });
+      throw err;
+    }
+  }
 
   let expectFailures;
   if (options.expectFailures) {
@@ -93,6 +110,7 @@ async function runCheck(options: CheckOptions): Promise<number> {
       seed: options.seed,
       ...(options.only ? { only: options.only } : {}),
       ...(options.scoreKind ? { scoreKind: options.scoreKind } : {}),
+      ...(options.fidelity ? { fidelity: { model: options.fidelity, precision: options.fidelityPrecision } } : {}),
       ...(dataset
         ? { dataset: { path: dataset.path, candidates: options.candidates, seed: options.seed, queries: dataset.queries, ...(options.minNdcg !== undefined ? { minNdcg: options.minNdcg } : {}) } }
         : {}),

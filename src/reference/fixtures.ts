@@ -1,10 +1,11 @@
-import { mkdir, rename, rm, writeFile, stat } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { buildBm25Graph } from "./fixtures/bm25.js";
 import { bertConfig, bertTokenizerConfig, bertTokenizerJson, SPECIAL_TOKENS_MAP } from "./fixtures/hf-files.js";
 import { buildTinyBertGraph } from "./fixtures/tiny-bert.js";
+import { buildTinyBertGguf } from "./fixtures/tiny-bert-gguf.js";
 import { loadBertVocab, vocabText } from "./fixtures/vocab.js";
 
 export const FIXTURE_NAMES = ["bm25", "tiny-bert"] as const;
@@ -81,6 +82,24 @@ async function buildCached(name: FixtureName): Promise<string> {
     await rm(tmp, { recursive: true, force: true });
   }
   return dir;
+}
+
+/** Bump whenever the GGUF writer's output changes: it keys the cached file. */
+const GGUF_BUILD_VERSION = "1";
+
+/**
+ * The tiny-bert fixture as a llama.cpp BERT reranker GGUF (same weights as its ONNX graph), cached
+ * beside the fixture: `<cache>/fixtures/v<N>/tiny-bert.g<M>.gguf`. For real llama.cpp servers in tests.
+ */
+export async function tinyBertGgufPath(): Promise<string> {
+  const dir = await fixtureModelDir("tiny-bert");
+  const path = join(dir, "..", `tiny-bert.g${GGUF_BUILD_VERSION}.gguf`);
+  if (await exists(path)) return path;
+  const bytes = buildTinyBertGguf(await readFile(join(dir, "onnx", "model.onnx")), await loadBertVocab());
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, path);
+  return path;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -10,6 +10,7 @@
  */
 import { afterAll, beforeAll, describe } from "vitest";
 import { CATALOGUE, matchesOnly } from "../checks/catalogue/index.js";
+import type { SuiteFidelity } from "../checks/fidelity/settings.js";
 import { CheckContext } from "../checks/context.js";
 import { suiteTargetFor } from "../checks/suite-target.js";
 import { registerChecks } from "../checks/register.js";
@@ -34,13 +35,15 @@ export interface RerankConformanceOptions extends TargetOptions {
   /** Check-id prefixes to register (default: all), e.g. ["sort.", "top_n."]. */
   only?: string[];
   scoreKind?: ScoreKind;
+  /** Compare the scores with this model's own, computed locally (the fidelity checks skip without it). */
+  fidelity?: SuiteFidelity;
   /** Title of the describe block (default: `rerank conformance <target>`). */
   name?: string;
 }
 
 /** Registers every selected check as a vitest test. Call it at the top level of a test file. */
 export function rerankConformance(options: RerankConformanceOptions = {}): void {
-  const { target: input = "embedded", strict = false, fuzz = DEFAULT_FUZZ, seed = DEFAULT_SEED, only, scoreKind, name, ...targetOptions } = options;
+  const { target: input = "embedded", strict = false, fuzz = DEFAULT_FUZZ, seed = DEFAULT_SEED, only, scoreKind, fidelity, name, ...targetOptions } = options;
   const spec = toTargetSpec(input);
   const timeoutMs = targetOptions.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   checkOnly(only);
@@ -61,6 +64,7 @@ export function rerankConformance(options: RerankConformanceOptions = {}): void 
         seed,
         ...(only ? { only } : {}),
         ...(scoreKind ? { scoreKind } : {}),
+        ...(fidelity ? { fidelity } : {}),
       });
       ctx = new CheckContext(suiteTarget);
     }, startupMs + timeoutMs);

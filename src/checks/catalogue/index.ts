@@ -4,6 +4,7 @@ import { authChecks } from "./auth.js";
 import { datasetChecks } from "./dataset.js";
 import { documentChecks } from "./documents.js";
 import { errorChecks } from "./errors.js";
+import { fidelityChecks } from "./fidelity.js";
 import { fuzzChecks } from "./fuzz.js";
 import { inputChecks } from "./input.js";
 import { invarianceChecks } from "./invariance.js";
@@ -23,6 +24,7 @@ export const CATALOGUE: readonly CheckDefinition[] = [
   ...scoreChecks,
   ...relevanceChecks,
   ...datasetChecks,
+  ...fidelityChecks,
   ...invarianceChecks,
   ...inputChecks,
   ...pathChecks,
