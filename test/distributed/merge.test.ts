@@ -110,7 +110,7 @@ describe("rerank-harness merge", () => {
     const a = file("fast1b.json", fast1);
     const viaAlias = await runCli(["merge", a, "--targets", slo(10_000)]);
     expect(viaAlias.code, viaAlias.stderr).toBe(0);
-    expect(viaAlias.stderr).toMatch(/--targets is deprecated: use --slo/);
+    expect(viaAlias.stderr).toMatch(/--targets is deprecated and will be removed: use --slo/);
     const other = structuredClone(fast2);
     other.scenarios[0]!.workload.corpus = "another";
     const bad = await runCli(["merge", a, file("other.json", other)]);
