@@ -205,7 +205,6 @@ async function load(flags: LoadFlags): Promise<number> {
     log(`testid ${testid}: streaming to ${flags.out.url} every ${flags.pushInterval / 1000} s`);
   }
   const { runLoad } = await import("../load/run.js");
-  const { renderLoadConsole } = await import("../report/load-console.js");
   const { createProgressPrinter } = await import("../report/load-progress.js");
   const printer = flags.progress ? createProgressPrinter() : undefined;
   const { formatStep } = await import("../report/load-console.js");
@@ -245,21 +244,8 @@ async function load(flags: LoadFlags): Promise<number> {
     if (report.baseline.regressed) report.passed = false;
   }
 
-  const { coloursFor } = await import("../report/style.js");
-  process.stdout.write(renderLoadConsole(report, { colors: coloursFor(process.stdout) }));
-  const { jsonText, writeRequestedReports } = await import("../report/write-file.js");
-  await writeRequestedReports(
-    [
-      [flags.json, () => jsonText(report)],
-      [flags.csv, async () => (await import("../report/load-csv.js")).loadCsv(report)],
-      [flags.html, async () => (await import("../report/load-html.js")).renderLoadHtml([{ label: report.target, report }])],
-    ],
-    log,
-  );
-  const { writeCiOutputs, reportHint } = await import("../report/ci-outputs.js");
-  const { loadSummary } = await import("../report/summary-load.js");
-  await writeCiOutputs(loadSummary(report), { summaryFile: flags.summary, log, fullReportHint: reportHint(flags.json) });
-  return report.passed ? EXIT.ok : EXIT.failed;
+  const { emitLoadReport } = await import("./load-outputs.js");
+  return emitLoadReport(report, flags, log);
 }
 
 /** A run id nobody else picks by chance: the UTC time and a random suffix, e.g. rh-20261203T0530-3fa9. */

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { action } from "../cli/errors.js";
-import { addJudgeOptions, emitJudged, readSlo, type JudgeFlags } from "./judge-common.js";
+import { addJudgeOptions, emitLoadReport, readSlo, type JudgeFlags } from "./load-outputs.js";
 
 export function define(program: Command): void {
   const cmd = program
@@ -24,5 +24,5 @@ async function merge(files: string[], flags: JudgeFlags): Promise<number> {
   const inputs = [];
   for (const file of files) inputs.push({ name: file, report: parseRunnerReport(await readInputFile(file, file), file) });
   const report = mergeReports(inputs, slo ? { targets: slo.targets, targetsSource: slo.source } : {});
-  return emitJudged(report, flags, log);
+  return emitLoadReport(report, flags, log);
 }

@@ -3,7 +3,7 @@ import { action, UsageError } from "../cli/errors.js";
 import { durationOption, numberArg } from "../cli/options.js";
 import { DEFAULT_MAX_ERROR_RATE } from "../load/options.js";
 import { DEFAULT_TIMEOUT_MS } from "../util/defaults.js";
-import { addJudgeOptions, emitJudged, readSlo, type JudgeFlags } from "./judge-common.js";
+import { addJudgeOptions, emitLoadReport, readSlo, type JudgeFlags } from "./load-outputs.js";
 
 interface VerdictFlags extends JudgeFlags {
   prometheus?: string;
@@ -58,5 +58,5 @@ async function verdict(flags: VerdictFlags): Promise<number> {
     const { k6JsonVerdict } = await import("../distributed/k6-json.js");
     return k6JsonVerdict({ files: flags.k6Json!, targets, targetsSource, maxErrorRate: flags.maxErrorRate, ...(flags.testid ? { testid: flags.testid } : {}) });
   })();
-  return emitJudged(report, flags, log);
+  return emitLoadReport(report, flags, log);
 }

@@ -1,9 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { relevance } from "./activation.js";
-import { InvalidModelError } from "./errors.js";
-import { resolveModelFiles, type ModelSourceOptions } from "./model-source.js";
+import type { ModelSourceOptions } from "./model-source.js";
+import { openModel } from "./open-model.js";
 import { PairEncoder, type EncodedPair } from "./pair-encoder.js";
-import { CrossEncoderSession } from "./session.js";
+import type { CrossEncoderSession } from "./session.js";
 
 /** How to feed the model: as its tokenizer says, or with one of the faults servers are known for. */
 export interface LogitVariant {
@@ -26,16 +25,7 @@ export class ModelLogits {
   ) {}
 
   static async load(spec: string, opts: ModelSourceOptions & { threads?: number } = {}): Promise<ModelLogits> {
-    const files = await resolveModelFiles(spec, opts);
-    let config: Record<string, unknown>;
-    try {
-      config = JSON.parse(await readFile(files.configPath, "utf8")) as Record<string, unknown>;
-    } catch (err) {
-      throw new InvalidModelError(`${files.configPath}: ${(err as Error).message}`, { cause: err });
-    }
-    const encoder = await PairEncoder.load(files.tokenizerPath, files.tokenizerConfigPath, config);
-    const padId = typeof config.pad_token_id === "number" ? config.pad_token_id : 0;
-    const session = await CrossEncoderSession.create(files.modelPath, { padId, ...(opts.threads ? { threads: opts.threads } : {}) });
+    const { encoder, session } = await openModel(spec, opts);
     return new ModelLogits(spec, encoder, session);
   }
 

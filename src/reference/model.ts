@@ -1,7 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { relevance } from "./activation.js";
-import { InvalidModelError } from "./errors.js";
-import { resolveModelFiles, type ModelFiles, type ModelSourceOptions } from "./model-source.js";
+import type { ModelFiles, ModelSourceOptions } from "./model-source.js";
+import { openModel } from "./open-model.js";
 import { PairEncoder } from "./pair-encoder.js";
 import { BatchScheduler, type SchedulerOptions, type SubmitOptions } from "./scheduler.js";
 import { CrossEncoderSession } from "./session.js";
@@ -43,16 +42,7 @@ export class Reranker {
   ) {}
 
   static async load(spec: string, opts: LoadRerankerOptions = {}): Promise<Reranker> {
-    const files = await resolveModelFiles(spec, opts);
-    let config: Record<string, unknown>;
-    try {
-      config = JSON.parse(await readFile(files.configPath, "utf8")) as Record<string, unknown>;
-    } catch (err) {
-      throw new InvalidModelError(`${files.configPath}: ${(err as Error).message}`, { cause: err });
-    }
-    const encoder = await PairEncoder.load(files.tokenizerPath, files.tokenizerConfigPath, config);
-    const padId = typeof config.pad_token_id === "number" ? config.pad_token_id : 0;
-    const session = await CrossEncoderSession.create(files.modelPath, { padId, threads: opts.threads });
+    const { files, encoder, session } = await openModel(spec, opts);
     // Admission by expected wait needs a rate before the first request: measure one full batch.
     const estimator = new ThroughputEstimator();
     const tokenEstimate = new TokenEstimate(encoder.maxLength, encoder.specialCount);

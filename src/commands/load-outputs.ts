@@ -4,14 +4,19 @@ import { addSloOption, sloFileFrom, type SloFlags } from "../cli/options.js";
 import type { LoadReport } from "../load/report.js";
 import type { TargetsFile } from "../load/targets.js";
 
-// What `merge` and `verdict` share: the SLO file flag and the reports `load` writes.
+// What `load`, `merge` and `verdict` share: the SLO file flag (merge, verdict) and the report
+// files `load` writes, written one way for all three.
 
-export interface JudgeFlags extends SloFlags {
+/** The report files a load-shaped report can be written to. */
+export interface LoadOutputFlags {
   json?: string;
   junit?: string;
+  csv?: string;
   html?: string;
   summary?: string;
 }
+
+export interface JudgeFlags extends SloFlags, LoadOutputFlags {}
 
 export function addJudgeOptions(cmd: Command): Command {
   return addSloOption(cmd, "judge against this SLO file (default: the targets the runners were judged against)")
@@ -29,8 +34,8 @@ export async function readSlo(flags: JudgeFlags, log: (line: string) => void): P
   return { targets: await readSloFile(given.file, `${given.flag} ${given.file}`), source: given.file };
 }
 
-/** Prints the console table and writes the requested files and CI outputs, exactly as `load` does; the exit code. */
-export async function emitJudged(report: LoadReport, flags: JudgeFlags, log: (line: string) => void): Promise<number> {
+/** Prints the console table and writes the requested files and CI outputs; the exit code. */
+export async function emitLoadReport(report: LoadReport, flags: LoadOutputFlags, log: (line: string) => void): Promise<number> {
   const { renderLoadConsole } = await import("../report/load-console.js");
   const { coloursFor } = await import("../report/style.js");
   process.stdout.write(renderLoadConsole(report, { colors: coloursFor(process.stdout) }));
@@ -39,6 +44,7 @@ export async function emitJudged(report: LoadReport, flags: JudgeFlags, log: (li
     [
       [flags.json, () => jsonText(report)],
       [flags.junit, async () => (await import("../report/load-junit.js")).renderLoadJUnit(report)],
+      [flags.csv, async () => (await import("../report/load-csv.js")).loadCsv(report)],
       [flags.html, async () => (await import("../report/load-html.js")).renderLoadHtml([{ label: report.target, report }])],
     ],
     log,
