@@ -9,7 +9,7 @@ const LAYERS = [
   ["cli", "commands"], // plus src/cli.ts
   ["api", "vitest"], // plus src/index.ts
   ["report"],
-  ["compare"],
+  ["compare", "distributed"],
   ["checks", "load", "quality"],
   ["targets"],
   ["client"],
