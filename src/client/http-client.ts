@@ -145,7 +145,7 @@ export class HttpClient {
       return exchange;
     } catch (err) {
       const error = toTransportError(err, performance.now() - startedAt, deadline.signal.aborted, timeoutMs, headersMs > 0);
-      reportExchange({ method, url: url.toString(), headers, body, startedAt, error: { message: `${error.code}: ${error.message}`, elapsedMs: error.elapsedMs } });
+      reportExchange({ method, url: url.toString(), headers, body, startedAt, error: { message: `${error.reason}: ${error.message}`, elapsedMs: error.elapsedMs } });
       throw error;
     } finally {
       clearTimeout(timer);
