@@ -69,4 +69,20 @@ describe(`llama.cpp llama-server (node-llama-cpp's llama.cpp) serving tiny-bert 
     expect(scores.message).toMatch(/on the logit scale/);
     expect(scores.message).toMatch(/match the model with token types zeroed .*llama\.cpp PR #21729/);
   }, 320_000);
+
+  test("compare with the embedded tiny-bert takes the score delta on one scale: small, not the sigmoid's offset", async () => {
+    const json = join(dir, "compare.json");
+    const run = await runCli(
+      ["compare", "--target", "embedded", "--reference", "tiny-bert", "--target", `${server.url}#dialect=llamacpp&name=llama.cpp`, "--skip-checks", "--skip-load", "--same-model", "--json", json, "--no-progress"],
+      { timeoutMs: 300_000 },
+    );
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(json, "utf8")) as { agreement: Array<{ mean_abs_delta_score: number; score_scale: string; score_kinds: { a: string; b: string } }> };
+    const [pair] = report.agreement;
+    expect(pair).toMatchObject({ score_scale: "probability", score_kinds: { a: "probability", b: "logit" } });
+    // Token types zeroed move the logits by about 0.04 (sigmoid slope near 0.25 there): about 0.01 on
+    // the probability scale. Subtracting logits from probabilities gave 0.91 before.
+    expect(pair!.mean_abs_delta_score).toBeGreaterThan(0.001);
+    expect(pair!.mean_abs_delta_score).toBeLessThan(0.05);
+  }, 320_000);
 });
