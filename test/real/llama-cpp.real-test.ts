@@ -55,7 +55,13 @@ describe(`llama.cpp llama-server (node-llama-cpp's llama.cpp) serving tiny-bert 
     expect(status["errors.malformed_json"]).toMatchObject({ status: "known", known_fault: { origin: "dialect" } });
     expect(status["errors.too_long"]).toMatchObject({ status: "known", known_fault: { origin: "dialect" } });
     expect(status["relevance.seed"]).toMatchObject({ status: "known", known_fault: { origin: "expect-failures" } });
-    const unexpected = report.checks.filter((o) => !["pass", "skip", "known"].includes(o.status) && o.id !== "relevance.labelled");
+    // ggml's CPU kernels round differently for other batch shapes: a document's logit moves by about
+    // 3e-5 (0.006%) between alone and in a batch, which the invariance checks report as a warning
+    // (beyond float noise, within the batching tolerance), never a failure.
+    const batchNoise = (o: { id: string; status: string; message?: string }) =>
+      o.status === "warn" && o.id.startsWith("invariance.") && /within the tolerance for GPU batching/.test(o.message ?? "");
+    const unexpected = report.checks.filter((o) => !["pass", "skip", "known"].includes(o.status) && o.id !== "relevance.labelled" && !batchNoise(o));
+    expect(report.checks.filter((o) => o.status === "fail")).toEqual([]);
     expect(unexpected.map((o) => `${o.id}: ${o.status} ${o.message ?? ""}`)).toEqual([]);
   }, 320_000);
 
