@@ -23,6 +23,7 @@ const { parentPort, workerData } = require("node:worker_threads");
 const ort = require(workerData.ortPath);
 const sessions = new Map();
 const cancels = new Map();
+const chains = new Map();
 const errorText = (err) => String((err && err.message) || err);
 parentPort.on("message", async (msg) => {
   const { sid } = msg;
@@ -45,14 +46,27 @@ parentPort.on("message", async (msg) => {
     parentPort.postMessage({ sid, ready: true, inputNames: session.inputNames, outputNames: session.outputNames });
   } else if (msg.op === "release") {
     const session = sessions.get(sid);
+    const running = chains.get(sid);
     sessions.delete(sid);
     cancels.delete(sid);
+    chains.delete(sid);
     try {
+      if (running) await running; // never rejects: runOne answers its own errors
       if (session) await session.release();
     } finally {
       parentPort.postMessage({ sid, released: true });
     }
   } else {
+    // One run at a time per session, in arrival order: a queued run waits here for the one
+    // before it, so its cancel flag is read just before it starts, not when it arrived.
+    const run = (chains.get(sid) || Promise.resolve()).then(() => runOne(msg));
+    chains.set(sid, run);
+  }
+});
+
+async function runOne(msg) {
+  const { sid } = msg;
+  {
     const session = sessions.get(sid);
     try {
       if (!session) throw new Error("session released");
@@ -73,5 +87,5 @@ parentPort.on("message", async (msg) => {
       parentPort.postMessage({ sid, id: msg.id, error: errorText(err) });
     }
   }
-});
+}
 `;
