@@ -19,10 +19,12 @@
  *
  * Env: BENCH_RUNTIMES (peer,bundled), BENCH_SIZES (10,50,100), BENCH_CLIENTS (1,2,8),
  * BENCH_PAIRS (paired slices per cell, default 5), BENCH_SLICE (seconds per slice, default 1),
- * BENCH_THREADS (intra-op threads of both; default the server's own default),
+ * BENCH_THREADS (intra-op threads of the bare session, and of each server session; default: the
+ * bare session one per core, the server its own layout), RERANK_HARNESS_ORT_REPLICAS (the server's
+ * sessions side by side; default its own layout),
  * BENCH_ONLY=throughput|overload (one part).
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -90,10 +92,36 @@ interface Result {
   requests: number;
 }
 
+/** CPU milliseconds a process has used so far (all its threads): this one, or a child by pid (Linux). */
+function cpuMsOf(pid?: number): number | undefined {
+  if (pid === undefined) {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  }
+  try {
+    // Fields 14 and 15 of /proc/PID/stat (utime, stime), in clock ticks; after the ")" they are 12 and 13.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined; // not Linux: the CPU columns stay empty
+  }
+}
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" })) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
 /** Accumulates timed slices, so interleaved measurements see the same background load. */
 class Meter {
   readonly latencies: number[] = [];
   seconds = 0;
+  /** CPU of the side measured (the server process, or the bare session's), over its slices. */
+  cpuMs: number | undefined = 0;
+  /** CPU of the load generator (this process) while it drove the server; 0 for the bare side. */
+  clientCpuMs = 0;
   constructor(private readonly docs: number) {}
   result(): Result {
     const sorted = [...this.latencies].sort((a, b) => a - b);
@@ -103,6 +131,14 @@ class Meter {
       p99: percentile(sorted, 99),
       requests: sorted.length,
     };
+  }
+  /** CPU ms per pair, everything the side needs (server and its load generator together); undefined where unknown. */
+  cpuPerPair(): number | undefined {
+    return this.cpuMs === undefined ? undefined : (this.cpuMs + this.clientCpuMs) / this.latencies.length / this.docs;
+  }
+  /** Share of the machine's cores the side kept busy. */
+  busy(): number | undefined {
+    return this.cpuMs === undefined ? undefined : (this.cpuMs + this.clientCpuMs) / (this.seconds * 1000 * availableParallelism());
   }
 }
 
@@ -143,6 +179,7 @@ async function bareRunner(requests: Request[], threads: number, spin: boolean): 
   return {
     async slice(meter, seconds) {
       const started = performance.now();
+      const cpu = cpuMsOf()!;
       while (performance.now() - started < seconds * 1000) {
         const t = performance.now();
         for (const f of feeds[i % feeds.length]!) await session.run(f);
@@ -150,13 +187,14 @@ async function bareRunner(requests: Request[], threads: number, spin: boolean): 
         i += 1;
       }
       meter.seconds += (performance.now() - started) / 1000;
+      meter.cpuMs! += cpuMsOf()! - cpu;
     },
     close: () => session.release(),
   };
 }
 
 /** The same requests through HTTP, `clients` in flight, closed loop. */
-async function serverRunner(url: string, requests: Request[], clients: number): Promise<{ slice: Slice; close: () => Promise<void> }> {
+async function serverRunner(url: string, pid: number, requests: Request[], clients: number): Promise<{ slice: Slice; close: () => Promise<void> }> {
   const pool = new Pool(url, { connections: clients });
   const bodies = requests.map((r) => JSON.stringify({ model: MODEL, query: r.query, documents: r.documents, return_documents: false }));
   const send = async (body: string) => {
@@ -169,6 +207,7 @@ async function serverRunner(url: string, requests: Request[], clients: number): 
   return {
     async slice(meter, seconds) {
       const started = performance.now();
+      const [serverCpu, clientCpu] = [cpuMsOf(pid), cpuMsOf()!];
       await Promise.all(
         Array.from({ length: clients }, async () => {
           while (performance.now() - started < seconds * 1000) {
@@ -180,6 +219,9 @@ async function serverRunner(url: string, requests: Request[], clients: number): 
         }),
       );
       meter.seconds += (performance.now() - started) / 1000;
+      const serverNow = cpuMsOf(pid);
+      meter.cpuMs = meter.cpuMs === undefined || serverCpu === undefined || serverNow === undefined ? undefined : meter.cpuMs + serverNow - serverCpu;
+      meter.clientCpuMs += cpuMsOf()! - clientCpu;
     },
     close: () => pool.close(),
   };
@@ -190,8 +232,9 @@ async function startServerChild(mode: "--serve" | "--serve-defaults") {
   const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), mode], {
     stdio: ["ignore", "pipe", "inherit"],
   });
-  const [url] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
-  return { url, stop: () => child.kill("SIGTERM") };
+  const [line] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
+  const { url, layout } = JSON.parse(line) as { url: string; layout: { replicas: number; threads: number } };
+  return { url, layout, pid: child.pid!, stop: () => child.kill("SIGTERM") };
 }
 
 /** One cell's outcome: pairs/s of each side (medians of the slices) and the paired ratios. */
@@ -200,9 +243,20 @@ interface Cell {
   docs: number;
   clients: number;
   threads: number;
+  /** The server's sessions side by side × intra-op threads each. */
+  layout: string;
   server: number;
   bare: number;
   ratios: number[];
+  /**
+   * Each ratio split in two factors (ratio = cost × busy, per pair): `cost`, the bare side's CPU per
+   * pair over the server's (its process and its load generator together); `busy`, the share of the
+   * cores the server side kept busy over the bare side's. Absent where CPU time cannot be read.
+   */
+  cost?: number[];
+  busy?: number[];
+  /** CPU ms per pair (medians): bare session, server process, load generator. */
+  cpuPerPair?: { bare: number; server: number; client: number };
 }
 
 const median = (xs: number[]) => {
@@ -225,21 +279,36 @@ async function grid(): Promise<void> {
       const requests = await makeRequests(docs, 32);
       const bares = [await bareRunner(requests, threads, true), await bareRunner(requests, threads, false)];
       for (const clients of CLIENTS) {
-        const http = await serverRunner(server.url, requests, clients);
+        const http = await serverRunner(server.url, server.pid, requests, clients);
         const ratios: number[] = [];
         const rates: { server: number[]; bare: number[] } = { server: [], bare: [] };
+        const split: { cost: number[]; busy: number[]; bare: number[]; server: number[]; client: number[] } = { cost: [], busy: [], bare: [], server: [], client: [] };
         for (let k = 0; k < PAIRS; k++) {
           const meters = [new Meter(docs), new Meter(docs), new Meter(docs)] as const;
           const slices = [http.slice, bares[0]!.slice, bares[1]!.slice];
           // A different order each time, so no side always follows the same one.
           for (let j = 0; j < 3; j++) await slices[(j + k) % 3]!(meters[(j + k) % 3]!, SLICE_SECONDS);
-          const [server, ...bare] = meters.map((m) => m.result().pairsPerSecond) as [number, number, number];
+          const [serverMeter, ...bareMeters] = meters;
+          const better = bareMeters.reduce((a, b) => (b.result().pairsPerSecond > a.result().pairsPerSecond ? b : a));
+          const [server, bare] = [serverMeter.result().pairsPerSecond, better.result().pairsPerSecond];
           rates.server.push(server);
-          rates.bare.push(Math.max(...bare));
-          ratios.push(server / Math.max(...bare));
+          rates.bare.push(bare);
+          ratios.push(server / bare);
+          const [serverCpu, bareCpu, serverBusy, bareBusy] = [serverMeter.cpuPerPair(), better.cpuPerPair(), serverMeter.busy(), better.busy()];
+          if (serverCpu !== undefined && bareCpu !== undefined && serverBusy !== undefined && bareBusy !== undefined) {
+            split.cost.push(bareCpu / serverCpu);
+            split.busy.push(serverBusy / bareBusy);
+            split.bare.push(bareCpu);
+            split.server.push(serverCpu - serverMeter.clientCpuMs / serverMeter.latencies.length / docs);
+            split.client.push(serverMeter.clientCpuMs / serverMeter.latencies.length / docs);
+          }
         }
         await http.close();
-        const cell: Cell = { runtime: describeOnnxruntime(ort), docs, clients, threads, server: median(rates.server), bare: median(rates.bare), ratios };
+        const layout = `${server.layout.replicas}×${server.layout.threads}`;
+        const cell: Cell = { runtime: describeOnnxruntime(ort), docs, clients, threads, layout, server: median(rates.server), bare: median(rates.bare), ratios };
+        if (split.cost.length === PAIRS) {
+          Object.assign(cell, { cost: split.cost, busy: split.busy, cpuPerPair: { bare: median(split.bare), server: median(split.server), client: median(split.client) } });
+        }
         process.stdout.write(`${JSON.stringify(cell)}\n`);
       }
       for (const bare of bares) await bare.close();
@@ -252,9 +321,14 @@ async function grid(): Promise<void> {
 /** Runs the grid once per runtime (each in its own process: a runtime's binding is per process). */
 async function throughput(): Promise<boolean> {
   console.log(
-    `${PAIRS} paired slices of ${SLICE_SECONDS} s per cell; server: N clients over HTTP, closed loop; bare: one request's batches at a time, the better of spinning and quiet threads. Goal: median ≥ ${GOAL.median}, lowest ≥ ${GOAL.lowest}\n`,
+    `${PAIRS} paired slices of ${SLICE_SECONDS} s per cell; server: N clients over HTTP, closed loop; bare: one request's batches at a time, the better of spinning and quiet threads. Goal: median ≥ ${GOAL.median}, lowest ≥ ${GOAL.lowest}`,
   );
-  const rows: string[][] = [["runtime", "threads", "docs", "clients", "bare pairs/s", "server pairs/s", "median", "lowest", "ratios", ""]];
+  console.log(
+    "Each ratio is cost × busy: cost = the bare side's CPU per pair over the server side's (server process and load generator); busy = the share of the cores the server side kept busy over the bare side's. cost < 1: the server spends more CPU per pair (tokenizing, JSON, HTTP, the client on the same cores); busy < 1: it leaves cores idle (waiting, hand-offs).\n",
+  );
+  const rows: string[][] = [
+    ["runtime", "bare threads", "server sessions×threads", "docs", "clients", "bare pairs/s", "server pairs/s", "median", "lowest", "ratios", "cost", "busy", "CPU ms/pair bare", "server", "client", ""],
+  ];
   let met = true;
   for (const runtime of RUNTIMES) {
     const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--grid"], {
@@ -266,7 +340,12 @@ async function throughput(): Promise<boolean> {
       const [mid, low] = [median(c.ratios), Math.min(...c.ratios)];
       const ok = mid >= GOAL.median && low >= GOAL.lowest;
       met &&= ok;
-      const row = [c.runtime.replace(/^onnxruntime-node /, "").replace(/,.*/, ""), String(c.threads), String(c.docs), String(c.clients), c.bare.toFixed(0), c.server.toFixed(0), mid.toFixed(2), low.toFixed(2), c.ratios.map((r) => r.toFixed(2)).join(" "), ok ? "ok" : "BELOW GOAL"];
+      const row = [c.runtime.replace(/^onnxruntime-node /, "").replace(/,.*/, ""), String(c.threads), c.layout, String(c.docs), String(c.clients), c.bare.toFixed(0), c.server.toFixed(0), mid.toFixed(2), low.toFixed(2), c.ratios.map((r) => r.toFixed(2)).join(" "),
+        ...(c.cost && c.busy && c.cpuPerPair
+          ? [median(c.cost).toFixed(2), median(c.busy).toFixed(2), c.cpuPerPair.bare.toFixed(3), c.cpuPerPair.server.toFixed(3), c.cpuPerPair.client.toFixed(3)]
+          : ["-", "-", "-", "-", "-"]),
+        ok ? "ok" : "BELOW GOAL",
+      ];
       rows.push(row);
       console.log(row.join("  "));
     }
@@ -367,7 +446,7 @@ if (process.argv[2] === "--serve" || process.argv[2] === "--serve-defaults") {
   const { startReferenceServer } = await import("../src/reference/server.js");
   const lifted = process.argv[2] === "--serve" ? { maxQueue: 1024, maxQueueTimeMs: 0 } : {};
   const server = await startReferenceServer({ model: MODEL, port: 0, ...lifted, modelOptions: THREADS ? { threads: THREADS } : {} });
-  process.stdout.write(`${server.url}\n`);
+  process.stdout.write(`${JSON.stringify({ url: server.url, layout: server.layout })}\n`);
   process.once("SIGTERM", () => void server.close().then(() => process.exit(0)));
 } else if (process.argv[2] === "--grid") {
   await grid();

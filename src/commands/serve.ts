@@ -37,7 +37,7 @@ export function define(program: Command): void {
     .addOption(new Option("--dtype <dtype>", "ONNX weights variant (onnx/model_<suffix>.onnx)").choices(MODEL_DTYPES).default(SERVER_DEFAULTS.dtype))
     .addHelpText(
       "after",
-      "\nWhen ready, prints one line to stdout: rerank-harness serving <name> at <url> (<onnxruntime>). SIGTERM or SIGINT\n" +
+      "\nWhen ready, prints one line to stdout: rerank-harness serving <name> at <url> (<onnxruntime>; <sessions> × <threads>). SIGTERM or SIGINT\n" +
         "finishes in-flight requests, then exits (saying so on stderr).\n" +
         "Work whose client disconnected is dropped before inference; a client may send x-request-timeout-ms\n" +
         "(its deadline) to have the request refused or dropped once it cannot be answered in time.\n" +
@@ -75,7 +75,9 @@ async function serve(flags: ServeFlags): Promise<number> {
     throw err;
   }
   const runs = flags.model === server.modelName ? "" : ` (model ${flags.model})`;
-  process.stdout.write(`rerank-harness serving ${server.modelName}${runs} at ${server.url} (${server.runtime})\n`);
+  const { replicas, threads } = server.layout;
+  const layout = `${replicas} ${replicas === 1 ? "session" : "sessions"} × ${threads} ${threads === 1 ? "thread" : "threads"}`;
+  process.stdout.write(`rerank-harness serving ${server.modelName}${runs} at ${server.url} (${server.runtime}; ${layout})\n`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       process.stderr.write(`${signal}: finishing in-flight requests\n`);

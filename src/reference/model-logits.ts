@@ -2,7 +2,7 @@ import { relevance } from "./activation.js";
 import type { ModelSourceOptions } from "./model-source.js";
 import { openModel } from "./open-model.js";
 import { PairEncoder, type EncodedPair } from "./pair-encoder.js";
-import type { CrossEncoderSession } from "./session.js";
+import type { SessionPool } from "./session-pool.js";
 
 /** How to feed the model: as its tokenizer says, or with one of the faults servers are known for. */
 export interface LogitVariant {
@@ -21,11 +21,12 @@ export class ModelLogits {
   private constructor(
     readonly spec: string,
     readonly encoder: PairEncoder,
-    private readonly session: CrossEncoderSession,
+    private readonly session: SessionPool,
   ) {}
 
   static async load(spec: string, opts: ModelSourceOptions & { threads?: number } = {}): Promise<ModelLogits> {
-    const { encoder, session } = await openModel(spec, opts);
+    // One replica: the batches run one after another.
+    const { encoder, session } = await openModel(spec, { ...opts, replicas: 1 });
     return new ModelLogits(spec, encoder, session);
   }
 

@@ -3,15 +3,17 @@ import type { ModelFiles, ModelSourceOptions } from "./model-source.js";
 import { openModel } from "./open-model.js";
 import { PairEncoder } from "./pair-encoder.js";
 import { BatchScheduler, type SchedulerOptions, type SubmitOptions } from "./scheduler.js";
-import { CrossEncoderSession } from "./session.js";
+import type { SessionLayout, SessionPool } from "./session-pool.js";
 import { ThroughputEstimator } from "./throughput.js";
 import { TokenEstimate } from "./token-estimate.js";
 
 export interface LoadRerankerOptions
   extends ModelSourceOptions,
     Pick<SchedulerOptions, "tokenBudget" | "maxQueue" | "maxQueueSeconds" | "hostWaitSeconds" | "onBatch" | "onCancelledPairs" | "onQueueTime"> {
-  /** onnxruntime intra-op threads (default: all cores). */
+  /** onnxruntime intra-op threads per replica (default: the cores over the replicas). */
   threads?: number;
+  /** Sessions running side by side (default: see defaultLayout in session-pool.ts). */
+  replicas?: number;
 }
 
 export interface ScoreOptions {
@@ -36,7 +38,7 @@ export class Reranker {
     readonly spec: string,
     readonly files: ModelFiles,
     readonly encoder: PairEncoder,
-    private readonly session: CrossEncoderSession,
+    private readonly session: SessionPool,
     private readonly scheduler: BatchScheduler,
     readonly tokenEstimate: TokenEstimate,
   ) {}
@@ -47,12 +49,17 @@ export class Reranker {
     const estimator = new ThroughputEstimator();
     const tokenEstimate = new TokenEstimate(encoder.maxLength, encoder.specialCount);
     await calibrate(session, encoder, opts.tokenBudget ?? 8192, estimator, tokenEstimate);
-    const scheduler = new BatchScheduler((pairs, signal) => session.run(pairs, signal), { ...opts, estimator });
+    const scheduler = new BatchScheduler((pairs, signal) => session.run(pairs, signal), { ...opts, estimator, parallelism: session.replicas });
     return new Reranker(spec, files, encoder, session, scheduler, tokenEstimate);
   }
 
   get maxLength(): number {
     return this.encoder.maxLength;
+  }
+
+  /** Sessions running side by side, and intra-op threads each. */
+  get layout(): SessionLayout {
+    return this.session.layout;
   }
 
   /** Requests queued or running. */
@@ -114,12 +121,12 @@ export class Reranker {
 }
 
 /**
- * Runs one token-budget batch of mid-length pairs twice (the first run allocates) and seeds the
- * estimator with the second, and the characters-per-token estimate with the same English text.
- * Costs one or two batches' time at start-up.
+ * Runs one token-budget batch of mid-length pairs twice on every replica at once (the first run
+ * allocates) and seeds the estimator with the second, and the characters-per-token estimate with
+ * the same English text. Costs one or two batches' time at start-up.
  */
 async function calibrate(
-  session: CrossEncoderSession,
+  session: SessionPool,
   encoder: PairEncoder,
   tokenBudget: number,
   estimator: ThroughputEstimator,
@@ -131,10 +138,10 @@ async function calibrate(
   if (whole.ids.length < encoder.maxLength) tokenEstimate.observe(query.length + words.length, whole.ids.length - encoder.specialCount);
   const pair = encoder.encode(query, words, { truncate: true, maxLength: Math.min(128, encoder.maxLength) });
   const batch = Array.from({ length: Math.max(1, Math.floor(tokenBudget / pair.ids.length)) }, () => pair);
-  await session.run(batch);
+  await session.runOnEach(batch);
   const began = performance.now();
-  await session.run(batch);
-  estimator.observe(batch.length * pair.ids.length, (performance.now() - began) / 1000);
+  await session.runOnEach(batch);
+  estimator.observe(session.replicas * batch.length * pair.ids.length, (performance.now() - began) / 1000);
 }
 
 export function loadReranker(spec: string, opts?: LoadRerankerOptions): Promise<Reranker> {

@@ -2,17 +2,17 @@ import { readFile } from "node:fs/promises";
 import { InvalidModelError } from "./errors.js";
 import { resolveModelFiles, type ModelFiles, type ModelSourceOptions } from "./model-source.js";
 import { PairEncoder } from "./pair-encoder.js";
-import { CrossEncoderSession } from "./session.js";
+import { SessionPool } from "./session-pool.js";
 
 /** A model's files, its tokenizer and its onnxruntime session: what the reference and fidelity both run. */
 export interface OpenModel {
   files: ModelFiles;
   encoder: PairEncoder;
-  session: CrossEncoderSession;
+  session: SessionPool;
 }
 
 /** Opens a model the way `--reference` names it (fixture name, local directory or Hugging Face repo id). */
-export async function openModel(spec: string, opts: ModelSourceOptions & { threads?: number | undefined } = {}): Promise<OpenModel> {
+export async function openModel(spec: string, opts: ModelSourceOptions & { threads?: number | undefined; replicas?: number | undefined } = {}): Promise<OpenModel> {
   const files = await resolveModelFiles(spec, opts);
   let config: Record<string, unknown>;
   try {
@@ -22,6 +22,6 @@ export async function openModel(spec: string, opts: ModelSourceOptions & { threa
   }
   const encoder = await PairEncoder.load(files.tokenizerPath, files.tokenizerConfigPath, config);
   const padId = typeof config.pad_token_id === "number" ? config.pad_token_id : 0;
-  const session = await CrossEncoderSession.create(files.modelPath, { padId, ...(opts.threads ? { threads: opts.threads } : {}) });
+  const session = await SessionPool.create(files.modelPath, { padId, ...(opts.threads ? { threads: opts.threads } : {}), ...(opts.replicas ? { replicas: opts.replicas } : {}) });
   return { files, encoder, session };
 }

@@ -5,6 +5,12 @@ import { ThroughputEstimator } from "./throughput.js";
 export interface SchedulerOptions {
   /** Upper bound on batch × padded length per session run. */
   tokenBudget?: number;
+  /**
+   * Batches the run function computes side by side (session replicas; default 1). Each gets the
+   * next batch queued behind its running one, and a round too small to fill them all is cut into
+   * that many batches, so one request alone still keeps every replica busy.
+   */
+  parallelism?: number;
   /** Requests waiting or running beyond which submit() sheds; a hard cap, default unbounded. */
   maxQueue?: number;
   /** Expected queueing time (s) beyond which submit() sheds; default unbounded. */
@@ -43,7 +49,7 @@ interface InFlight {
   done: Promise<void>;
 }
 
-/** Batches in the session at once: one running and the next queued behind it, so it never waits for this thread. */
+/** Batches per replica at once: one running and the next queued behind it, so it never waits for this thread. */
 const SESSION_DEPTH = 2;
 
 /**
@@ -105,6 +111,7 @@ export class BatchScheduler {
   /** When the last batch ended, or work began after a pause: the rate counts the time between. */
   private busySince = 0;
   private readonly tokenBudget: number;
+  private readonly parallelism: number;
   readonly estimator: ThroughputEstimator;
 
   constructor(
@@ -112,6 +119,7 @@ export class BatchScheduler {
     private readonly options: SchedulerOptions = {},
   ) {
     this.tokenBudget = options.tokenBudget ?? 8192;
+    this.parallelism = Math.max(1, options.parallelism ?? 1);
     this.estimator = options.estimator ?? new ThroughputEstimator();
   }
 
@@ -279,9 +287,9 @@ export class BatchScheduler {
     }
   }
 
-  /** Resolves once at most one batch is in the session (the last one handed over is running). */
+  /** Resolves once no batch waits in a replica's queue (the last ones handed over are running). */
   private async lastBatchRunning(): Promise<void> {
-    while (this.inFlight.length > 1) await this.inFlight[0]!.done;
+    while (this.inFlight.length > this.parallelism) await this.inFlight[0]!.done;
   }
 
   /**
@@ -323,20 +331,24 @@ export class BatchScheduler {
 
   /**
    * Hands a tokenized round's live pairs to the session in micro-batches, at most SESSION_DEPTH
-   * at a time; `onLastBatch` is called once the last is handed over. Answers are handled as they
-   * come; the promise resolves once every batch is handed over (not answered).
+   * per replica at a time; `onLastBatch` is called once the last is handed over. Answers are
+   * handled as they come; the promise resolves once every batch is handed over (not answered).
    */
   private async runRound(jobs: Job[], onLastBatch: () => void): Promise<void> {
     const items = jobs.flatMap((job) => (job.settled || !job.pairs ? [] : job.pairs.map((pair, index) => ({ job, index, pair }))));
     items.sort((a, b) => a.pair.ids.length - b.pair.ids.length);
+    // A round smaller than a budget per replica is shared out (in about equal tokens), so that
+    // every replica works on it; a larger one fills the replicas with budget-sized batches.
+    const share = Math.ceil(tokensOf(items.map((i) => i.pair)) / this.parallelism);
+    const budget = Math.min(this.tokenBudget, Math.max(1, share));
     let start = 0;
     while (start < items.length) {
       // Longest-last order means the batch's padded length is its last item's length.
       let end = start + 1;
-      while (end < items.length && (end - start + 1) * items[end]!.pair.ids.length <= this.tokenBudget) end += 1;
+      while (end < items.length && (end - start + 1) * items[end]!.pair.ids.length <= budget) end += 1;
       const chunk = items.slice(start, end);
       start = end;
-      while (this.inFlight.length >= SESSION_DEPTH) await this.inFlight[0]!.done;
+      while (this.inFlight.length >= SESSION_DEPTH * this.parallelism) await this.inFlight[0]!.done;
       // Pairs of settled jobs (cancelled, past their deadline, failed) never reach the session.
       const live = chunk.filter((c) => !c.job.settled);
       if (live.length === 0) continue;

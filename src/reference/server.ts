@@ -5,6 +5,7 @@ import { handleRerank, handleScore, shedError, type HandlerContext } from "./htt
 import { ServerMetrics } from "./http/metrics.js";
 import { loadReranker, type LoadRerankerOptions } from "./model.js";
 import type { SubmitOptions } from "./scheduler.js";
+import type { SessionLayout } from "./session-pool.js";
 import { LoopLag } from "./http/loop-lag.js";
 import { describeOnnxruntime, onnxruntimeInUse } from "../util/optional-deps.js";
 import { SERVER_DEFAULTS } from "./defaults.js";
@@ -35,6 +36,8 @@ export interface ReferenceServer {
   url: string;
   /** The onnxruntime serving it, e.g. "onnxruntime-node 1.17.0, bundled CPU runtime". */
   runtime: string;
+  /** How inference is spread over the cores: sessions side by side, intra-op threads each. */
+  layout: SessionLayout;
   port: number;
   modelName: string;
   /** Graceful: refuses new requests, finishes in-flight ones, then frees the model. */
@@ -184,6 +187,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     port,
     modelName,
     runtime: ort ? describeOnnxruntime(ort) : "onnxruntime-node",
+    layout: reranker.layout,
     close() {
       closed ??= (async () => {
         closing = true;

@@ -98,7 +98,7 @@ class WorkerHost {
  * bundled one). Anything older than 1.30, or unknown, shares one worker: slower only when one
  * process runs several models at once, never a load failure.
  */
-function loadsInEveryThread(ort: OnnxruntimeInfo): boolean {
+export function loadsInEveryThread(ort: OnnxruntimeInfo): boolean {
   const [major = 0, minor = 0] = ort.version.split(".").map(Number);
   return ort.source === "peer" && (major > 1 || (major === 1 && minor >= 30));
 }
@@ -156,6 +156,11 @@ export class CrossEncoderSession {
       throw new InvalidModelError(`${modelPath}: inputs ${inputNames.join(", ")} are not a cross-encoder's`);
     }
     return session;
+  }
+
+  /** Runs handed over and not yet answered (running or queued in the worker). */
+  get queued(): number {
+    return this.pending.size;
   }
 
   private handle(msg: WorkerMessage): void {

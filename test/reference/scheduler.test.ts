@@ -49,6 +49,18 @@ function gatedSession() {
   return { run, runs, releaseOne, queued };
 }
 
+/** Replicas stand-in: every batch handed over is held (all side by side) until released, oldest first. */
+function heldRuns() {
+  const batches: EncodedPair[][] = [];
+  const waiting: Array<() => void> = [];
+  const run = (batch: readonly EncodedPair[]) =>
+    new Promise<{ logits: Float32Array; labels: number }>((resolve) => {
+      batches.push([...batch]);
+      waiting.push(() => resolve({ logits: new Float32Array(batch.length).fill(1), labels: 1 }));
+    });
+  return { run, batches, releaseOne: () => waiting.shift()?.(), releaseAll: () => waiting.splice(0).forEach((release) => release()) };
+}
+
 /** An estimator that believes the session computes `rate` tokens per second. */
 const knownRate = (rate: number) => {
   const e = new ThroughputEstimator();
@@ -378,6 +390,33 @@ describe("BatchScheduler: admission on an estimate, tokenizing at the request's 
     await Promise.all(all);
     const tags = session.runs.slice(1).map((run) => [...new Set(run.map((p) => p.ids[0]))].sort());
     expect(tags).toEqual([[1, 2], [3], [4]]);
+  });
+
+  it("with two replicas, cuts one request under the budget into two batches that run side by side", async () => {
+    const held = heldRuns();
+    const scheduler = new BatchScheduler(held.run, { tokenBudget: 1000, parallelism: 2 });
+    const done = scheduler.submit(pairs(10, 10, 1));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(held.batches.map((b) => b.length)).toEqual([5, 5]);
+    held.releaseAll();
+    expect(await done).toHaveLength(10);
+  });
+
+  it("with two replicas, keeps two batches per replica handed over, never more", async () => {
+    const held = heldRuns();
+    const scheduler = new BatchScheduler(held.run, { tokenBudget: 50, parallelism: 2 });
+    const done = scheduler.submit(pairs(40, 10, 1)); // eight batches of 5
+    await new Promise((r) => setTimeout(r, 5));
+    expect(held.batches).toHaveLength(4);
+    held.releaseOne();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(held.batches).toHaveLength(5);
+    for (let i = 0; i < 8; i++) {
+      held.releaseAll();
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(await done).toHaveLength(40);
+    expect(held.batches.map((b) => b.length)).toEqual(new Array(8).fill(5));
   });
 
   it("a request whose tokenizing throws fails alone; the others are served", async () => {

@@ -1,0 +1,85 @@
+import { stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import type { EncodedPair } from "./pair-encoder.js";
+import { CrossEncoderSession, loadsInEveryThread, type RunOutput } from "./session.js";
+import { resolveOnnxruntime, type OnnxruntimeInfo } from "../util/optional-deps.js";
+
+/** Model memory all replicas together may take (each replica holds its own copy of the weights). */
+const REPLICA_MEMORY_BYTES = 1024 * 1024 * 1024;
+
+/** How a model's inference is spread over the cores: sessions that run side by side, and intra-op threads each. */
+export interface SessionLayout {
+  replicas: number;
+  threads: number;
+}
+
+/**
+ * The layout when none is asked for. A small model runs faster as one single-threaded session per
+ * core, each on its own batch, than as one session whose operators are split across the cores:
+ * tiny-bert on 2 cores gave 1.3× (one request split in two) to 1.5× (two requests) the pairs/s of
+ * one session with 2 threads (docs/performance.md). Replicas need a runtime that loads in every
+ * worker thread (the bundled 1.17 does not: one session with a thread per core) and memory: one
+ * per core while all copies of the weights together stay within REPLICA_MEMORY_BYTES.
+ */
+export function defaultLayout(ort: OnnxruntimeInfo, modelBytes: number, cores = availableParallelism()): SessionLayout {
+  const fit = Math.floor(REPLICA_MEMORY_BYTES / Math.max(1, modelBytes));
+  const replicas = loadsInEveryThread(ort) ? Math.max(1, Math.min(cores, fit)) : 1;
+  return { replicas, threads: Math.max(1, Math.floor(cores / replicas)) };
+}
+
+/**
+ * Replicas of one model's session, each in its own worker thread; a batch goes to the replica with
+ * the fewest runs queued. The scheduler keeps each replica's next batch queued behind its running
+ * one, so with R replicas up to 2R batches are in flight.
+ */
+export class SessionPool {
+  private constructor(
+    private readonly sessions: CrossEncoderSession[],
+    readonly layout: SessionLayout,
+  ) {}
+
+  static async create(modelPath: string, opts: { padId?: number; replicas?: number; threads?: number } = {}): Promise<SessionPool> {
+    const ort = resolveOnnxruntime();
+    const fallback = defaultLayout(ort, (await stat(modelPath).catch(() => undefined))?.size ?? 0);
+    // Sessions sharing one worker (a runtime that loads in one thread only) could not run side by side.
+    const replicas = loadsInEveryThread(ort) ? (opts.replicas ?? envReplicas() ?? fallback.replicas) : 1;
+    const threads = opts.threads ?? (replicas === fallback.replicas ? fallback.threads : Math.max(1, Math.floor(availableParallelism() / replicas)));
+    const sessions: CrossEncoderSession[] = [];
+    try {
+      for (let i = 0; i < replicas; i++) sessions.push(await CrossEncoderSession.create(modelPath, { padId: opts.padId ?? 0, threads }));
+    } catch (err) {
+      await Promise.all(sessions.map((s) => s.release()));
+      throw err;
+    }
+    return new SessionPool(sessions, { replicas, threads });
+  }
+
+  get replicas(): number {
+    return this.sessions.length;
+  }
+
+  get inputNames(): readonly string[] {
+    return this.sessions[0]!.inputNames;
+  }
+
+  /** Runs one batch on the least busy replica (the first of equals); see CrossEncoderSession.run. */
+  run(pairs: readonly EncodedPair[], signal?: AbortSignal): Promise<RunOutput | undefined> {
+    const idlest = this.sessions.reduce((a, b) => (b.queued < a.queued ? b : a));
+    return idlest.run(pairs, signal);
+  }
+
+  /** The same batch on every replica at once (warm-up and calibration). */
+  async runOnEach(pairs: readonly EncodedPair[]): Promise<void> {
+    await Promise.all(this.sessions.map((s) => s.run(pairs)));
+  }
+
+  async release(): Promise<void> {
+    await Promise.all(this.sessions.map((s) => s.release()));
+  }
+}
+
+/** RERANK_HARNESS_ORT_REPLICAS: a fixed number of replicas (benchmarks compare layouts with it). */
+function envReplicas(): number | undefined {
+  const value = Number(process.env.RERANK_HARNESS_ORT_REPLICAS);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
+}

@@ -1,0 +1,58 @@
+// Sessions side by side: the default layout per runtime and model size, and a pool whose batches
+// go to the idlest replica and come back the same as from one session.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveModelFiles } from "../../src/reference/model-source.js";
+import type { EncodedPair } from "../../src/reference/pair-encoder.js";
+import { defaultLayout, SessionPool } from "../../src/reference/session-pool.js";
+import { resolveOnnxruntime } from "../../src/util/optional-deps.js";
+
+const peer130 = { path: "onnxruntime-node", version: "1.30.0", source: "peer" } as const;
+const bundled = { path: "onnxruntime-node-cpu", version: "1.17.0", source: "bundled" } as const;
+const MB = 1024 * 1024;
+
+describe("defaultLayout", () => {
+  it("a small model on a runtime that loads in every thread: one single-threaded session per core", () => {
+    expect(defaultLayout(peer130, 20 * MB, 2)).toEqual({ replicas: 2, threads: 1 });
+    expect(defaultLayout(peer130, 20 * MB, 16)).toEqual({ replicas: 16, threads: 1 });
+  });
+
+  it("as many copies of the weights as fit in 1 GiB, the cores shared among them", () => {
+    expect(defaultLayout(peer130, 300 * MB, 16)).toEqual({ replicas: 3, threads: 5 });
+    expect(defaultLayout(peer130, 2048 * MB, 16)).toEqual({ replicas: 1, threads: 16 });
+  });
+
+  it("the bundled 1.17 (one worker per process) and a peer older than 1.30: one session, a thread per core", () => {
+    expect(defaultLayout(bundled, 20 * MB, 4)).toEqual({ replicas: 1, threads: 4 });
+    expect(defaultLayout({ ...peer130, version: "1.29.1" }, 20 * MB, 4)).toEqual({ replicas: 1, threads: 4 });
+  });
+});
+
+/** `n` pairs of `len` tokens of the tiny-bert vocabulary, the i-th with token 2000 + i. */
+const batch = (n: number, len: number): EncodedPair[] =>
+  Array.from({ length: n }, (_, i) => ({ ids: [101, ...new Array(len - 2).fill(2000 + i), 102], typeIds: new Array(len).fill(0) }));
+
+describe.runIf(resolveOnnxruntime().source === "peer")("SessionPool of two replicas", () => {
+  let pool: SessionPool;
+  beforeAll(async () => {
+    pool = await SessionPool.create((await resolveModelFiles("tiny-bert")).modelPath, { replicas: 2, threads: 1 });
+  }, 60_000);
+  afterAll(() => pool?.release());
+
+  it("runs two batches at once, one per replica, with the answers of one session", async () => {
+    expect(pool.layout).toEqual({ replicas: 2, threads: 1 });
+    const alone = (await pool.run(batch(3, 12)))!.logits;
+    const [a, b] = await Promise.all([pool.run(batch(3, 12)), pool.run(batch(3, 12))]);
+    expect(Array.from(a!.logits)).toEqual(Array.from(alone));
+    expect(Array.from(b!.logits)).toEqual(Array.from(alone));
+  });
+
+  it("hands each batch to the replica with the fewest runs queued", async () => {
+    const sessions = (pool as unknown as { sessions: Array<{ queued: number }> }).sessions;
+    const runs = [pool.run(batch(32, 64)), pool.run(batch(32, 64))];
+    expect(sessions.map((s) => s.queued)).toEqual([1, 1]);
+    runs.push(pool.run(batch(1, 8)));
+    expect(sessions.map((s) => s.queued).sort()).toEqual([1, 2]);
+    await Promise.all(runs);
+    expect(sessions.map((s) => s.queued)).toEqual([0, 0]);
+  });
+});
