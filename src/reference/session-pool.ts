@@ -44,12 +44,13 @@ export class SessionPool {
     // Sessions sharing one worker (a runtime that loads in one thread only) could not run side by side.
     const replicas = loadsInEveryThread(ort) ? (opts.replicas ?? envReplicas() ?? fallback.replicas) : 1;
     const threads = opts.threads ?? (replicas === fallback.replicas ? fallback.threads : Math.max(1, Math.floor(availableParallelism() / replicas)));
-    const sessions: CrossEncoderSession[] = [];
-    try {
-      for (let i = 0; i < replicas; i++) sessions.push(await CrossEncoderSession.create(modelPath, { padId: opts.padId ?? 0, threads }));
-    } catch (err) {
+    // Loaded side by side (each in its own worker); if one fails, the others are released.
+    const created = await Promise.allSettled(Array.from({ length: replicas }, () => CrossEncoderSession.create(modelPath, { padId: opts.padId ?? 0, threads })));
+    const sessions = created.flatMap((c) => (c.status === "fulfilled" ? [c.value] : []));
+    const failed = created.find((c) => c.status === "rejected");
+    if (failed) {
       await Promise.all(sessions.map((s) => s.release()));
-      throw err;
+      throw failed.reason;
     }
     return new SessionPool(sessions, { replicas, threads });
   }
