@@ -28,6 +28,7 @@ export {
   type CheckOutcome,
   type Evidence,
 } from "./checks/run.js";
+export type { KnownFault } from "./checks/report.js";
 export { CATALOGUE } from "./checks/catalogue/index.js";
 export { CHECK_AREAS, type CheckArea, type CheckDefinition, type CheckLevel, type CheckStatus } from "./checks/types.js";
 

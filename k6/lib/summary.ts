@@ -1,5 +1,5 @@
 import { REPORT_ONLY_THRESHOLD, VALID_METRIC, type PlannedScenario } from "./plan.js";
-import { snakeKeys } from "../../src/report/json-keys.js";
+import { snakeKeys } from "./json-keys.js";
 
 // handleSummary's output: a text summary for the console, a JSON report and JUnit XML (one
 // testcase per threshold), so a k6 run gates CI the way `rerank-harness check` does.
@@ -320,7 +320,7 @@ export function renderSummary(data: SummaryInput, meta: SummaryMeta): RenderedSu
   return {
     passed,
     text: scrub(renderText(meta, n, scenarios, thresholds, passed, missing)),
-    // Report JSON convention (src/report/json-keys.ts): snake_case fields, versioned; k6's own metrics kept as k6 names them.
+    // Report JSON convention (json-keys.ts): snake_case fields, versioned; k6's own metrics kept as k6 names them.
     json: scrub(JSON.stringify({ schema_version: 2, ...(snakeKeys({ ...report, metrics: undefined }) as object), metrics: report.metrics }, null, 2) + "\n"),
     junit: scrub(renderJUnit(meta, thresholds, n.checks, n.durationMs)),
   };

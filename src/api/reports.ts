@@ -9,8 +9,8 @@ import { renderLoadHtml } from "../report/load-html.js";
 import { renderCompareConsole } from "../report/compare-console.js";
 import { renderCompareHtml } from "../report/compare-html.js";
 import { compareJson } from "../report/compare-json.js";
-import type { ConformanceReport } from "../checks/run.js";
-import type { CompareReport } from "../compare/report.js";
+import { CheckReportJson, type ConformanceReport } from "../checks/report.js";
+import { CompareReportJson, type CompareReport } from "../compare/report.js";
 
 /** Report files a run can write: the same renderers as `--json`, `--junit` and `--html`. */
 export interface CheckReportFiles {
@@ -22,6 +22,9 @@ export interface LoadReportFiles {
   html?: string;
 }
 export type CompareReportFiles = LoadReportFiles;
+
+// The report objects runConformance, runLoad and runCompare return are the --json files' shapes
+// (snake_case, zod-first); writing adds only schema_version where the object has none.
 
 /** Writes what `check --json/--junit` writes (keys registered as secrets are scrubbed). */
 export async function writeCheckReports(report: ConformanceReport, files: CheckReportFiles): Promise<void> {
@@ -35,7 +38,7 @@ export async function writeLoadReports(report: LoadReport, files: LoadReportFile
   if (files.html) await writeReportFile(files.html, renderLoadHtml([{ label: report.target, report }]));
 }
 
-/** Writes what `compare --json/--html` writes (snake_case, with schema_version, each target's checks as `check --json` has them). */
+/** Writes what `compare --json/--html` writes (schema_version added, each target's checks as `check --json` has them). */
 export async function writeCompareReports(report: CompareReport, files: CompareReportFiles): Promise<void> {
   if (files.json) await writeReportFile(files.json, jsonText(compareJson(report)));
   if (files.html) await writeReportFile(files.html, renderCompareHtml(report));
@@ -44,6 +47,23 @@ export async function writeCompareReports(report: CompareReport, files: CompareR
 /** Reads a `load --json` report back, validated against the schema it was written with. */
 export async function readLoadReport(path: string): Promise<LoadReport> {
   return LoadReport.parse(JSON.parse(await readFile(path, "utf8")));
+}
+
+/** Reads a `check --json` report back, validated, as the report runConformance returns (schema_version dropped). */
+export async function readCheckReport(path: string): Promise<ConformanceReport> {
+  const { schema_version: _version, ...report } = CheckReportJson.parse(JSON.parse(await readFile(path, "utf8")));
+  return report;
+}
+
+/** Reads a `compare --json` report back, validated, as the report runCompare returns (schema_versions dropped). */
+export async function readCompareReport(path: string): Promise<CompareReport> {
+  const { schema_version: _version, ...report } = CompareReportJson.parse(JSON.parse(await readFile(path, "utf8")));
+  const targets = report.targets.map(({ conformance, ...t }) => {
+    if (!conformance) return t;
+    const { schema_version: _v, ...checks } = conformance;
+    return { ...t, conformance: checks };
+  });
+  return { ...report, targets };
 }
 
 /** Reads any JSON report back (check, load, compare) without validation. */

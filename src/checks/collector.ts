@@ -38,7 +38,7 @@ export class OutcomeCollector implements Reporter {
       source: resolveSource(check, this.dialect),
       status: result.state === "failed" ? "fail" : result.state === "skipped" ? "skip" : "pass",
       ...(message ? { message: message.split("\n")[0]! } : {}),
-      durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
+      duration_ms: Math.round(testCase.diagnostic()?.duration ?? 0),
     });
   }
 

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { HttpExchange, SendOptions } from "../client/http-client.js";
 import { redact } from "../client/secrets.js";
 import { wireCode } from "../util/errors.js";
@@ -5,19 +6,30 @@ import { clip } from "../util/clip.js";
 
 export { clip } from "../util/clip.js";
 
-/** One HTTP exchange (or transport failure) that a check outcome rests on; the key is already redacted. */
-export interface Evidence {
+/**
+ * One HTTP exchange (or transport failure) that a check outcome rests on; the key is already
+ * redacted. The zod schema is the single source: the type below, and the `evidence[]` entries
+ * of `check --json` (schemas/check-report.schema.json), which are these objects as they are.
+ */
+export const Evidence = z.strictObject({
   /** What this exchange was for, e.g. "top_n=2 of 4 documents". */
-  label?: string;
-  request: { method: string; url: string; headers: Record<string, string>; body?: string };
-  status?: number;
-  contentType?: string;
+  label: z.string().optional(),
+  request: z.strictObject({
+    method: z.string(),
+    url: z.string(),
+    /** Header names as sent (credentials shown as `[REDACTED]`). */
+    headers: z.record(z.string(), z.string()),
+    body: z.string().optional(),
+  }),
+  status: z.number().int().optional(),
+  content_type: z.string().optional(),
   /** The first characters of the response body. */
-  bodyStart?: string;
+  body_start: z.string().optional(),
   /** A transport failure instead of a response. */
-  error?: string;
-  durationMs?: number;
-}
+  error: z.string().optional(),
+  duration_ms: z.number().optional(),
+});
+export type Evidence = z.infer<typeof Evidence>;
 
 /** How much of a response body a piece of evidence keeps. */
 export const BODY_START_CHARS = 600;
@@ -27,9 +39,9 @@ export function evidenceOf(exchange: HttpExchange, label?: string): Evidence {
     ...(label ? { label } : {}),
     request: exchange.request,
     status: exchange.status,
-    ...(exchange.headers["content-type"] !== undefined ? { contentType: exchange.headers["content-type"] } : {}),
-    bodyStart: redact(clip(exchange.text, BODY_START_CHARS)),
-    durationMs: Math.round(exchange.timings.totalMs),
+    ...(exchange.headers["content-type"] !== undefined ? { content_type: exchange.headers["content-type"] } : {}),
+    body_start: redact(clip(exchange.text, BODY_START_CHARS)),
+    duration_ms: Math.round(exchange.timings.totalMs),
   };
 }
 

@@ -23,7 +23,7 @@ export async function executeCheck(check: CheckDefinition, ctx: CheckContext): P
     source: resolveSource(check, ctx.dialect),
   };
   const done = (rest: Pick<CheckOutcome, "status"> & Partial<CheckOutcome>): CheckOutcome =>
-    redactDeep({ ...base, ...rest, durationMs: Math.round(performance.now() - started) });
+    redactDeep({ ...base, ...rest, duration_ms: Math.round(performance.now() - started) });
 
   const notApplicable = check.skipReason(ctx.dialect);
   if (notApplicable) return done({ status: "skip", message: notApplicable });

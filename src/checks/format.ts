@@ -11,7 +11,7 @@ export function formatFailure(o: CheckOutcome, { bodyChars = 300 } = {}): string
     if (auth) lines.push(`    authorization: ${auth}`);
     if (e.request.body !== undefined) lines.push(`    request body: ${oneLine(e.request.body, bodyChars)}`);
     if (e.error) lines.push(`    no response: ${e.error}`);
-    else lines.push(`    → ${e.status} ${e.contentType ?? "(no content-type)"}:${bodyBlock(e.bodyStart ?? "", bodyChars)}`);
+    else lines.push(`    → ${e.status} ${e.content_type ?? "(no content-type)"}:${bodyBlock(e.body_start ?? "", bodyChars)}`);
   }
   return lines.join("\n");
 }

@@ -14,13 +14,14 @@ import { packageFile, packageRoot } from "../util/package-root.js";
 import { preflight, type PreflightResult } from "../targets/preflight.js";
 import { jsonLinesSink, recordExchanges } from "../client/exchange-recording.js";
 import { applyExpectedFailures, expectedFailuresFor, tally } from "./expected-failures.js";
-import type { CheckStatus } from "./status.js";
+import type { ConformanceReport } from "./report.js";
 import { CHECK_AREAS, type CheckOutcome, type ExpectedFailure } from "./types.js";
 import { checkOnly, ConformanceOptionsError } from "./only.js";
 import { DEFAULT_FUZZ, DEFAULT_SEED } from "./defaults.js";
 
 export { PreflightError } from "../targets/preflight.js";
 export type { CheckOutcome, Evidence } from "./types.js";
+export type { ConformanceReport } from "./report.js";
 
 export interface ConformanceOptions {
   /** SHOULD failures, warnings, known faults and unexpected passes fail the run. */
@@ -48,17 +49,6 @@ export interface ConformanceOptions {
   log?: (line: string) => void;
 }
 
-export interface ConformanceReport {
-  target: string;
-  baseUrl: string;
-  dialect: string;
-  model?: string;
-  startedAt: string;
-  durationMs: number;
-  outcomes: CheckOutcome[];
-  summary: Record<CheckStatus, number>;
-  passed: boolean;
-}
 
 export { DEFAULT_FUZZ, DEFAULT_SEED };
 /** The tag of the request sent before the checks (in --har, beside the check ids). */
@@ -138,22 +128,22 @@ export class ConformanceSession {
           source: resolveSource(c, target.dialect),
           status: "fail",
           message: `the check did not report a result${collector.problems.length ? `: ${collector.problems.join("; ")}` : ""}`,
-          durationMs: 0,
+          duration_ms: 0,
         },
     );
     const expected = expectedFailuresFor(target.dialect, options.expectFailures);
-    const outcomes = applyExpectedFailures(collected, expected, options.strict ?? false);
-    const summary = tally(outcomes);
+    const checks = applyExpectedFailures(collected, expected, options.strict ?? false);
+    const summary = tally(checks);
     return {
       target: target.label,
-      baseUrl: target.baseUrl,
+      base_url: target.baseUrl,
       dialect: target.dialect.name,
       ...(target.model !== undefined ? { model: target.model } : {}),
-      startedAt: startedAt.toISOString(),
-      durationMs: Math.round(performance.now() - t0),
-      outcomes,
+      started_at: startedAt.toISOString(),
+      duration_ms: Math.round(performance.now() - t0),
       summary,
       passed: summary.fail === 0,
+      checks,
     };
   }
 

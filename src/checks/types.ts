@@ -1,12 +1,11 @@
 import type { Dialect } from "../contract/dialect.js";
 import type { CheckContext, SuiteTarget } from "./context.js";
-import type { Evidence } from "./evidence.js";
-import type { CheckStatus } from "./status.js";
+import type { CheckLevel } from "./report.js";
 
 export type { CheckStatus } from "./status.js";
 export type { Evidence } from "./evidence.js";
 export { CheckFailure, CheckSkip, CheckWarning } from "./failures.js";
-export type CheckLevel = "MUST" | "SHOULD";
+export type { CheckOutcome, CheckLevel, KnownFault } from "./report.js";
 
 /** Areas, in the order reports group them. */
 export const CHECK_AREAS = [
@@ -49,21 +48,10 @@ export interface CheckDefinition {
   budgetMs?(target: SuiteTarget): number | undefined;
 }
 
-export interface CheckOutcome {
-  id: string;
-  area: string;
-  level: CheckLevel;
-  statement: string;
-  source: string;
-  status: CheckStatus;
-  message?: string;
-  evidence?: Evidence[];
-  durationMs: number;
-  /** Set when the check is listed as an expected failure (a known upstream fault, or --expect-failures). */
-  known?: ExpectedFailure;
-}
-
-/** A check expected to fail, and why: from the dialect's known upstream faults or the user's --expect-failures file. */
+/**
+ * A check expected to fail, and why: from the dialect's known upstream faults or the user's
+ * --expect-failures file. An input: an outcome it matches carries it as `known_fault`.
+ */
 export interface ExpectedFailure {
   check: string;
   reason: string;

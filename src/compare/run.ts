@@ -61,9 +61,9 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
       Object.assign(result, {
         label: uniqueLabel(target.label, results),
         dialect: target.dialect.name,
-        baseUrl: target.baseUrl,
+        base_url: target.baseUrl,
         ...(target.model !== undefined ? { model: target.model } : {}),
-        ...(target.logFile ? { logFile: target.logFile } : {}),
+        ...(target.logFile ? { log_file: target.logFile } : {}),
       });
       const exchangeLog = options.exchangeLogFor?.(i);
       const sink = exchangeLog ? jsonLinesSink(exchangeLog) : undefined;
@@ -135,8 +135,8 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
 
   const passed = results.every((r) => r.error === undefined && (r.conformance?.passed ?? true) && (r.load?.passed ?? true));
   return {
-    startedAt,
-    durationMs: Math.round(performance.now() - t0),
+    started_at: startedAt,
+    duration_ms: Math.round(performance.now() - t0),
     settings: {
       seed: load.seed,
       ...(load.docs ? { docs: load.docs } : {}),

@@ -12,12 +12,12 @@ import { paintStatus, PLAIN, statusLabel, verdict, type Colors } from "./style.j
 export function renderCheckConsole(report: ConformanceReport, { verbose = false, colors = PLAIN }: { verbose?: boolean; colors?: Colors } = {}): string {
   const out: string[] = [];
   const model = report.model ? `, model ${report.model}` : "";
-  out.push(`rerank-harness check: ${targetName(report.target, report.baseUrl)}, dialect ${report.dialect}${model}`, "");
-  const markWidth = Math.max(...report.outcomes.map((o) => statusLabel(o.status).length), 4);
+  out.push(`rerank-harness check: ${targetName(report.target, report.base_url)}, dialect ${report.dialect}${model}`, "");
+  const markWidth = Math.max(...report.checks.map((o) => statusLabel(o.status).length), 4);
   const mark = (status: CheckStatus, pad = 0) => paintStatus(colors, status, statusLabel(status).padEnd(pad));
-  const width = Math.max(...report.outcomes.map((o) => o.id.length), 10);
+  const width = Math.max(...report.checks.map((o) => o.id.length), 10);
   for (const area of CHECK_AREAS) {
-    const inArea = report.outcomes.filter((o) => o.area === area);
+    const inArea = report.checks.filter((o) => o.area === area);
     if (inArea.length === 0) continue;
     out.push(`${area} (${tallyText(inArea)})`);
     for (const o of inArea) {
@@ -27,12 +27,12 @@ export function renderCheckConsole(report: ConformanceReport, { verbose = false,
       if (verbose && o.status === "pass") out.push(`        ${o.statement}`);
     }
   }
-  const problems = report.outcomes.filter((o) => o.status === "fail" || o.status === "warn" || o.status === "xpass");
+  const problems = report.checks.filter((o) => o.status === "fail" || o.status === "warn" || o.status === "xpass");
   if (problems.length > 0) {
     out.push("", "Details", "");
     for (const o of problems) out.push(`${mark(o.status)} ${formatFailure(o)}`, "");
   }
-  const known = report.outcomes.filter((o) => o.status === "known");
+  const known = report.checks.filter((o) => o.status === "known");
   if (known.length > 0) {
     out.push("", "Known faults (listed, so they do not fail the run; --strict fails them)", "");
     for (const o of known) out.push(`${mark(o.status)} ${o.id} [${o.level}] ${firstLine(o.message ?? "", 400)}`);
@@ -41,7 +41,7 @@ export function renderCheckConsole(report: ConformanceReport, { verbose = false,
   const counts = CHECK_STATUSES.filter((st) => s[st] > 0 || ["pass", "fail", "warn", "skip"].includes(st)).map((st) => countedStatus(st, s[st]));
   out.push(
     "",
-    `${verdict(colors, report.passed, report.passed ? "PASSED" : "FAILED")}: ${counts.join(", ")} (${report.outcomes.length} ${report.outcomes.length === 1 ? "check" : "checks"}) in ${formatDuration(report.durationMs)}`,
+    `${verdict(colors, report.passed, report.passed ? "PASSED" : "FAILED")}: ${counts.join(", ")} (${report.checks.length} ${report.checks.length === 1 ? "check" : "checks"}) in ${formatDuration(report.duration_ms)}`,
   );
   return `${out.join("\n")}\n`;
 }

@@ -81,13 +81,13 @@ export function differingChecks(report: CompareReport): Array<{ id: string; leve
   const ran = report.targets.filter((t) => t.conformance);
   if (ran.length < 2) return [];
   const ids: string[] = [];
-  for (const t of ran) for (const o of t.conformance!.outcomes) if (!ids.includes(o.id)) ids.push(o.id);
+  for (const t of ran) for (const o of t.conformance!.checks) if (!ids.includes(o.id)) ids.push(o.id);
   const out = [];
   for (const id of ids) {
     const statuses: Record<string, string> = {};
     let level = "";
     for (const t of ran) {
-      const o = t.conformance!.outcomes.find((x) => x.id === id);
+      const o = t.conformance!.checks.find((x) => x.id === id);
       statuses[t.label] = o?.status ?? "absent";
       level ||= o?.level ?? "";
     }
@@ -106,8 +106,8 @@ export function overallVerdict(report: CompareReport): { passed: boolean; text: 
     }
     if (t.conformance && !t.conformance.passed) {
       // Failures; with --strict a run can fail on warnings alone.
-      const fails = t.conformance.outcomes.filter((o) => o.status === "fail");
-      const culprits = fails.length > 0 ? fails : t.conformance.outcomes.filter((o) => o.status === "warn");
+      const fails = t.conformance.checks.filter((o) => o.status === "fail");
+      const culprits = fails.length > 0 ? fails : t.conformance.checks.filter((o) => o.status === "warn");
       reasons.push(`${t.label}: ${plural(culprits.length, "check")} failed (${culprits.map((o) => o.id).join(", ")})`);
     }
     const failedScenarios = (t.load?.scenarios ?? []).filter((s) => !s.pass);

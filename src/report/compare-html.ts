@@ -34,7 +34,7 @@ function targetsSection(report: CompareReport): string {
   const rows = report.targets.map(
     (t) =>
       `<tr><td>${escapeHtml(t.label)}</td><td>${escapeHtml(t.dialect || "–")}</td><td>${escapeHtml(t.model ?? "–")}</td>` +
-      `<td>${escapeHtml(t.baseUrl ?? "–")}</td><td class="${t.error ? "fail" : "pass"}">${t.error ? escapeHtml(t.error) : "started"}</td></tr>`,
+      `<td>${escapeHtml(t.base_url ?? "–")}</td><td class="${t.error ? "fail" : "pass"}">${t.error ? escapeHtml(t.error) : "started"}</td></tr>`,
   );
   return `<section class="card" id="compare-targets"><h2>Targets</h2><table><tr><th>target</th><th>dialect</th><th>model</th><th>base URL</th><th>start</th></tr>${rows.join("")}</table>
 <p class="meta">Run one after another with the same seeded workload (seed ${report.settings.seed}); the first target is the baseline.</p></section>`;
@@ -45,7 +45,7 @@ function conformanceSection(report: CompareReport): string {
   if (ran.length === 0) return "";
   const differing = new Set(differingChecks(report).map((d) => d.id));
   const ids: string[] = [];
-  for (const t of ran) for (const o of t.conformance!.outcomes) if (!ids.includes(o.id)) ids.push(o.id);
+  for (const t of ran) for (const o of t.conformance!.checks) if (!ids.includes(o.id)) ids.push(o.id);
   const head = `<tr><th>check</th><th>level</th>${ran.map((t) => `<th>${escapeHtml(t.label)}</th>`).join("")}</tr>`;
   const summary = `<tr><td><b>summary</b> (pass/fail/warn/skip)</td><td></td>${ran
     .map((t) => {
@@ -54,9 +54,9 @@ function conformanceSection(report: CompareReport): string {
     })
     .join("")}</tr>`;
   const rows = ids.map((id) => {
-    const first = ran.map((t) => t.conformance!.outcomes.find((o) => o.id === id)).find((o) => o);
+    const first = ran.map((t) => t.conformance!.checks.find((o) => o.id === id)).find((o) => o);
     const cells = ran.map((t) => {
-      const o = t.conformance!.outcomes.find((x) => x.id === id);
+      const o = t.conformance!.checks.find((x) => x.id === id);
       if (!o) return "<td>–</td>";
       const tip = o.message ? ` title="${escapeHtml(o.message)}"` : "";
       return `<td class="${STATUS_CLASS[o.status] ?? ""}"${tip}>${escapeHtml(o.status)}</td>`;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { LoadReport } from "../load/report.js";
-import { CheckReportJson } from "./check-json.js";
-import { CompareReportJson } from "./compare-json.js";
+import { CheckReportJson } from "../checks/report.js";
+import { CompareReportJson } from "../compare/report.js";
 
 /** The published JSON Schema of each report file, generated from its zod schema (the single source). */
 export const REPORT_SCHEMAS = {

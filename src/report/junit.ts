@@ -13,25 +13,25 @@ export function renderJUnit(report: ConformanceReport): string {
   const s = report.summary;
   const lines = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="${attr(`rerank-harness check ${report.target}`)}" tests="${report.outcomes.length}" failures="${s.fail}" errors="0" skipped="${s.skip + s.known}" time="${seconds(report.durationMs)}" timestamp="${attr(report.startedAt.replace(/Z$/, ""))}">`,
+    `<testsuites name="${attr(`rerank-harness check ${report.target}`)}" tests="${report.checks.length}" failures="${s.fail}" errors="0" skipped="${s.skip + s.known}" time="${seconds(report.duration_ms)}" timestamp="${attr(report.started_at.replace(/Z$/, ""))}">`,
   ];
   for (const area of CHECK_AREAS) {
-    const cases = report.outcomes.filter((o) => o.area === area);
+    const cases = report.checks.filter((o) => o.area === area);
     if (cases.length === 0) continue;
     const failures = cases.filter((o) => o.status === "fail").length;
     const skipped = cases.filter((o) => o.status === "skip" || o.status === "known").length;
-    const time = cases.reduce((t, o) => t + o.durationMs, 0);
+    const time = cases.reduce((t, o) => t + o.duration_ms, 0);
     lines.push(
-      `  <testsuite name="${attr(area)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(time)}" timestamp="${attr(report.startedAt.replace(/Z$/, ""))}">`,
+      `  <testsuite name="${attr(area)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(time)}" timestamp="${attr(report.started_at.replace(/Z$/, ""))}">`,
       `    <properties>`,
       `      <property name="target" value="${attr(report.target)}"/>`,
-      `      <property name="baseUrl" value="${attr(report.baseUrl)}"/>`,
+      `      <property name="baseUrl" value="${attr(report.base_url)}"/>`,
       `      <property name="dialect" value="${attr(report.dialect)}"/>`,
       ...(report.model ? [`      <property name="model" value="${attr(report.model)}"/>`] : []),
       `    </properties>`,
     );
     for (const o of cases) {
-      const open = `    <testcase name="${attr(o.id)}" classname="${attr(`rerank.${report.dialect}.${o.area}`)}" time="${seconds(o.durationMs)}"`;
+      const open = `    <testcase name="${attr(o.id)}" classname="${attr(`rerank.${report.dialect}.${o.area}`)}" time="${seconds(o.duration_ms)}"`;
       if (o.status === "pass") {
         lines.push(`${open}/>`);
         continue;

@@ -10,19 +10,19 @@ export function checkSummary(report: ConformanceReport): SummaryDoc {
   const s = report.summary;
   const counts = CHECK_STATUSES.filter((st) => s[st] > 0 || st === "pass" || st === "fail").map((st) => countedStatus(st, s[st]));
   const failures: SummaryFailure[] = [
-    ...report.outcomes.filter((o) => o.status === "fail").map((o) => checkFailure(o, "error")),
+    ...report.checks.filter((o) => o.status === "fail").map((o) => checkFailure(o, "error")),
     // Under --strict these failed the run too (then `passed` is false with no "fail").
-    ...report.outcomes.filter((o) => o.status === "warn" || o.status === "xpass").map((o) => checkFailure(o, "warning")),
+    ...report.checks.filter((o) => o.status === "warn" || o.status === "xpass").map((o) => checkFailure(o, "warning")),
   ];
   return {
     title: "rerank-harness check",
     passed: report.passed,
-    verdictLine: `${counts.join(", ")} (${report.outcomes.length} checks) in ${formatDuration(report.durationMs)}`,
+    verdictLine: `${counts.join(", ")} (${report.checks.length} checks) in ${formatDuration(report.duration_ms)}`,
     about: [
-      ["target", report.target === report.baseUrl ? report.target : `${report.target} (${report.baseUrl})`],
+      ["target", report.target === report.base_url ? report.target : `${report.target} (${report.base_url})`],
       ["dialect", report.dialect],
       ...(report.model ? [["model", report.model] as [string, string]] : []),
-      ["started", report.startedAt],
+      ["started", report.started_at],
     ],
     failures,
     tables: [areaTable(report), notPassingTable(report)].filter((t) => t.rows > 0),
@@ -38,7 +38,7 @@ function checkFailure(o: CheckOutcome, severity: SummaryFailure["severity"]): Su
       ["level", o.level],
       ["asserts", o.statement],
       ["source", o.source],
-      ...(o.known ? [["listed as known", `${o.known.reason} (${o.known.source})`] as [string, string]] : []),
+      ...(o.known_fault ? [["listed as known", `${o.known_fault.reason} (${o.known_fault.source})`] as [string, string]] : []),
     ],
     evidence: (o.evidence ?? []).map(exchangeText),
   };
@@ -51,14 +51,14 @@ export function exchangeText(e: Evidence): string {
   if (e.request.body !== undefined) lines.push("", e.request.body);
   lines.push("");
   if (e.error) lines.push(`→ no response: ${e.error}`);
-  else lines.push(`→ ${e.status ?? "?"} ${e.contentType ?? "(no content-type)"}${e.durationMs !== undefined ? ` in ${e.durationMs.toFixed(0)} ms` : ""}`, e.bodyStart ?? "");
+  else lines.push(`→ ${e.status ?? "?"} ${e.content_type ?? "(no content-type)"}${e.duration_ms !== undefined ? ` in ${e.duration_ms.toFixed(0)} ms` : ""}`, e.body_start ?? "");
   return lines.join("\n");
 }
 
 function areaTable(report: ConformanceReport): SummaryDoc["tables"][number] {
   const shown = CHECK_STATUSES.filter((st) => report.summary[st] > 0 || ["pass", "fail", "warn", "skip"].includes(st));
   const rows = CHECK_AREAS.flatMap((area) => {
-    const inArea = report.outcomes.filter((o) => o.area === area);
+    const inArea = report.checks.filter((o) => o.area === area);
     if (inArea.length === 0) return [];
     return [[mdText(area), ...shown.map((st) => String(inArea.filter((o) => o.status === st).length))]];
   });
@@ -66,7 +66,7 @@ function areaTable(report: ConformanceReport): SummaryDoc["tables"][number] {
 }
 
 function notPassingTable(report: ConformanceReport): SummaryDoc["tables"][number] {
-  const rows = report.outcomes
+  const rows = report.checks
     // Failures, warnings and unexpected passes have their own sections above.
     .filter((o) => o.status === "skip" || o.status === "known")
     .map((o) => [mdCode(o.id), STATUS_DISPLAY[o.status].label, o.level, mdText(firstLine(o.message ?? ""))]);

@@ -35,7 +35,7 @@ export function compareSummary(report: CompareReport): SummaryDoc {
     about: [
       ["targets", report.targets.map((t) => t.label).join(", ")],
       ["baseline", report.targets[0]?.label ?? "–"],
-      ["started", report.startedAt],
+      ["started", report.started_at],
     ],
     failures,
     tables,

@@ -36,7 +36,7 @@ async function check(server: Awaited<ReturnType<typeof startVllmLikeServer>>, on
 describe("auth.required", () => {
   test("passes when the server enforces the key (vLLM guards /v1 and /v2 paths)", async () => {
     const report = await check(await startVllmLikeServer({ apiKey: KEY }), ["auth.", "schema.response"]);
-    expect(report.outcomes.map((o) => [o.id, o.status])).toEqual([
+    expect(report.checks.map((o) => [o.id, o.status])).toEqual([
       ["schema.response", "pass"],
       ["auth.required", "pass"],
     ]);
@@ -44,7 +44,7 @@ describe("auth.required", () => {
 
   test("fails when a configured key is not enforced, and no report carries the key", async () => {
     const report = await check(await startVllmLikeServer(), ["auth."]);
-    const auth = report.outcomes[0]!;
+    const auth = report.checks[0]!;
     expect(auth).toMatchObject({ id: "auth.required", status: "fail" });
     expect(auth.message).toMatch(/no Authorization header: expected 401, got 200; a wrong bearer key: expected 401, got 200/);
     expect(auth.evidence?.[1]?.request.headers["authorization"]).toBe("Bearer [REDACTED]");
@@ -56,13 +56,13 @@ describe("reports", () => {
   const hostile = "bad <xml> & \"quotes\" ]]> \u0001\u0007 lone \ud800 surrogate\n second line";
   const report: ConformanceReport = {
     target: "t & <x>",
-    baseUrl: "http://127.0.0.1:1",
+    base_url: "http://127.0.0.1:1",
     dialect: "vllm",
     model: "m",
-    startedAt: "2026-01-01T00:00:00.000Z",
-    durationMs: 1234,
-    outcomes: [
-      { id: "schema.response", area: "schema", level: "MUST", statement: "s", source: "src", status: "pass", durationMs: 5 },
+    started_at: "2026-01-01T00:00:00.000Z",
+    duration_ms: 1234,
+    checks: [
+      { id: "schema.response", area: "schema", level: "MUST", statement: "s", source: "src", status: "pass", duration_ms: 5 },
       {
         id: "sort.descending",
         area: "sort",
@@ -71,11 +71,11 @@ describe("reports", () => {
         source: hostile,
         status: "fail",
         message: hostile,
-        evidence: [{ label: hostile, request: { method: "POST", url: "http://127.0.0.1:1/rerank", headers: {}, body: hostile }, status: 200, contentType: "application/json", bodyStart: hostile }],
-        durationMs: 7,
+        evidence: [{ label: hostile, request: { method: "POST", url: "http://127.0.0.1:1/rerank", headers: {}, body: hostile }, status: 200, content_type: "application/json", body_start: hostile }],
+        duration_ms: 7,
       },
-      { id: "sort.ties", area: "sort", level: "SHOULD", statement: "ties", source: "src", status: "warn", message: hostile, durationMs: 1 },
-      { id: "auth.required", area: "auth", level: "MUST", statement: "auth", source: "src", status: "skip", message: "no key", durationMs: 0 },
+      { id: "sort.ties", area: "sort", level: "SHOULD", statement: "ties", source: "src", status: "warn", message: hostile, duration_ms: 1 },
+      { id: "auth.required", area: "auth", level: "MUST", statement: "auth", source: "src", status: "skip", message: "no key", duration_ms: 0 },
     ],
     summary: { pass: 1, fail: 1, warn: 1, skip: 1, known: 0, xpass: 0 },
     passed: false,
@@ -117,7 +117,7 @@ describe("reports", () => {
 
   test("JSON: target, dialect and every check with its status and evidence", () => {
     const json = checkJson(report);
-    expect(json).toMatchObject({ schema_version: 2, target: "t & <x>", dialect: "vllm", base_url: report.baseUrl, started_at: report.startedAt, duration_ms: report.durationMs, passed: false });
+    expect(json).toMatchObject({ schema_version: 2, target: "t & <x>", dialect: "vllm", base_url: report.base_url, started_at: report.started_at, duration_ms: report.duration_ms, passed: false });
     // Every field is described by the strict schema, and nothing camelCase is left.
     expect(CheckReportJson.parse(json)).toEqual(json);
     expect(JSON.stringify(json)).not.toMatch(/"[a-z]+[A-Z][A-Za-z]*":/);

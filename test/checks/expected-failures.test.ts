@@ -60,7 +60,7 @@ describe("--expect-failures file", () => {
       const expectFailures = parseExpectFailures("sort.descending the proxy reorders\nschema.indices listed but fine\n", "mine.txt");
       const only = ["sort.descending", "schema.indices"];
       const report = await session.run(asTarget(server, "xfail"), { timeoutMs: 5_000, only, expectFailures });
-      const byId = Object.fromEntries(report.outcomes.map((o) => [o.id, o]));
+      const byId = Object.fromEntries(report.checks.map((o) => [o.id, o]));
       expect(byId["sort.descending"]!.status).toBe("known");
       expect(byId["sort.descending"]!.message).toMatch(/expected failure: the proxy reorders \(mine\.txt:1\); this run: results are not sorted/);
       expect(byId["schema.indices"]!.status).toBe("xpass");
@@ -75,7 +75,7 @@ describe("--expect-failures file", () => {
       expect(json.checks.find((c) => c.id === "sort.descending")).toMatchObject({ status: "known", known_fault: { origin: "expect-failures", source: "mine.txt:1", reason: "the proxy reorders" } });
 
       const strict = await session.run(asTarget(server, "xfail-strict"), { timeoutMs: 5_000, only, expectFailures, strict: true });
-      expect(strict.outcomes.map((o) => o.status)).toEqual(["fail", "fail"]);
+      expect(strict.checks.map((o) => o.status)).toEqual(["fail", "fail"]);
       expect(strict.passed).toBe(false);
     } finally {
       await server.close();

@@ -30,7 +30,7 @@ describe("faithful imitations pass check", () => {
       const server = await start();
       try {
         const report = await session.run(dialectTarget(server, dialect), { timeoutMs: 5_000, fuzz: 20 });
-        expect(notPassing(report.outcomes)).toEqual([]);
+        expect(notPassing(report.checks)).toEqual([]);
         expect(report.summary.known).toBe(0);
         expect(report.passed).toBe(true);
       } finally {
@@ -43,8 +43,8 @@ describe("faithful imitations pass check", () => {
     const server = await startInfinityLikeServer();
     try {
       const report = await session.run(dialectTarget(server, "infinity"), { timeoutMs: 5_000, only: ["errors.too_long", "documents.echo_exact"] });
-      expect(report.outcomes.map((o) => o.status)).toEqual(["pass", "pass"]);
-      expect(report.outcomes.find((o) => o.id === "documents.echo_exact")!.source).toMatch(/pydantic_v2\.py INPUT_STRING/);
+      expect(report.checks.map((o) => o.status)).toEqual(["pass", "pass"]);
+      expect(report.checks.find((o) => o.id === "documents.echo_exact")!.source).toMatch(/pydantic_v2\.py INPUT_STRING/);
     } finally {
       await server.close();
     }
@@ -54,16 +54,16 @@ describe("faithful imitations pass check", () => {
     const server = await startLlamacppLikeServer();
     try {
       const report = await session.run(dialectTarget(server, "llamacpp"), { timeoutMs: 5_000, fuzz: 20 });
-      expect(notPassing(report.outcomes)).toEqual([]);
-      const known = report.outcomes.filter((o) => o.status === "known");
+      expect(notPassing(report.checks)).toEqual([]);
+      const known = report.checks.filter((o) => o.status === "known");
       expect(known.map((o) => o.id).sort()).toEqual(["errors.malformed_json", "errors.too_long"]);
-      expect(known[0]!.known).toMatchObject({ origin: "dialect" });
+      expect(known[0]!.known_fault).toMatchObject({ origin: "dialect" });
       expect(known.find((o) => o.id === "errors.malformed_json")!.message).toMatch(/ex_wrapper.*this run: .*expected 400, got 500/);
-      expect(report.outcomes.find((o) => o.id === "errors.wrong_content_type")!.status).toBe("pass");
+      expect(report.checks.find((o) => o.id === "errors.wrong_content_type")!.status).toBe("pass");
       expect(report.passed).toBe(true);
 
       const strict = await session.run(dialectTarget(server, "llamacpp"), { timeoutMs: 5_000, strict: true, only: ["errors."] });
-      expect(strict.outcomes.filter((o) => o.status === "fail").map((o) => o.id).sort()).toEqual(["errors.malformed_json", "errors.too_long"]);
+      expect(strict.checks.filter((o) => o.status === "fail").map((o) => o.id).sort()).toEqual(["errors.malformed_json", "errors.too_long"]);
       expect(strict.passed).toBe(false);
     } finally {
       await server.close();

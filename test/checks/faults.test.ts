@@ -13,7 +13,7 @@ afterAll(() => session.close());
 
 const notPassing = (outcomes: { id: string; status: string; message?: string }[]) =>
   outcomes.filter((o) => o.status === "fail" || o.status === "warn").map((o) => `${o.id}: ${o.message}`);
-const outcome = (report: { outcomes: { id: string }[] }, id: string) => report.outcomes.find((o) => o.id === id) as { id: string; status: string; message?: string; evidence?: { status?: number; bodyStart?: string }[] };
+const outcome = (report: { checks: { id: string }[] }, id: string) => report.checks.find((o) => o.id === id) as { id: string; status: string; message?: string; evidence?: { status?: number; body_start?: string }[] };
 
 describe("dynamic batching: scores that drop 12% for each other request in flight", () => {
   test("only invariance.concurrent fails; the within-request invariance checks run alone and pass", async () => {
@@ -26,7 +26,7 @@ describe("dynamic batching: scores that drop 12% for each other request in fligh
       const concurrent = outcome(report, "invariance.concurrent");
       expect(concurrent.status).toBe("fail");
       expect(concurrent.message).toMatch(/^sending the request among 16 concurrent others changed scores beyond the tolerance/);
-      expect(notPassing(report.outcomes).map((x) => x.split(":")[0])).toEqual(["invariance.concurrent"]);
+      expect(notPassing(report.checks).map((x) => x.split(":")[0])).toEqual(["invariance.concurrent"]);
     } finally {
       await server.close();
     }
@@ -44,10 +44,10 @@ describe("intermittent refusals (vllm#14693): every 4th valid request refused", 
       expect(concurrent.evidence!.length).toBeGreaterThan(0);
       for (const e of concurrent.evidence!) {
         expect(e.status).toBe(400);
-        expect(e.bodyStart).toContain("does not support Rerank");
+        expect(e.body_start).toContain("does not support Rerank");
       }
       // Wherever else a refusal landed, the check says it was one, with the server's message.
-      const failing = report.outcomes.filter((o) => o.status === "fail" || o.status === "warn");
+      const failing = report.checks.filter((o) => o.status === "fail" || o.status === "warn");
       expect(failing.length).toBeGreaterThan(1);
       for (const o of failing) expect(o.message, o.id).toMatch(/refused.*(400|The model does not support Rerank)/);
     } finally {
@@ -63,7 +63,7 @@ describe("TEI: the batch limit is what the operator set (GET /info)", () => {
     const server = await startTeiLikeServer({ maxClientBatchSize: 128 });
     try {
       const report = await session.run(tei(server), { timeoutMs: 5_000, fuzz: 10 });
-      expect(notPassing(report.outcomes)).toEqual([]);
+      expect(notPassing(report.checks)).toEqual([]);
       expect(outcome(report, "errors.too_many_documents")).toMatchObject({ status: "pass", message: "limit 128 documents, from GET /info" });
       expect(outcome(report, "errors.too_long")).toMatchObject({ status: "pass", message: "max input 512 tokens, truncation on, from GET /info" });
     } finally {

@@ -56,7 +56,7 @@ describe("a target that stops answering after the preflight", () => {
       const report = await session.run(asTarget(server, "hangs"), { timeoutMs: 800, fuzz: 5 });
       expect(report.passed).toBe(false);
       expect(report.summary.pass).toBe(0);
-      const failed = report.outcomes.filter((o) => o.status === "fail");
+      const failed = report.checks.filter((o) => o.status === "fail");
       expect(failed.length).toBeGreaterThan(30);
       expect(failed.some((o) => /stopped answering|timed out|no complete response/.test(o.message ?? ""))).toBe(true);
       expect(Date.now() - started).toBeLessThan(20_000);

@@ -21,7 +21,7 @@ describe("faithful vLLM-like server", () => {
     const server = await startVllmLikeServer();
     try {
       const report = await session.run(asTarget(server, "faithful"), { timeoutMs: 5_000, fuzz: 20 });
-      const notPassing = report.outcomes.filter((o) => o.status === "fail" || o.status === "warn").map((o) => `${o.id}: ${o.message}`);
+      const notPassing = report.checks.filter((o) => o.status === "fail" || o.status === "warn").map((o) => `${o.id}: ${o.message}`);
       expect(notPassing).toEqual([]);
       expect(report.passed).toBe(true);
       expect(report.summary.pass).toBeGreaterThan(35);
@@ -37,12 +37,12 @@ describe("faithful TEI-like server (dialect tei)", () => {
     try {
       const target = { ...asTarget(server, "tei"), dialect: getDialect("tei"), model: undefined };
       const report = await session.run(target, { timeoutMs: 5_000, fuzz: 20 });
-      const notPassing = report.outcomes.filter((o) => o.status === "fail" || o.status === "warn").map((o) => `${o.id}: ${o.message}`);
+      const notPassing = report.checks.filter((o) => o.status === "fail" || o.status === "warn").map((o) => `${o.id}: ${o.message}`);
       expect(notPassing).toEqual([]);
-      const skipped = report.outcomes.filter((o) => o.status === "skip").map((o) => o.id);
+      const skipped = report.checks.filter((o) => o.status === "skip").map((o) => o.id);
       expect(skipped).toEqual(expect.arrayContaining(["top_n.truncates", "paths.aliases", "usage.present", "errors.unknown_model"]));
-      expect(report.outcomes.find((o) => o.id === "errors.too_many_documents")!.status).toBe("pass");
-      expect(report.outcomes.find((o) => o.id === "sort.ties")!.status).toBe("pass");
+      expect(report.checks.find((o) => o.id === "errors.too_many_documents")!.status).toBe("pass");
+      expect(report.checks.find((o) => o.id === "sort.ties")!.status).toBe("pass");
     } finally {
       await server.close();
     }
@@ -54,10 +54,10 @@ describe("the embedded reference (bm25)", () => {
     const target = await startTarget(parseTargetSpec("embedded"), { reference: "bm25", apiKeyEnv: "RH_NO_KEY_HERE", timeoutMs: 10_000, log: () => {} });
     try {
       const report = await session.run(target, { timeoutMs: 10_000, fuzz: 20 });
-      const notPassing = report.outcomes.filter((o) => o.status === "fail" || o.status === "warn").map((o) => `${o.id}: ${o.message}`);
+      const notPassing = report.checks.filter((o) => o.status === "fail" || o.status === "warn").map((o) => `${o.id}: ${o.message}`);
       expect(notPassing).toEqual([]);
       // vLLM refuses over-long input (no truncation by default); so must the reference.
-      expect(report.outcomes.find((o) => o.id === "errors.too_long")!.status).toBe("pass");
+      expect(report.checks.find((o) => o.id === "errors.too_long")!.status).toBe("pass");
     } finally {
       await target.stop();
     }
@@ -69,11 +69,11 @@ describe("--score-kind any (a bi-encoder or ColBERT model behind vLLM)", () => {
     const server = await startVllmLikeServer({ fault: "score_out_of_range" });
     try {
       const lenient = await session.run(asTarget(server, "any"), { timeoutMs: 5_000, scoreKind: "any", only: ["scores."] });
-      expect(lenient.outcomes.find((o) => o.id === "scores.range")!.status).toBe("skip");
-      expect(lenient.outcomes.find((o) => o.id === "scores.probability")!.status).toBe("warn");
+      expect(lenient.checks.find((o) => o.id === "scores.range")!.status).toBe("skip");
+      expect(lenient.checks.find((o) => o.id === "scores.probability")!.status).toBe("warn");
       expect(lenient.passed).toBe(true);
       const strict = await session.run(asTarget(server, "strict"), { timeoutMs: 5_000, scoreKind: "any", strict: true, only: ["scores."] });
-      expect(strict.outcomes.find((o) => o.id === "scores.probability")!.status).toBe("fail");
+      expect(strict.checks.find((o) => o.id === "scores.probability")!.status).toBe("fail");
       expect(strict.passed).toBe(false);
     } finally {
       await server.close();
@@ -88,7 +88,7 @@ describe("faulty vLLM-like servers", () => {
       const server = await startVllmLikeServer({ fault });
       try {
         const report = await session.run(asTarget(server, fault), { timeoutMs: 5_000, fuzz: 5, only: [id] });
-        const outcome = report.outcomes.find((o) => o.id === id)!;
+        const outcome = report.checks.find((o) => o.id === id)!;
         const should = outcome.level === "SHOULD";
         expect(outcome.status, outcome.message).toBe(should ? "warn" : "fail");
         expect(report.passed).toBe(should);

@@ -141,7 +141,7 @@ describe("console wording", () => {
   });
 
   it("check names a URL target once", () => {
-    const report = { target: "http://127.0.0.1:8000", baseUrl: "http://127.0.0.1:8000/", dialect: "vllm", startedAt: "", durationMs: 1, outcomes: [], summary: { pass: 0, fail: 0, warn: 0, skip: 0, known: 0, xpass: 0 }, passed: true };
+    const report = { target: "http://127.0.0.1:8000", base_url: "http://127.0.0.1:8000/", dialect: "vllm", started_at: "", duration_ms: 1, checks: [], summary: { pass: 0, fail: 0, warn: 0, skip: 0, known: 0, xpass: 0 }, passed: true };
     expect(renderCheckConsole(report).split("\n")[0]).toBe("rerank-harness check: http://127.0.0.1:8000, dialect vllm");
     expect(renderCheckConsole({ ...report, target: "embedded (bm25)" }).split("\n")[0]).toBe("rerank-harness check: embedded (bm25) (http://127.0.0.1:8000/), dialect vllm");
   });

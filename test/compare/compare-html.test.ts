@@ -35,16 +35,16 @@ function conformance(label: string, failing: string[]): ConformanceReport {
     source: "test",
     status: failing.includes(id) ? ("fail" as const) : ("pass" as const),
     ...(failing.includes(id) ? { message: "ranked index 2 first; expected 1" } : {}),
-    durationMs: 1,
+    duration_ms: 1,
   }));
   const fail = outcomes.filter((o) => o.status === "fail").length;
   return {
     target: label,
-    baseUrl: "http://127.0.0.1:1",
+    base_url: "http://127.0.0.1:1",
     dialect: "vllm",
-    startedAt: load.started_at,
-    durationMs: 10,
-    outcomes,
+    started_at: load.started_at,
+    duration_ms: 10,
+    checks: outcomes,
     summary: { pass: ids.length - fail, fail, warn: 0, skip: 0, known: 0, xpass: 0 },
     passed: fail === 0,
   };
@@ -58,14 +58,14 @@ function failedComparison(): CompareReport {
     spec: label,
     dialect: "vllm",
     model: "m",
-    baseUrl: "http://127.0.0.1:1",
+    base_url: "http://127.0.0.1:1",
     conformance: conformance(label, i === 1 ? ["relevance.seed"] : []),
     // Load verdicts set to PASS (a short run on a shared machine may miss a rate): the checks alone fail this run.
     load: { ...load, target: label, passed: true, scenarios: load.scenarios.map((s) => ({ ...s, pass: true, failures: [] })) },
   }));
   return {
-    startedAt: load.started_at,
-    durationMs: 1000,
+    started_at: load.started_at,
+    duration_ms: 1000,
     settings: { seed: 42, duration_ms: 600, skip_checks: false, skip_load: false, same_model: false, relevance_sets: 22 },
     targets,
     agreement: [],

@@ -26,7 +26,7 @@ describe("compare", () => {
     const { runCompare } = await import("../../src/index.js");
     const report = await runCompare(["embedded"], { skipLoad: true, checks: { only: ["schema.content_type"], fuzz: 0 } });
     expect(report.targets[0]?.error).toBeUndefined();
-    expect(report.targets[0]?.conformance?.outcomes.map((o) => [o.id, o.status])).toEqual([["schema.content_type", "pass"]]);
+    expect(report.targets[0]?.conformance?.checks.map((o) => [o.id, o.status])).toEqual([["schema.content_type", "pass"]]);
     expect(calls).toEqual({ preflight: 0, preflightTarget: 1 });
   }, 240_000);
 });

@@ -10,7 +10,7 @@ const outcome = (status: CheckOutcome["status"], message?: string): CheckOutcome
   source: "test",
   status,
   ...(message ? { message } : {}),
-  durationMs: 1,
+  duration_ms: 1,
 });
 
 describe("how a check outcome shows in the user's vitest", () => {

@@ -61,11 +61,11 @@ function outcome(i: number, status: CheckOutcome["status"] = "fail"): CheckOutco
       {
         request: { method: "POST", url: "http://127.0.0.1:9/rerank", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "q".repeat(200), documents: ["d".repeat(400)] }) },
         status: 500,
-        contentType: "text/html",
-        bodyStart: `<html>${"x".repeat(1_500)}</html>`,
+        content_type: "text/html",
+        body_start: `<html>${"x".repeat(1_500)}</html>`,
       },
     ],
-    durationMs: 3,
+    duration_ms: 3,
   };
 }
 
@@ -73,11 +73,11 @@ function checkReport(outcomes: CheckOutcome[]): ConformanceReport {
   const fail = outcomes.filter((o) => o.status === "fail").length;
   return {
     target: "http://127.0.0.1:9",
-    baseUrl: "http://127.0.0.1:9",
+    base_url: "http://127.0.0.1:9",
     dialect: "vllm",
-    startedAt: "2026-01-01T00:00:00.000Z",
-    durationMs: 1234,
-    outcomes,
+    started_at: "2026-01-01T00:00:00.000Z",
+    duration_ms: 1234,
+    checks: outcomes,
     summary: { pass: outcomes.length - fail, fail, warn: 0, skip: 0, known: 0, xpass: 0 },
     passed: fail === 0,
   };
@@ -162,8 +162,8 @@ describe("compareSummary", () => {
   it("each target's start error and failed checks, titled with its label, then the side-by-side table", () => {
     const target = (label: string, conformance?: ConformanceReport, error?: string) => ({ label, spec: label, dialect: "vllm", ...(conformance ? { conformance } : {}), ...(error ? { error } : {}) });
     const report: CompareReport = {
-      startedAt: "2026-01-01T00:00:00Z",
-      durationMs: 10,
+      started_at: "2026-01-01T00:00:00Z",
+      duration_ms: 10,
       settings: { seed: 1, duration_ms: 1, skip_checks: false, skip_load: true, same_model: false, relevance_sets: 0 },
       targets: [target("self-hosted | vLLM", checkReport([{ ...outcome(1), status: "pass" }])), target("vendor", checkReport([outcome(2)])), target("broken", undefined, "ECONNREFUSED <b>")],
       agreement: [],

@@ -17,8 +17,8 @@ try {
     try {
       const report = await session.run(asTarget(server, fault), { timeoutMs: 5_000, fuzz: 20 });
       const id = CAUGHT_BY[fault];
-      const outcome = report.outcomes.find((o) => o.id === id)!;
-      const others = report.outcomes.filter((o) => o.id !== id && o.status === "fail").length;
+      const outcome = report.checks.find((o) => o.id === id)!;
+      const others = report.checks.filter((o) => o.id !== id && o.status === "fail").length;
       if (!report.passed) caught++;
       if (!report.passed || outcome.status === "warn") caughtStrict++;
       const status = outcome.status === "warn" ? "warn (fail with `--strict`)" : outcome.status;

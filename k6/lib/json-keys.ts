@@ -1,8 +1,10 @@
 /**
- * Report JSON uses snake_case field names; the code's own types are camelCase. This converts
- * mechanically at the boundary: a key in lowerCamelCase (`baseUrl`, `durationMs`) becomes
- * snake_case (`base_url`, `duration_ms`). Keys that are data rather than field names (header
- * names, status codes, check ids, `x-*-time`) never match lowerCamelCase and pass through.
+ * The k6 summary's JSON report uses snake_case field names, as every report file does, but the
+ * summary is built with camelCase names: this converts mechanically at the boundary. (The
+ * harness's own reports need no conversion: their zod schemas are snake_case.) A key in
+ * lowerCamelCase (`baseUrl`, `durationMs`) becomes snake_case (`base_url`, `duration_ms`). Keys
+ * that are data rather than field names (header names, status codes, check ids, `x-*-time`)
+ * never match lowerCamelCase and pass through.
  */
 const LOWER_CAMEL = /^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+$/;
 
