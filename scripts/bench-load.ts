@@ -89,9 +89,30 @@ function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout
 
 async function autocannon(url: string, body: string): Promise<Row> {
   const bin = join(process.cwd(), "node_modules", "autocannon", "autocannon.js");
-  const r = await run(process.execPath, [bin, "-c", String(connections), "-d", String(durationS), "-m", "POST", "-H", "content-type=application/json", "-b", body, "-j", `${url}/rerank`]);
+  const r = await run(process.execPath, [
+    bin,
+    "-c",
+    String(connections),
+    "-d",
+    String(durationS),
+    "-m",
+    "POST",
+    "-H",
+    "content-type=application/json",
+    "-b",
+    body,
+    "-j",
+    `${url}/rerank`,
+  ]);
   if (r.code !== 0) return { tool: "autocannon", rps: null, note: `failed: ${r.stderr.trim().split("\n").pop()}` };
-  const out = JSON.parse(r.stdout.slice(r.stdout.indexOf("{"))) as { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number; duration: number; "2xx": number };
+  const out = JSON.parse(r.stdout.slice(r.stdout.indexOf("{"))) as {
+    requests: { average: number };
+    latency: { p50: number; p99: number };
+    non2xx: number;
+    errors: number;
+    duration: number;
+    "2xx": number;
+  };
   return {
     tool: `autocannon -c ${connections} -d ${durationS}`,
     rps: Math.round((out["2xx"] / out.duration) * 10) / 10,
@@ -110,13 +131,20 @@ async function wrk(url: string, body: string): Promise<Row> {
   const p99 = /\s99%\s+(\S+)/.exec(r.stdout);
   if (!rps) return { tool: "wrk", rps: null, note: `failed: ${(r.stderr || r.stdout).trim().split("\n").pop()}` };
   const total = /(\d+) requests in/.exec(r.stdout);
-  return { tool: `wrk -t1 -c${connections} -d${durationS}s`, rps: Number(rps[1]), cpuUsPerReq: (r.cpuS * 1e6) / Math.max(1, Number(total?.[1] ?? 1)), note: `p50 ${p50?.[1]}, p99 ${p99?.[1]}; C, one thread, no body parsing` };
+  return {
+    tool: `wrk -t1 -c${connections} -d${durationS}s`,
+    rps: Number(rps[1]),
+    cpuUsPerReq: (r.cpuS * 1e6) / Math.max(1, Number(total?.[1] ?? 1)),
+    note: `p50 ${p50?.[1]}, p99 ${p99?.[1]}; C, one thread, no body parsing`,
+  };
 }
 
 const body = await requestBody();
 const server = await startServer();
 const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
-console.error(`bench:load — ${availableParallelism()} cores (${cpu}), Node ${process.version}, ${connections} connections, ${durationS}s each, ${docs}-document vLLM bodies (${body.length} bytes), trivial server in its own process`);
+console.error(
+  `bench:load — ${availableParallelism()} cores (${cpu}), Node ${process.version}, ${connections} connections, ${durationS}s each, ${docs}-document vLLM bodies (${body.length} bytes), trivial server in its own process`,
+);
 const results = new Map<string, Row[]>();
 try {
   for (let round = 1; round <= rounds; round++) {
@@ -174,7 +202,15 @@ async function benchRemoteWrite(): Promise<void> {
     for (let round = 1; round <= rwRounds; round++) {
       for (const rw of [false, true]) {
         const sink = rw
-          ? new RemoteWriteSink({ url: receiver.writeUrl, testid: `bench-${round}`, instance: "bench", intervalMs: 1_000, timeoutMs: 2_000, maxQueue: 4, log: (l) => console.error(`  ${l}`) })
+          ? new RemoteWriteSink({
+              url: receiver.writeUrl,
+              testid: `bench-${round}`,
+              instance: "bench",
+              intervalMs: 1_000,
+              timeoutMs: 2_000,
+              maxQueue: 4,
+              log: (l) => console.error(`  ${l}`),
+            })
           : undefined;
         const heapMb: number[] = [];
         const rssMb: number[] = [];
@@ -197,7 +233,16 @@ async function benchRemoteWrite(): Promise<void> {
         const cpu = process.cpuUsage(cpu0);
         clearInterval(sampler);
         const s = report.scenarios[0]!;
-        const row = { rw, rps: s.achieved_rps, cpuUs: (cpu.user + cpu.system) / Math.max(1, s.sent), heapMb, rssMb, notSent: stats?.samples_not_sent ?? 0, sentSamples: stats?.samples_sent ?? 0, busyUs: ((sink?.busyMs ?? 0) * 1000) / Math.max(1, s.sent) };
+        const row = {
+          rw,
+          rps: s.achieved_rps,
+          cpuUs: (cpu.user + cpu.system) / Math.max(1, s.sent),
+          heapMb,
+          rssMb,
+          notSent: stats?.samples_not_sent ?? 0,
+          sentSamples: stats?.samples_sent ?? 0,
+          busyUs: ((sink?.busyMs ?? 0) * 1000) / Math.max(1, s.sent),
+        };
         rows.push(row);
         console.error(
           `  round ${round} ${rw ? "with remote write   " : "without remote write"}: ${row.rps} req/s, ${row.cpuUs.toFixed(1)} µs CPU/req, heap ${heapMb[0]}→${heapMb.at(-1)} MB, rss ${rssMb[0]}→${rssMb.at(-1)} MB` +
@@ -216,13 +261,19 @@ async function benchRemoteWrite(): Promise<void> {
   const cpuCost = (med(on.map((r) => r.cpuUs)) / med(off.map((r) => r.cpuUs)) - 1) * 100;
   const heapGrowth = med(on.map((r) => (r.heapMb.at(-1) ?? 0) - (r.heapMb[1] ?? r.heapMb[0] ?? 0)));
   console.log(`\n| remote write at ${rate} req/s | req/s (median of ${rwRounds}) | CPU µs/req | heap growth over the run (MB, median) |\n|---|---:|---:|---:|`);
-  console.log(`| without | ${med(off.map((r) => r.rps)).toFixed(0)} | ${med(off.map((r) => r.cpuUs)).toFixed(1)} | ${med(off.map((r) => (r.heapMb.at(-1) ?? 0) - (r.heapMb[1] ?? r.heapMb[0] ?? 0))).toFixed(1)} |`);
+  console.log(
+    `| without | ${med(off.map((r) => r.rps)).toFixed(0)} | ${med(off.map((r) => r.cpuUs)).toFixed(1)} | ${med(off.map((r) => (r.heapMb.at(-1) ?? 0) - (r.heapMb[1] ?? r.heapMb[0] ?? 0))).toFixed(1)} |`,
+  );
   console.log(`| with (push every 1 s) | ${med(on.map((r) => r.rps)).toFixed(0)} | ${med(on.map((r) => r.cpuUs)).toFixed(1)} | ${heapGrowth.toFixed(1)} |`);
   // The sink's own encoding time per request against the generator's CPU per request: a direct
   // measure that a busy machine does not swamp the way it swamps whole-run differences.
   const ownPct = (med(on.map((r) => r.busyUs)) / med(off.map((r) => r.cpuUs))) * 100;
-  console.log(`\nremote write cost: throughput ${rpsCost.toFixed(1)}%, CPU per request ${cpuCost >= 0 ? "+" : ""}${cpuCost.toFixed(1)}% (whole runs, noisy on a busy machine);`);
-  console.log(`  the sink's own encoding: ${med(on.map((r) => r.busyUs)).toFixed(2)} µs/req = ${ownPct.toFixed(1)}% of the generator's CPU per request (goal ≤ 5%); samples not sent: ${on.reduce((t, r) => t + r.notSent, 0)}`);
+  console.log(
+    `\nremote write cost: throughput ${rpsCost.toFixed(1)}%, CPU per request ${cpuCost >= 0 ? "+" : ""}${cpuCost.toFixed(1)}% (whole runs, noisy on a busy machine);`,
+  );
+  console.log(
+    `  the sink's own encoding: ${med(on.map((r) => r.busyUs)).toFixed(2)} µs/req = ${ownPct.toFixed(1)}% of the generator's CPU per request (goal ≤ 5%); samples not sent: ${on.reduce((t, r) => t + r.notSent, 0)}`,
+  );
 }
 
 /** The real Prometheus (remote-write receiver on) or, without it, a receiver that answers 204. */
@@ -231,15 +282,37 @@ async function startReceiver(real: boolean): Promise<{ kind: string; writeUrl: s
   if (real) {
     writeFileSync(join(dir, "prometheus.yml"), "global:\n  scrape_interval: 1h\n");
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const child = spawn("/usr/bin/prometheus", [`--config.file=${join(dir, "prometheus.yml")}`, "--web.enable-remote-write-receiver", "--enable-feature=native-histograms", `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: "ignore" });
+    const child = spawn(
+      "/usr/bin/prometheus",
+      [
+        `--config.file=${join(dir, "prometheus.yml")}`,
+        "--web.enable-remote-write-receiver",
+        "--enable-feature=native-histograms",
+        `--storage.tsdb.path=${join(dir, "data")}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      { stdio: "ignore" },
+    );
     const url = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 150; i++) {
-      if (await fetch(`${url}/-/ready`).then((r) => r.ok).catch(() => false)) break;
+      if (
+        await fetch(`${url}/-/ready`)
+          .then((r) => r.ok)
+          .catch(() => false)
+      )
+        break;
       await new Promise((r) => setTimeout(r, 200));
     }
     return { kind: "Prometheus 2.42 (Debian)", writeUrl: `${url}/api/v1/write`, stop: async () => void child.kill("SIGTERM") };
   }
-  const child = spawn(process.execPath, ["-e", `require("node:http").createServer((q, s) => { q.resume(); q.on("end", () => { s.writeHead(204); s.end(); }); }).listen(0, "127.0.0.1", function () { console.log(this.address().port); });`], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(
+    process.execPath,
+    [
+      "-e",
+      `require("node:http").createServer((q, s) => { q.resume(); q.on("end", () => { s.writeHead(204); s.end(); }); }).listen(0, "127.0.0.1", function () { console.log(this.address().port); });`,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
   const port = await new Promise<string>((resolve) => child.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim())));
   return { kind: "stand-in receiver (no /usr/bin/prometheus)", writeUrl: `http://127.0.0.1:${port}/api/v1/write`, stop: async () => void child.kill() };
 }

@@ -44,10 +44,15 @@ function cli(args: string[]): Promise<number | null> {
 
 async function startReference(): Promise<{ url: string; child: ChildProcess }> {
   const port = 18000 + Math.floor(Math.random() * 1000);
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, "serve", "--model", "tiny-bert", "--port", String(port)], { stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, "serve", "--model", "tiny-bert", "--port", String(port)], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 240; i++) {
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { url, child };
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -66,14 +71,51 @@ interface Scenario {
 
 async function measure(name: string, url: string, dialect: string) {
   const found = join(dir, `${name}-find-max.json`);
-  await cli(["load", "--target", url, "--dialect", dialect, "--targets", targets, "--find-max", "--find-max-budget", BUDGET, "--duration", DURATION, "--warmup", "1s", "--no-progress", "--json", found]);
+  await cli([
+    "load",
+    "--target",
+    url,
+    "--dialect",
+    dialect,
+    "--targets",
+    targets,
+    "--find-max",
+    "--find-max-budget",
+    BUDGET,
+    "--duration",
+    DURATION,
+    "--warmup",
+    "1s",
+    "--no-progress",
+    "--json",
+    found,
+  ]);
   const report = JSON.parse(readFileSync(found, "utf8")) as { capacity?: Array<{ docs: number; max_rps: number | null }> };
   const capacity = Object.fromEntries((report.capacity ?? []).map((c) => [c.docs, c.max_rps]));
   const max10 = capacity[10];
   let overload: Scenario | undefined;
   if (max10) {
     const over = join(dir, `${name}-overload.json`);
-    await cli(["load", "--target", url, "--dialect", dialect, "--targets", targets, "--docs", "10", "--rate", String(Math.round(2 * max10)), "--duration", "10s", "--warmup", "1s", "--no-progress", "--json", over]);
+    await cli([
+      "load",
+      "--target",
+      url,
+      "--dialect",
+      dialect,
+      "--targets",
+      targets,
+      "--docs",
+      "10",
+      "--rate",
+      String(Math.round(2 * max10)),
+      "--duration",
+      "10s",
+      "--warmup",
+      "1s",
+      "--no-progress",
+      "--json",
+      over,
+    ]);
     overload = (JSON.parse(readFileSync(over, "utf8")) as { scenarios: Scenario[] }).scenarios[0];
   }
   return { name, capacity, overload, offered: max10 ? Math.round(2 * max10) : undefined };
@@ -96,11 +138,24 @@ try {
 }
 
 const f = (x: number | null | undefined, d = 0) => (x === null || x === undefined ? "–" : x.toFixed(d));
-console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${loadavg().map((x) => x.toFixed(1)).join(" ")} at the end\n`);
-console.log("| server | max req/s, 10 docs (p95 ≤ 100 ms) | max req/s, 50 docs (p95 ≤ 400 ms) | at 2× the 10-doc capacity: offered → achieved req/s | p95 | non-200 |");
+console.log(
+  `\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ")} at the end\n`,
+);
+console.log(
+  "| server | max req/s, 10 docs (p95 ≤ 100 ms) | max req/s, 50 docs (p95 ≤ 400 ms) | at 2× the 10-doc capacity: offered → achieved req/s | p95 | non-200 |",
+);
 console.log("|---|---|---|---|---|---|");
 for (const r of rows) {
   const o = r.overload;
-  const non200 = o ? Object.entries(o.status_counts).filter(([s]) => s !== "200").map(([s, n]) => `${n}× ${s}`).join(", ") || "none" : "–";
-  console.log(`| ${r.name} | ${f(r.capacity[10])} | ${f(r.capacity[50])} | ${o ? `${r.offered} → ${f(o.achieved_rps)}` : "–"} | ${o ? `${f(o.latency_ms.p95)} ms` : "–"} | ${non200}${o && o.dropped ? `, ${o.dropped} dropped` : ""} |`);
+  const non200 = o
+    ? Object.entries(o.status_counts)
+        .filter(([s]) => s !== "200")
+        .map(([s, n]) => `${n}× ${s}`)
+        .join(", ") || "none"
+    : "–";
+  console.log(
+    `| ${r.name} | ${f(r.capacity[10])} | ${f(r.capacity[50])} | ${o ? `${r.offered} → ${f(o.achieved_rps)}` : "–"} | ${o ? `${f(o.latency_ms.p95)} ms` : "–"} | ${non200}${o && o.dropped ? `, ${o.dropped} dropped` : ""} |`,
+  );
 }

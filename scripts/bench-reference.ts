@@ -282,7 +282,13 @@ async function grid(): Promise<void> {
         const http = await serverRunner(server.url, server.pid, requests, clients);
         const ratios: number[] = [];
         const rates: { server: number[]; bare: number[] } = { server: [], bare: [] };
-        const split: { cost: number[]; busy: number[]; bare: number[]; server: number[]; client: number[] } = { cost: [], busy: [], bare: [], server: [], client: [] };
+        const split: { cost: number[]; busy: number[]; bare: number[]; server: number[]; client: number[] } = {
+          cost: [],
+          busy: [],
+          bare: [],
+          server: [],
+          client: [],
+        };
         for (let k = 0; k < PAIRS; k++) {
           const meters = [new Meter(docs), new Meter(docs), new Meter(docs)] as const;
           const slices = [http.slice, bares[0]!.slice, bares[1]!.slice];
@@ -305,9 +311,22 @@ async function grid(): Promise<void> {
         }
         await http.close();
         const layout = `${server.layout.replicas}×${server.layout.threads}`;
-        const cell: Cell = { runtime: describeOnnxruntime(ort), docs, clients, threads, layout, server: median(rates.server), bare: median(rates.bare), ratios };
+        const cell: Cell = {
+          runtime: describeOnnxruntime(ort),
+          docs,
+          clients,
+          threads,
+          layout,
+          server: median(rates.server),
+          bare: median(rates.bare),
+          ratios,
+        };
         if (split.cost.length === PAIRS) {
-          Object.assign(cell, { cost: split.cost, busy: split.busy, cpuPerPair: { bare: median(split.bare), server: median(split.server), client: median(split.client) } });
+          Object.assign(cell, {
+            cost: split.cost,
+            busy: split.busy,
+            cpuPerPair: { bare: median(split.bare), server: median(split.server), client: median(split.client) },
+          });
         }
         process.stdout.write(`${JSON.stringify(cell)}\n`);
       }
@@ -327,7 +346,24 @@ async function throughput(): Promise<boolean> {
     "Each ratio is cost × busy: cost = the bare side's CPU per pair over the server side's (server process and load generator); busy = the share of the cores the server side kept busy over the bare side's. cost < 1: the server spends more CPU per pair (tokenizing, JSON, HTTP, the client on the same cores); busy < 1: it leaves cores idle (waiting, hand-offs).\n",
   );
   const rows: string[][] = [
-    ["runtime", "bare threads", "server sessions×threads", "docs", "clients", "bare pairs/s", "server pairs/s", "median", "lowest", "ratios", "cost", "busy", "CPU ms/pair bare", "server", "client", ""],
+    [
+      "runtime",
+      "bare threads",
+      "server sessions×threads",
+      "docs",
+      "clients",
+      "bare pairs/s",
+      "server pairs/s",
+      "median",
+      "lowest",
+      "ratios",
+      "cost",
+      "busy",
+      "CPU ms/pair bare",
+      "server",
+      "client",
+      "",
+    ],
   ];
   let met = true;
   for (const runtime of RUNTIMES) {
@@ -340,7 +376,17 @@ async function throughput(): Promise<boolean> {
       const [mid, low] = [median(c.ratios), Math.min(...c.ratios)];
       const ok = mid >= GOAL.median && low >= GOAL.lowest;
       met &&= ok;
-      const row = [c.runtime.replace(/^onnxruntime-node /, "").replace(/,.*/, ""), String(c.threads), c.layout, String(c.docs), String(c.clients), c.bare.toFixed(0), c.server.toFixed(0), mid.toFixed(2), low.toFixed(2), c.ratios.map((r) => r.toFixed(2)).join(" "),
+      const row = [
+        c.runtime.replace(/^onnxruntime-node /, "").replace(/,.*/, ""),
+        String(c.threads),
+        c.layout,
+        String(c.docs),
+        String(c.clients),
+        c.bare.toFixed(0),
+        c.server.toFixed(0),
+        mid.toFixed(2),
+        low.toFixed(2),
+        c.ratios.map((r) => r.toFixed(2)).join(" "),
         ...(c.cost && c.busy && c.cpuPerPair
           ? [median(c.cost).toFixed(2), median(c.busy).toFixed(2), c.cpuPerPair.bare.toFixed(3), c.cpuPerPair.server.toFixed(3), c.cpuPerPair.client.toFixed(3)]
           : ["-", "-", "-", "-", "-"]),
@@ -357,7 +403,9 @@ async function throughput(): Promise<boolean> {
   }
   console.log("");
   printTable(rows);
-  const load = loadavg().map((l) => l.toFixed(1)).join(", ");
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(", ");
   console.log(`\nload average at the end: ${load} (${availableParallelism()} cores): on a shared machine the ratios move with it`);
   return met;
 }

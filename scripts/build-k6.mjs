@@ -44,7 +44,9 @@ const lazyZodBigInt = {
     b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]core[\\/]util\.js$/ }, async (args) => {
       const source = await readFile(args.path, "utf8");
       if (!BIGINT_RANGES.test(source)) {
-        return { errors: [{ text: `${args.path}: BIGINT_FORMAT_RANGES not found in the expected form; update scripts/build-k6.mjs (k6 < v0.54 has no BigInt)` }] };
+        return {
+          errors: [{ text: `${args.path}: BIGINT_FORMAT_RANGES not found in the expected form; update scripts/build-k6.mjs (k6 < v0.54 has no BigInt)` }],
+        };
       }
       const contents = source.replace(
         BIGINT_RANGES,

@@ -55,47 +55,54 @@ const Flag = z
 
 const DocsList = z
   .string()
-  .transform((text) => text.split(",").map((s) => s.trim()).filter(Boolean).map(Number))
+  .transform((text) =>
+    text
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map(Number),
+  )
   .pipe(z.array(z.number().int().positive()).min(1, "list at least one document count, e.g. 10,50"))
   .refine((docs) => new Set(docs).size === docs.length, "document counts must not repeat");
 
 // z.url() needs the WHATWG URL global, which k6 lacks; a scheme-and-host pattern is enough.
 const BaseUrl = z.string().regex(/^https?:\/\/[^\s/?#]+[^\s?#]*$/, "must be an http(s) base URL such as http://127.0.0.1:8000");
 
-export const K6Env = z.object({
-  RERANK_URL: BaseUrl.default("http://127.0.0.1:8000"),
-  RERANK_DIALECT: z
-    .string()
-    .default("vllm")
-    .refine(isDialectName, "unknown dialect (vllm, jina, cohere-v1, cohere-v2, tei, infinity, llamacpp)")
-    .transform((name) => name as DialectName),
-  RERANK_MODEL: z.string().optional(),
-  RERANK_API_KEY: z.string().optional(),
-  /** Overrides the dialect's canonical path, e.g. /v1/rerank. */
-  RERANK_PATH: z.string().startsWith("/").optional(),
-  DOCS: DocsList.optional(),
-  RATE: z.coerce.number().positive().optional(),
-  DURATION: Duration.superRefine((d, ctx) => {
-    // k6's own words (lib/executor/constant_arrival_rate.go:105-108, v2.2.0), at init and naming the variable.
-    if (d.ms < K6_MIN_DURATION_MS) ctx.addIssue({ code: "custom", message: `the duration must be at least 1s, but is ${d.text}` });
-  }).optional(),
-  /** Load only: stepped open loop, each rate in turn for DURATION (as `rerank-harness load --ramp`). */
-  RAMP: RateList.optional(),
-  /** Load only: ramp from 0 to the rate over this long before DURATION at full rate. */
-  RAMP_UP: Duration.optional(),
-  /** Load only: one scenario whose requests draw their document count from these weights. */
-  MIX: Mix.optional(),
-  /** Per-request timeout; a timed-out request counts as an error. */
-  TIMEOUT: Duration.refine((d) => d.ms > 0, "must be longer than 0").optional(),
-  TARGETS: z.string().optional(),
-  SEED: z.coerce.number().int().nonnegative().default(DEFAULT_WORKLOAD.seed),
-  MAX_VUS: PositiveInt.optional(),
-  /** k6-operator parallelism: each runner holds its share of the dropped-iteration budget. */
-  RUNNERS: PositiveInt.default(1),
-  SUMMARY_DIR: z.string().default("."),
-  /** Also print the JUnit on stdout between markers (for runners whose files vanish, e.g. k6-operator pods). */
-  JUNIT_STDOUT: Flag.default(false),
-})
+export const K6Env = z
+  .object({
+    RERANK_URL: BaseUrl.default("http://127.0.0.1:8000"),
+    RERANK_DIALECT: z
+      .string()
+      .default("vllm")
+      .refine(isDialectName, "unknown dialect (vllm, jina, cohere-v1, cohere-v2, tei, infinity, llamacpp)")
+      .transform((name) => name as DialectName),
+    RERANK_MODEL: z.string().optional(),
+    RERANK_API_KEY: z.string().optional(),
+    /** Overrides the dialect's canonical path, e.g. /v1/rerank. */
+    RERANK_PATH: z.string().startsWith("/").optional(),
+    DOCS: DocsList.optional(),
+    RATE: z.coerce.number().positive().optional(),
+    DURATION: Duration.superRefine((d, ctx) => {
+      // k6's own words (lib/executor/constant_arrival_rate.go:105-108, v2.2.0), at init and naming the variable.
+      if (d.ms < K6_MIN_DURATION_MS) ctx.addIssue({ code: "custom", message: `the duration must be at least 1s, but is ${d.text}` });
+    }).optional(),
+    /** Load only: stepped open loop, each rate in turn for DURATION (as `rerank-harness load --ramp`). */
+    RAMP: RateList.optional(),
+    /** Load only: ramp from 0 to the rate over this long before DURATION at full rate. */
+    RAMP_UP: Duration.optional(),
+    /** Load only: one scenario whose requests draw their document count from these weights. */
+    MIX: Mix.optional(),
+    /** Per-request timeout; a timed-out request counts as an error. */
+    TIMEOUT: Duration.refine((d) => d.ms > 0, "must be longer than 0").optional(),
+    TARGETS: z.string().optional(),
+    SEED: z.coerce.number().int().nonnegative().default(DEFAULT_WORKLOAD.seed),
+    MAX_VUS: PositiveInt.optional(),
+    /** k6-operator parallelism: each runner holds its share of the dropped-iteration budget. */
+    RUNNERS: PositiveInt.default(1),
+    SUMMARY_DIR: z.string().default("."),
+    /** Also print the JUnit on stdout between markers (for runners whose files vanish, e.g. k6-operator pods). */
+    JUNIT_STDOUT: Flag.default(false),
+  })
   .refine((e) => !(e.MIX && e.DOCS), { message: "give DOCS or MIX, not both", path: ["MIX"] })
   // As `load --rate` and `--ramp`: alternatives, not a silent override.
   .refine((e) => !(e.RAMP && e.RATE !== undefined), { message: "give RATE or RAMP (its steps are the rates), not both", path: ["RAMP"] })

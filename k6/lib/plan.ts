@@ -119,7 +119,7 @@ export function planLoad(targets: TargetsFile, cfg: K6Config): PlannedScenario[]
   return steps.map((b) => {
     const rps = b.rps;
     // A linear ramp from 0 starts half the iterations a full-rate stretch of the same length would.
-    const expectedIterations = Math.floor(rps * (durationMs + rampMs / 2) / 1000);
+    const expectedIterations = Math.floor((rps * (durationMs + rampMs / 2)) / 1000);
     // The harness's rule, achieved ≥ (1 − tolerance) × rps, as a budget of unstarted iterations.
     // k6 thresholds are judged per runner, so each runner gets its share: if every runner
     // stays within its share, the whole run stays within the budget.

@@ -63,7 +63,12 @@ export interface SmokeCase {
  * Iteration i's request: cycles plain ranking, top_n (where the dialect has it) and document
  * echo (where the dialect echoes), over the DOCS counts.
  */
-export function smokeCase(dialect: Dialect, docsList: readonly number[], payload: (docs: number) => { query: string; documents: string[] }, iteration: number): SmokeCase {
+export function smokeCase(
+  dialect: Dialect,
+  docsList: readonly number[],
+  payload: (docs: number) => { query: string; documents: string[] },
+  iteration: number,
+): SmokeCase {
   const docs = docsList[iteration % docsList.length]!;
   const base: RerankInput = payload(docs);
   const variant = iteration % 3;

@@ -362,10 +362,20 @@ function mark(ok: boolean | undefined): string {
   return ok === undefined ? "?" : ok ? "✓" : "✗";
 }
 
-function renderText(meta: SummaryMeta, n: NormalisedSummary, scenarios: ScenarioResult[], thresholds: ThresholdResult[], passed: boolean | null, missing: string[]): string {
+function renderText(
+  meta: SummaryMeta,
+  n: NormalisedSummary,
+  scenarios: ScenarioResult[],
+  thresholds: ThresholdResult[],
+  passed: boolean | null,
+  missing: string[],
+): string {
   const lines: string[] = [];
   lines.push(`rerank-harness k6 · ${meta.script} · ${meta.dialect} · ${meta.url}${meta.model ? ` · model ${meta.model}` : ""}`);
-  if (meta.targets) lines.push(`targets: ${meta.targets.from === "default" ? "built-in default" : meta.targets.from} (${meta.targets.source.slice(0, 100)}${meta.targets.source.length > 100 ? "…" : ""})`);
+  if (meta.targets)
+    lines.push(
+      `targets: ${meta.targets.from === "default" ? "built-in default" : meta.targets.from} (${meta.targets.source.slice(0, 100)}${meta.targets.source.length > 100 ? "…" : ""})`,
+    );
   const runners = scenarios[0]?.runners ?? 1;
   if (runners > 1) {
     lines.push(`one of ${runners} runners: rates are this runner's share, percentiles this runner's requests only (see k6/README.md)`);
@@ -410,7 +420,14 @@ function renderText(meta: SummaryMeta, n: NormalisedSummary, scenarios: Scenario
     }
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [header, ...rows]) lines.push("  " + r.map((c, i) => pad(c, widths[i]!)).join("  ").trimEnd());
+  for (const r of [header, ...rows])
+    lines.push(
+      "  " +
+        r
+          .map((c, i) => pad(c, widths[i]!))
+          .join("  ")
+          .trimEnd(),
+    );
   if (missing.length > 0) {
     // The machine-readable schema has a fixed set of trend values; the legacy one follows --summary-trend-stats.
     lines.push(
@@ -435,10 +452,15 @@ function renderText(meta: SummaryMeta, n: NormalisedSummary, scenarios: Scenario
   const unjudged = thresholds.filter((t) => t.ok === undefined).length;
   lines.push("");
   if (n.format === "machine-readable") {
-    lines.push(`k6's machine-readable summary (K6_NEW_MACHINE_READABLE_SUMMARY) carries no threshold results: ${thresholds.length - unjudged} of ${thresholds.length} judged here from its figures`);
+    lines.push(
+      `k6's machine-readable summary (K6_NEW_MACHINE_READABLE_SUMMARY) carries no threshold results: ${thresholds.length - unjudged} of ${thresholds.length} judged here from its figures`,
+    );
   }
   if (passed === false) lines.push(`FAILED: ${failed} of ${thresholds.length} thresholds not met (k6 exits with code 99)`);
-  else if (passed === null) lines.push(`NOT JUDGED: ${unjudged} of ${thresholds.length} thresholds are not in this summary; k6's exit code is the verdict (0 passed, 99 a threshold failed)`);
+  else if (passed === null)
+    lines.push(
+      `NOT JUDGED: ${unjudged} of ${thresholds.length} thresholds are not in this summary; k6's exit code is the verdict (0 passed, 99 a threshold failed)`,
+    );
   else lines.push(`PASSED: ${thresholds.length} thresholds met`);
   lines.push("");
   return lines.join("\n");
@@ -539,7 +561,9 @@ export function checkSummaryDir(dir: string, open: (path: string) => string, vu:
   if (isDir("/dev") !== true) return;
   const found = isDir(dir);
   if (found === undefined) {
-    throw new SummaryDirError(`SUMMARY_DIR ${dir} does not exist: k6 does not create it and would lose the summary files; create it first (or set SUMMARY_DIR to an existing folder)`);
+    throw new SummaryDirError(
+      `SUMMARY_DIR ${dir} does not exist: k6 does not create it and would lose the summary files; create it first (or set SUMMARY_DIR to an existing folder)`,
+    );
   }
   if (found === false) throw new SummaryDirError(`SUMMARY_DIR ${dir} is a file, not a folder`);
 }

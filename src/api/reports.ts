@@ -71,7 +71,18 @@ export async function readJsonReport(path: string): Promise<unknown> {
   return JSON.parse(await readFile(path, "utf8")) as unknown;
 }
 
-export { checkJson, compareJson, jsonText, renderCheckConsole, renderCompareConsole, renderCompareHtml, renderJUnit, renderLoadConsole, renderLoadHtml, writeReportFile };
+export {
+  checkJson,
+  compareJson,
+  jsonText,
+  renderCheckConsole,
+  renderCompareConsole,
+  renderCompareHtml,
+  renderJUnit,
+  renderLoadConsole,
+  renderLoadHtml,
+  writeReportFile,
+};
 
 // The Markdown summary (`--summary`) and GitHub annotations: build a SummaryDoc from a report,
 // then lay it out (layoutSummary) or write every CI output at once (writeCiOutputs).

@@ -99,15 +99,18 @@ export function assertSameScores(
     pairs.push({ index, a, b });
   }
   // The worst pair is the one furthest past the tolerance (absolute floor first, then relative).
-  const excess = ({ a, b }: { a: number; b: number }, t: Tolerance) =>
-    Math.min(Math.abs(a - b) / t.absolute, relativeDifference(a, b) / t.relative);
+  const excess = ({ a, b }: { a: number; b: number }, t: Tolerance) => Math.min(Math.abs(a - b) / t.absolute, relativeDifference(a, b) / t.relative);
   const worstFor = (t: Tolerance) => pairs.filter((p) => differs(p.a, p.b, t)).sort((x, y) => excess(y, t) - excess(x, t))[0];
   const detail = (p: { index: number; a: number; b: number }) =>
     `${describeIndex(p.index)} scored ${p.a} and then ${p.b} (difference ${Math.abs(p.a - p.b).toExponential(2)}, ${(relativeDifference(p.a, p.b) * 100).toPrecision(3)}% relative)`;
   const loose = worstFor(LOOSE_TOLERANCE);
   if (loose) fail(`${what} changed scores beyond the tolerance (${describeTolerance(LOOSE_TOLERANCE)}): ${detail(loose)}`, evidence);
   const tight = worstFor(TIGHT_TOLERANCE);
-  if (tight) throw new CheckWarning(`${what} changed scores beyond float noise (${describeTolerance(TIGHT_TOLERANCE)}), within the tolerance for GPU batching: ${detail(tight)}`, evidence);
+  if (tight)
+    throw new CheckWarning(
+      `${what} changed scores beyond float noise (${describeTolerance(TIGHT_TOLERANCE)}), within the tolerance for GPU batching: ${detail(tight)}`,
+      evidence,
+    );
 }
 
 export function isJsonContentType(exchange: HttpExchange): boolean {

@@ -187,7 +187,8 @@ export class CheckContext {
       return { limits: {}, from: `${what} failed (${(err as Error).message}): the documented defaults apply` };
     }
     const evidence = evidenceOf(exchange, what);
-    if (exchange.status < 200 || exchange.status >= 300) return { limits: {}, from: `${what} answered ${exchange.status}: the documented defaults apply`, evidence };
+    if (exchange.status < 200 || exchange.status >= 300)
+      return { limits: {}, from: `${what} answered ${exchange.status}: the documented defaults apply`, evidence };
     try {
       return { limits: endpoint.read(exchange.json), from: what, evidence };
     } catch (err) {

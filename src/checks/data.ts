@@ -25,7 +25,7 @@ export const UNICODE_DOCUMENTS = [
 export const ECHO_DOCUMENTS = [
   "  leading and trailing spaces  ",
   "line one\nline two\ttabbed",
-  'quotes "double" and \'single\', backslash \\ and <html> & entities',
+  "quotes \"double\" and 'single', backslash \\ and <html> & entities",
   "Paris ist die Hauptstadt Frankreichs. 🇫🇷",
 ];
 

@@ -51,7 +51,9 @@ export async function readExpectFailures(file: string): Promise<ExpectedFailure[
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
-    throw new ExpectFailuresFileError(`--expect-failures ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`);
+    throw new ExpectFailuresFileError(
+      `--expect-failures ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`,
+    );
   }
   return parseExpectFailures(text, file);
 }
@@ -73,7 +75,8 @@ export function applyExpectedFailures(outcomes: CheckOutcome[], expected: Map<st
     const known = expected.get(o.id);
     if (!known || o.status === "skip") return o;
     const known_fault = { origin: known.origin, source: known.source, reason: known.reason };
-    const listed = known.origin === "dialect" ? `known upstream fault: ${known.reason} (${known.source})` : `expected failure: ${known.reason} (${known.source})`;
+    const listed =
+      known.origin === "dialect" ? `known upstream fault: ${known.reason} (${known.source})` : `expected failure: ${known.reason} (${known.source})`;
     if (o.status === "pass" || o.status === "xpass") {
       const message = `${listed}; but it passed: take it off the list`;
       return { ...o, status: strict ? "fail" : "xpass", message, known_fault };

@@ -4,7 +4,13 @@ import type { CheckOutcome } from "./types.js";
 export function formatFailure(o: CheckOutcome, { bodyChars = 300 } = {}): string {
   const lines = [`${o.id} [${o.level}] ${o.statement}`, `  source: ${o.source}`];
   // A message of several lines keeps the block's indentation.
-  if (o.message) lines.push(`  ${o.status === "warn" ? "warning" : "failure"}: ${o.message.trim().split(/\s*\n\s*/).join("\n    ")}`);
+  if (o.message)
+    lines.push(
+      `  ${o.status === "warn" ? "warning" : "failure"}: ${o.message
+        .trim()
+        .split(/\s*\n\s*/)
+        .join("\n    ")}`,
+    );
   for (const e of o.evidence ?? []) {
     lines.push(`  ${e.label ? `${e.label}: ` : ""}${e.request.method} ${e.request.url}`);
     const auth = e.request.headers["authorization"];
@@ -22,7 +28,10 @@ const BODY_LINES = 8;
 function bodyBlock(text: string, max: number): string {
   const trimmed = text.trim();
   if (!trimmed.includes("\n")) return ` ${oneLine(trimmed, max)}`;
-  const all = trimmed.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+  const all = trimmed
+    .split(/\r?\n/)
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== "");
   const shown: string[] = [];
   let chars = 0;
   for (const line of all) {

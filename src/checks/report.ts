@@ -68,4 +68,3 @@ export const CheckReportJson = z.strictObject({
   ...ConformanceReport.shape,
 });
 export type CheckReportJson = z.infer<typeof CheckReportJson>;
-

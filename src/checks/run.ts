@@ -49,7 +49,6 @@ export interface ConformanceOptions {
   log?: (line: string) => void;
 }
 
-
 export { DEFAULT_FUZZ, DEFAULT_SEED };
 /** The tag of the request sent before the checks (in --har, beside the check ids). */
 export const PREFLIGHT_TAG = "preflight";
@@ -101,7 +100,8 @@ export class ConformanceSession {
     if (only && only.length > 0) checkOnly(only);
 
     const sendPreflight = () => preflight(target, options.timeoutMs);
-    const pre = options.preflight ?? (await (options.exchangeLog ? recordExchanges(jsonLinesSink(options.exchangeLog), PREFLIGHT_TAG, sendPreflight) : sendPreflight()));
+    const pre =
+      options.preflight ?? (await (options.exchangeLog ? recordExchanges(jsonLinesSink(options.exchangeLog), PREFLIGHT_TAG, sendPreflight) : sendPreflight()));
     log(`preflight: ${target.dialect.paths[0]} answered ${pre.status} in ${pre.durationMs} ms`);
 
     const suiteTarget = suiteTargetFor(target, {

@@ -30,7 +30,11 @@ export function addContainerOptions(cmd: Command): Command {
   return cmd
     .option("--image <image>", "container targets: the image to run (default per server; CPU or CUDA build by the host)")
     .option("--served-model <model>", "container targets: the model the container loads (default BAAI/bge-reranker-base)")
-    .option("--gpus <gpus>", "container targets: auto (GPUs when the engine can give them), all, none, ids such as 0,1 or GPU-<uuid>, or CDI names such as nvidia.com/gpu=all", gpusArg)
+    .option(
+      "--gpus <gpus>",
+      "container targets: auto (GPUs when the engine can give them), all, none, ids such as 0,1 or GPU-<uuid>, or CDI names such as nvidia.com/gpu=all",
+      gpusArg,
+    )
     .option("--publish-host <address>", "container targets: the host address their port is published on (default 127.0.0.1; 0.0.0.0 exposes it to the network)")
     .option("--cache-dir <dir>", "container targets: host Hugging Face cache mounted into the container (default $HF_HOME or ~/.cache/huggingface)")
     .option("--log-dir <dir>", "where container and process targets' output is written (default: the system temp folder)")

@@ -99,7 +99,12 @@ export async function workloadFrom(flags: WorkloadFlags, warn: (line: string) =>
     warmupMs: flags.warmup,
     seed: flags.seed,
     ...(flags.findMax
-      ? { findMax: { ...(flags.findMaxBudget !== undefined ? { budgetMs: flags.findMaxBudget } : {}), ...(flags.maxRate !== undefined ? { maxRate: flags.maxRate } : {}) } }
+      ? {
+          findMax: {
+            ...(flags.findMaxBudget !== undefined ? { budgetMs: flags.findMaxBudget } : {}),
+            ...(flags.maxRate !== undefined ? { maxRate: flags.maxRate } : {}),
+          },
+        }
       : {}),
     ...(slo && targets ? { targets, targetsSource: slo.file } : {}),
   };

@@ -71,7 +71,10 @@ export function intListArg(value: string): number[] {
 
 /** Comma-separated check ids or id prefixes, e.g. `--only sort.,errors.malformed_json`. */
 export function idListArg(value: string): string[] {
-  const ids = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const ids = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (ids.length === 0) throw new InvalidArgumentError("give one or more check ids or prefixes, comma-separated");
   return ids;
 }
@@ -108,9 +111,7 @@ export interface SloFlags {
 
 /** Adds `--slo FILE` and its deprecated alias `--targets FILE`. */
 export function addSloOption(cmd: Command, description: string): Command {
-  return cmd
-    .option("--slo <file>", description)
-    .addOption(new Option("--targets <file>", "deprecated alias of --slo").hideHelp());
+  return cmd.option("--slo <file>", description).addOption(new Option("--targets <file>", "deprecated alias of --slo").hideHelp());
 }
 
 /**

@@ -13,7 +13,10 @@ export interface QualityFlags {
 
 export function addDatasetOptions(cmd: Command): Command {
   return cmd
-    .option("--dataset <path>", "labelled data: an MTEB reranking JSONL file ({query, positive, negative} per line) or a BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv)")
+    .option(
+      "--dataset <path>",
+      "labelled data: an MTEB reranking JSONL file ({query, positive, negative} per line) or a BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv)",
+    )
     .option("--candidates <k>", "BEIR: first-stage (BM25) candidates reranked per query", intArg(1), DEFAULT_CANDIDATES);
 }
 

@@ -120,7 +120,11 @@ export function reportExchange(exchange: ClientExchange): void {
       ...(exchange.body !== undefined ? { body: capped(exchange.body) } : {}),
     },
     ...(response
-      ? { response: { status: response.status, headers: redactHeaders(response.headers), body: capped(response.text) }, headersMs: response.headersMs, totalMs: response.totalMs }
+      ? {
+          response: { status: response.status, headers: redactHeaders(response.headers), body: capped(response.text) },
+          headersMs: response.headersMs,
+          totalMs: response.totalMs,
+        }
       : { error: redact(error?.message ?? "no response"), totalMs: error?.elapsedMs ?? 0 }),
   });
 }

@@ -141,11 +141,25 @@ export class HttpClient {
       };
       if (res.statusCode >= 300 && res.statusCode < 400) exchange.redirect = { location: responseHeaders["location"] };
       parseJsonInto(exchange);
-      reportExchange({ method, url: url.toString(), headers, body, startedAt, response: { status: res.statusCode, headers: responseHeaders, text, headersMs, totalMs } });
+      reportExchange({
+        method,
+        url: url.toString(),
+        headers,
+        body,
+        startedAt,
+        response: { status: res.statusCode, headers: responseHeaders, text, headersMs, totalMs },
+      });
       return exchange;
     } catch (err) {
       const error = toTransportError(err, performance.now() - startedAt, deadline.signal.aborted, timeoutMs, headersMs > 0);
-      reportExchange({ method, url: url.toString(), headers, body, startedAt, error: { message: `${error.reason}: ${error.message}`, elapsedMs: error.elapsedMs } });
+      reportExchange({
+        method,
+        url: url.toString(),
+        headers,
+        body,
+        startedAt,
+        error: { message: `${error.reason}: ${error.message}`, elapsedMs: error.elapsedMs },
+      });
       throw error;
     } finally {
       clearTimeout(timer);
@@ -198,12 +212,7 @@ function flattenHeaders(headers: Dispatcher.ResponseData["headers"]): Record<str
 }
 
 /** Reads the body as UTF-8, stopping (and destroying the stream) past the cap. */
-async function readCapped(
-  body: Dispatcher.ResponseData["body"],
-  maxBytes: number,
-  startedAt: number,
-  contentLength: string | undefined,
-): Promise<string> {
+async function readCapped(body: Dispatcher.ResponseData["body"], maxBytes: number, startedAt: number, contentLength: string | undefined): Promise<string> {
   if (contentLength !== undefined && Number(contentLength) > maxBytes) {
     // Destroying an unread body emits an AbortError; unheard, it would crash the process.
     body.on("error", () => {});

@@ -27,7 +27,6 @@ interface CheckOptions extends CommonOptions, ContainerOptions {
   fidelityPrecision: "fp32" | "fp16" | "bf16";
 }
 
-
 export function define(program: Command): void {
   const cmd = program
     .command("check")
@@ -44,12 +43,20 @@ export function define(program: Command): void {
     .option("--har <file>", "write HAR 1.2 of every exchange the run sent (keys redacted, each entry tagged with its check id)")
     .option("--verbose", "print each passing check's statement too")
     .addOption(
-      new Option("--score-kind <kind>", "override the dialect's score range: probability [0,1], logit, or any (a bi-encoder or ColBERT model behind vLLM)").choices(
-        SCORE_KINDS,
-      ),
+      new Option(
+        "--score-kind <kind>",
+        "override the dialect's score range: probability [0,1], logit, or any (a bi-encoder or ColBERT model behind vLLM)",
+      ).choices(SCORE_KINDS),
     )
-    .option("--fidelity <model>", "also compare the scores with this model's own, computed locally (fixture name, Hugging Face repo id or directory, as --reference takes): checks fidelity.*")
-    .addOption(new Option("--fidelity-precision <p>", "the precision the server computes at; sets the fidelity tolerance").choices(["fp32", "fp16", "bf16"]).default("fp32"));
+    .option(
+      "--fidelity <model>",
+      "also compare the scores with this model's own, computed locally (fixture name, Hugging Face repo id or directory, as --reference takes): checks fidelity.*",
+    )
+    .addOption(
+      new Option("--fidelity-precision <p>", "the precision the server computes at; sets the fidelity tolerance")
+        .choices(["fp32", "fp16", "bf16"])
+        .default("fp32"),
+    );
   addMinNdcgOption(addDatasetOptions(addContainerOptions(addCommonOptions(cmd)))).action(action(runCheck));
 }
 
@@ -112,7 +119,15 @@ async function runCheck(options: CheckOptions): Promise<number> {
       ...(options.scoreKind ? { scoreKind: options.scoreKind } : {}),
       ...(options.fidelity ? { fidelity: { model: options.fidelity, precision: options.fidelityPrecision } } : {}),
       ...(dataset
-        ? { dataset: { path: dataset.path, candidates: options.candidates, seed: options.seed, queries: dataset.queries, ...(options.minNdcg !== undefined ? { minNdcg: options.minNdcg } : {}) } }
+        ? {
+            dataset: {
+              path: dataset.path,
+              candidates: options.candidates,
+              seed: options.seed,
+              queries: dataset.queries,
+              ...(options.minNdcg !== undefined ? { minNdcg: options.minNdcg } : {}),
+            },
+          }
         : {}),
       timeoutMs: options.timeout,
       ...(har ? { exchangeLog: har.logFor(0) } : {}),

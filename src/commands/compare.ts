@@ -31,16 +31,12 @@ export function define(program: Command): void {
   const cmd = program
     .command("compare")
     .description("the same checks, seeded load and ranking-agreement requests against two or more targets (--target, repeated), side by side");
-  addWorkloadOptions(
-    addPriceOption(addDatasetOptions(addContainerOptions(addCommonOptions(cmd, { repeatableTarget: true })))),
-    COMPARE_DEFAULTS,
-    {
-      docs: "documents per request, one load scenario each (default: the SLO file's, 10,50,100)",
-      duration: "measured time per scenario",
-      seed: "workload seed: every target gets the same requests",
-      slo: "the SLO file: latency/throughput targets for the load scenarios (default: fixtures/targets/default.json)",
-    },
-  )
+  addWorkloadOptions(addPriceOption(addDatasetOptions(addContainerOptions(addCommonOptions(cmd, { repeatableTarget: true })))), COMPARE_DEFAULTS, {
+    docs: "documents per request, one load scenario each (default: the SLO file's, 10,50,100)",
+    duration: "measured time per scenario",
+    seed: "workload seed: every target gets the same requests",
+    slo: "the SLO file: latency/throughput targets for the load scenarios (default: fixtures/targets/default.json)",
+  })
     .option("--rate <rps>", "open-loop rate for every scenario and target", numberArg(0.001), COMPARE_DEFAULTS.rate)
     .option("--skip-load", "no load run")
     .option("--skip-checks", "no conformance checks")
@@ -124,7 +120,11 @@ async function compare(flags: CompareFlags): Promise<number> {
   const { compareSummary } = await import("../report/summary-compare.js");
   await writeCiOutputs(compareSummary(report), { summaryFile: flags.summary, log, fullReportHint: reportHint(flags.json) });
   if (har && flags.har) {
-    await har.write(flags.har, report.targets.map((t) => t.label), (await import("../util/package-root.js")).packageVersion());
+    await har.write(
+      flags.har,
+      report.targets.map((t) => t.label),
+      (await import("../util/package-root.js")).packageVersion(),
+    );
     log(`wrote ${flags.har}`);
     await har.close();
   }

@@ -77,9 +77,7 @@ function labelArg(value: string): string {
 }
 
 export function define(program: Command): void {
-  const cmd = program
-    .command("load")
-    .description("run the built-in open-loop load generator against a target and judge it against latency/throughput targets");
+  const cmd = program.command("load").description("run the built-in open-loop load generator against a target and judge it against latency/throughput targets");
   addWorkloadOptions(
     addContainerOptions(addCommonOptions(cmd)),
     { durationMs: DEFAULT_DURATION_MS, warmupMs: DEFAULT_WARMUP_MS, seed: DEFAULT_LOAD_SEED },
@@ -95,8 +93,14 @@ export function define(program: Command): void {
     .option("--concurrency <n>", "closed loop: n virtual users, each sending as soon as its last response came back", intArg(1))
     .option("--max-inflight <n>", "past this many requests in flight a due send is dropped and counted, never delayed", intArg(1), DEFAULT_MAX_INFLIGHT)
     .option("--workers <n|auto>", "threads sending (auto: one per 5000 req/s offered, up to the cores)", workersArg, "auto")
-    .addOption(new Option("--doc-tokens <mean[:spread]>", "document length in tokens").argParser(lengthArg).default(DEFAULT_DOC_TOKENS, lengthLabel(DEFAULT_DOC_TOKENS)))
-    .addOption(new Option("--query-tokens <mean[:spread]>", "query length in tokens").argParser(lengthArg).default(DEFAULT_QUERY_TOKENS, lengthLabel(DEFAULT_QUERY_TOKENS)))
+    .addOption(
+      new Option("--doc-tokens <mean[:spread]>", "document length in tokens").argParser(lengthArg).default(DEFAULT_DOC_TOKENS, lengthLabel(DEFAULT_DOC_TOKENS)),
+    )
+    .addOption(
+      new Option("--query-tokens <mean[:spread]>", "query length in tokens")
+        .argParser(lengthArg)
+        .default(DEFAULT_QUERY_TOKENS, lengthLabel(DEFAULT_QUERY_TOKENS)),
+    )
     .option("--corpus <file>", "passages and queries: JSON {passages, queries?} or JSONL (default: fixtures/corpus/default.json)")
     .option("--max-error-rate <fraction>", "a scenario fails when (errors + dropped) / scheduled exceeds this", fractionArg, DEFAULT_MAX_ERROR_RATE)
     .option("--path <path>", "rerank path (default: the dialect's canonical one)")
@@ -105,7 +109,11 @@ export function define(program: Command): void {
     .option("--summary <file>", "write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)")
     .option("--csv <file>", "write one row per scenario and per find-max step, with the JSON summary's fields (see docs/records.md)")
     .option("--abort-on-fail", "stop an open-loop scenario (or find-max step) once its failure is certain or the server is over-saturated")
-    .addOption(new Option("--arrival <kind>", "open-loop schedule: uniform gaps, or poisson (exponential gaps, seeded by --seed)").choices(ARRIVALS).default(DEFAULT_ARRIVAL))
+    .addOption(
+      new Option("--arrival <kind>", "open-loop schedule: uniform gaps, or poisson (exponential gaps, seeded by --seed)")
+        .choices(ARRIVALS)
+        .default(DEFAULT_ARRIVAL),
+    )
     .option("--mix <D:W,...>", "one scenario mixing documents counts with weights, e.g. 10:0.6,50:0.3,100:0.1 (instead of --docs)", mixArg);
   addFindMaxOptions(cmd, {
     findMax: "search each scenario's highest open-loop rate that still passes its targets (starts at --rate or the target rate)",
@@ -113,9 +121,18 @@ export function define(program: Command): void {
     budget: "find-max: total time for every search together",
   })
     .option("--baseline <file>", "an earlier --json report: fail (exit 1) when a scenario regressed against it")
-    .option("--max-regression <pct>", "with --baseline: a worse p50/p95/p99/achieved rate beyond this many percent (and beyond the noise) regresses", numberArg(0), DEFAULT_MAX_REGRESSION_PCT)
+    .option(
+      "--max-regression <pct>",
+      "with --baseline: a worse p50/p95/p99/achieved rate beyond this many percent (and beyond the noise) regresses",
+      numberArg(0),
+      DEFAULT_MAX_REGRESSION_PCT,
+    )
     .option("--out <output>", "stream the run while it runs: prometheus-rw=URL (remote write 1.0, k6's metric names, latency as a native histogram)", outArg)
-    .option("--testid <id>", "names this run in what --out streams and in the JSON (default: generated, printed at start); give every runner the same one", labelArg)
+    .option(
+      "--testid <id>",
+      "names this run in what --out streams and in the JSON (default: generated, printed at start); give every runner the same one",
+      labelArg,
+    )
     .option("--runner <name>", "this runner's `instance` label in what --out streams (default: host name and process id)", labelArg)
     .addOption(durationOption("--push-interval <duration>", "--out: time between writes (each carries the whole state so far)", DEFAULT_PUSH_INTERVAL_MS))
     .option("--no-progress", "no live progress on stderr")
@@ -151,7 +168,8 @@ async function load(flags: LoadFlags): Promise<number> {
     baseline = parseBaselineReport(await readInputFile(flags.baseline, `--baseline ${flags.baseline}`), flags.baseline);
   }
   if (flags.pushInterval < 100) throw new UsageError("--push-interval must be at least 100ms");
-  if ((flags.runner !== undefined || flags.pushInterval !== DEFAULT_PUSH_INTERVAL_MS) && !flags.out) throw new UsageError("--runner and --push-interval go with --out prometheus-rw=URL");
+  if ((flags.runner !== undefined || flags.pushInterval !== DEFAULT_PUSH_INTERVAL_MS) && !flags.out)
+    throw new UsageError("--runner and --push-interval go with --out prometheus-rw=URL");
   if (flags.corpus) {
     const { parseCorpus } = await import("../load/corpus.js");
     corpus = parseCorpus(await readInputFile(flags.corpus, `--corpus ${flags.corpus}`), flags.corpus);

@@ -17,7 +17,9 @@ interface VerdictFlags extends JudgeFlags {
 export function define(program: Command): void {
   const cmd = program
     .command("verdict")
-    .description("one run-wide verdict from every runner: read from Prometheus (k6 under k6-operator, or load --out prometheus-rw) or from k6 --out json files");
+    .description(
+      "one run-wide verdict from every runner: read from Prometheus (k6 under k6-operator, or load --out prometheus-rw) or from k6 --out json files",
+    );
   addJudgeOptions(
     cmd
       .option("--prometheus <url>", "Prometheus base URL to read the run from (its HTTP API), with --testid")
@@ -37,7 +39,8 @@ export function define(program: Command): void {
 
 async function verdict(flags: VerdictFlags): Promise<number> {
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  if ((flags.prometheus === undefined) === (flags.k6Json === undefined)) throw new UsageError("give one source: --prometheus URL --testid ID, or --k6-json FILE…");
+  if ((flags.prometheus === undefined) === (flags.k6Json === undefined))
+    throw new UsageError("give one source: --prometheus URL --testid ID, or --k6-json FILE…");
   if (flags.prometheus !== undefined && flags.testid === undefined) throw new UsageError("--prometheus needs --testid: the run to judge");
   if (flags.maxErrorRate > 1) throw new UsageError("--max-error-rate must be a fraction between 0 and 1");
   const slo = await readSlo(flags, log);
@@ -53,7 +56,15 @@ async function verdict(flags: VerdictFlags): Promise<number> {
         throw new UsageError(`--prometheus ${flags.prometheus}: not a URL`);
       }
       const { prometheusVerdict } = await import("../distributed/prometheus.js");
-      return prometheusVerdict({ url: url.href, testid: flags.testid!, lookbackS: flags.lookback / 1000, targets, targetsSource, maxErrorRate: flags.maxErrorRate, timeoutMs: flags.timeout });
+      return prometheusVerdict({
+        url: url.href,
+        testid: flags.testid!,
+        lookbackS: flags.lookback / 1000,
+        targets,
+        targetsSource,
+        maxErrorRate: flags.maxErrorRate,
+        timeoutMs: flags.timeout,
+      });
     }
     const { k6JsonVerdict } = await import("../distributed/k6-json.js");
     return k6JsonVerdict({ files: flags.k6Json!, targets, targetsSource, maxErrorRate: flags.maxErrorRate, ...(flags.testid ? { testid: flags.testid } : {}) });

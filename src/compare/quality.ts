@@ -29,7 +29,11 @@ export function datasetSettings(d: Dataset): DatasetSettings {
 }
 
 /** Reranks the data set on one started target. */
-export async function qualityForTarget(target: StartedTarget, dataset: Dataset, options: { timeoutMs: number; progress?: QualityOptionsProgress }): Promise<QualityResult> {
+export async function qualityForTarget(
+  target: StartedTarget,
+  dataset: Dataset,
+  options: { timeoutMs: number; progress?: QualityOptionsProgress },
+): Promise<QualityResult> {
   const ranker = targetRanker(target, { timeoutMs: options.timeoutMs });
   const progress = options.progress?.(target.label, dataset.queries);
   try {

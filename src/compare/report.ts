@@ -41,7 +41,15 @@ export const DatasetSettings = z.strictObject({
 export type DatasetSettings = z.infer<typeof DatasetSettings>;
 
 /** One scenario's capacity on one target (load --find-max's `capacity[]` entry without its steps): max_rps null when no rate passed. */
-export const CompareCapacity = Capacity.pick({ scenario: true, docs: true, mix: true, max_rps: true, failed_rps: true, target_p95_ms: true, stopped_by: true }).strict();
+export const CompareCapacity = Capacity.pick({
+  scenario: true,
+  docs: true,
+  mix: true,
+  max_rps: true,
+  failed_rps: true,
+  target_p95_ms: true,
+  stopped_by: true,
+}).strict();
 export type CompareCapacity = z.infer<typeof CompareCapacity>;
 
 /** One target's part of a comparison (the `--json` file's `targets[]`). */
@@ -132,4 +140,3 @@ export function compareExitCode(report: CompareReport): 0 | 1 | 2 {
   if (report.targets.some((t) => t.error !== undefined)) return 2;
   return report.passed ? 0 : 1;
 }
-

@@ -75,7 +75,13 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
       if (!options.skipChecks) {
         const { runConformance } = await import("../checks/run.js");
         ctx.log(`${target.label}: conformance checks`);
-        result.conformance = await runConformance(target, { ...checks, timeoutMs: ctx.timeoutMs, preflight, log: ctx.log, ...(exchangeLog ? { exchangeLog } : {}) });
+        result.conformance = await runConformance(target, {
+          ...checks,
+          timeoutMs: ctx.timeoutMs,
+          preflight,
+          log: ctx.log,
+          ...(exchangeLog ? { exchangeLog } : {}),
+        });
       }
       if (!options.skipLoad) {
         const { runLoad } = await import("../load/run.js");
@@ -93,13 +99,18 @@ export async function runCompare(specs: TargetSpec[], ctx: TargetContext, option
       scoreKinds[i] = target.dialect.expectations.score.kind;
       // URL and process targets are sent no model name unless told one: show the one they answer with.
       if (result.model === undefined && collected.reportedModel !== undefined) result.model = collected.reportedModel;
-      result.labels = labelAgreement(collected.sets, sets.map((s) => [s.relevant]));
+      result.labels = labelAgreement(
+        collected.sets,
+        sets.map((s) => [s.relevant]),
+      );
       if (collected.failures.length > 0) result.agreement_failures = collected.failures;
       if (options.quality?.dataset) {
         const { qualityForTarget } = await import("./quality.js");
         ctx.log(`${target.label}: ${options.quality.dataset.queries} queries of ${options.quality.dataset.path}`);
         const dataset = options.quality.dataset;
-        result.quality = await recorded("quality", () => qualityForTarget(started, dataset, { timeoutMs: ctx.timeoutMs, ...(options.quality!.progress ? { progress: options.quality!.progress } : {}) }));
+        result.quality = await recorded("quality", () =>
+          qualityForTarget(started, dataset, { timeoutMs: ctx.timeoutMs, ...(options.quality!.progress ? { progress: options.quality!.progress } : {}) }),
+        );
       }
     } catch (err) {
       if (!(err instanceof TargetStartError)) throw err;
@@ -179,4 +190,3 @@ function uniqueLabel(label: string, results: CompareTargetResult[]): string {
   for (let n = 2; taken.has(candidate); n++) candidate = `${label} (${n})`;
   return candidate;
 }
-

@@ -45,7 +45,8 @@ function section(d: Dialect): string[] {
   for (const cls of BAD_INPUT_CLASSES) {
     const b = e.badInput[cls];
     const expected = b
-      ? [b.statuses === "any-4xx" ? "any 4xx" : b.statuses.join(" or "), b.mayAccept ? `or 2xx (${b.mayAccept})` : ""].filter(Boolean).join(" ") + `, ${b.body} body`
+      ? [b.statuses === "any-4xx" ? "any 4xx" : b.statuses.join(" or "), b.mayAccept ? `or 2xx (${b.mayAccept})` : ""].filter(Boolean).join(" ") +
+        `, ${b.body} body`
       : "not checked";
     lines.push(`| \`${CHECK_OF[cls]}\` | ${cell(expected)} | ${b ? cell(b.source) : "no documented behaviour"} |`);
   }

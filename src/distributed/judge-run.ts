@@ -41,7 +41,12 @@ export interface JudgeRunOptions {
   testid?: string;
 }
 
-export const EMPTY_WORKLOAD: ScenarioResult["workload"] = { doc_tokens: { mean: 0, spread: 0 }, query_tokens: { mean: 0, spread: 0 }, seed: 0, corpus: "unknown (not in the stream)" };
+export const EMPTY_WORKLOAD: ScenarioResult["workload"] = {
+  doc_tokens: { mean: 0, spread: 0 },
+  query_tokens: { mean: 0, spread: 0 },
+  seed: 0,
+  corpus: "unknown (not in the stream)",
+};
 
 /** The documents count a scenario name carries (`docs_10`, `docs_10_50rps`); 0 for others (a mix). */
 export function docsOf(name: string): number {
@@ -89,7 +94,12 @@ export function judgeRun(aggregates: ScenarioAggregate[], options: JudgeRunOptio
         },
         windowS: windowMs / 1000,
         ...(a.windows.length > 0
-          ? { window: { start: new Date(Math.min(...a.windows.map((w) => w[0]))).toISOString(), end: new Date(Math.max(...a.windows.map((w) => w[1]))).toISOString() } }
+          ? {
+              window: {
+                start: new Date(Math.min(...a.windows.map((w) => w[0]))).toISOString(),
+                end: new Date(Math.max(...a.windows.map((w) => w[1]))).toISOString(),
+              },
+            }
           : {}),
         sent: a.requests,
         ok: a.ok,

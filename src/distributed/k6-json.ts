@@ -117,7 +117,9 @@ export async function k6JsonVerdict(o: K6JsonOptions): Promise<LoadReport> {
   }
   const scenarios = [...byScenario.entries()].filter(([, p]) => p.requests > 0 || p.ok > 0);
   if (scenarios.length === 0) {
-    throw new NoSamplesError(`${o.files.join(", ")}: no http_reqs or http_req_duration samples${o.testid ? ` tagged testid=${o.testid}` : ""}: nothing to judge (a run without samples never passes)`);
+    throw new NoSamplesError(
+      `${o.files.join(", ")}: no http_reqs or http_req_duration samples${o.testid ? ` tagged testid=${o.testid}` : ""}: nothing to judge (a run without samples never passes)`,
+    );
   }
   const aggregates: ScenarioAggregate[] = scenarios
     .sort(([a], [b]) => (a < b ? -1 : 1))

@@ -90,7 +90,13 @@ export function mergeReports(inputs: NamedReport[], options: MergeOptions = {}):
   checkMergeable(inputs, { ownTargets: options.targets === undefined });
   const notes: string[] = [];
   const first = inputs[0]!.report;
-  const scenarios = first.scenarios.map((_, i) => mergeScenario(inputs.map((x) => x.report.scenarios[i]!), options.targets, notes));
+  const scenarios = first.scenarios.map((_, i) =>
+    mergeScenario(
+      inputs.map((x) => x.report.scenarios[i]!),
+      options.targets,
+      notes,
+    ),
+  );
   const seeds = new Set(inputs.flatMap((x) => x.report.scenarios.map((s) => s.workload.seed)));
   if (seeds.size > 1) notes.push(`the runners used different seeds (${[...seeds].join(", ")}): the same workload shape, different requests`);
   const testids = new Set(inputs.map((x) => x.report.testid).filter((t) => t !== undefined));
@@ -116,7 +122,8 @@ export function mergeReports(inputs: NamedReport[], options: MergeOptions = {}):
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
-const okInWindow = (s: { ok_in_window?: number | undefined; achieved_rps: number }, durationS: number): number => s.ok_in_window ?? Math.round(s.achieved_rps * durationS);
+const okInWindow = (s: { ok_in_window?: number | undefined; achieved_rps: number }, durationS: number): number =>
+  s.ok_in_window ?? Math.round(s.achieved_rps * durationS);
 
 function mergeScenario(parts: ScenarioResult[], targets: TargetsFile | undefined, notes: string[]): ScenarioResult {
   const a = parts[0]!;
@@ -143,7 +150,8 @@ function mergeScenario(parts: ScenarioResult[], targets: TargetsFile | undefined
     for (const [k, n] of Object.entries(s.status_counts)) statusCounts[k] = (statusCounts[k] ?? 0) + n;
     for (const [k, msg] of Object.entries(s.sample_errors)) sampleErrors[k] ??= msg;
   }
-  if (parts.some((s) => Object.keys(s.server_timing_ms).length > 0)) notes.push("server timing headers are summarised per runner only (no histograms stored): left out of the merge");
+  if (parts.some((s) => Object.keys(s.server_timing_ms).length > 0))
+    notes.push("server timing headers are summarised per runner only (no histograms stored): left out of the merge");
 
   const mix: MixMeasurement[] | undefined = a.mix?.map((p, g) => {
     const ps = parts.map((s) => s.mix![g]!);
@@ -156,14 +164,21 @@ function mergeScenario(parts: ScenarioResult[], targets: TargetsFile | undefined
       errors: psum((x) => x.errors),
       dropped: psum((x) => x.dropped),
       okInWindow: parts.reduce((t, s, i) => t + okInWindow(ps[i]!, s.duration_s), 0),
-      latency: mergeEncoded(newHistogram(), ps.map((x) => x.histogram_latency_us)),
+      latency: mergeEncoded(
+        newHistogram(),
+        ps.map((x) => x.histogram_latency_us),
+      ),
       targetP95: targets ? (targetFor(targets, p.docs)?.p95_ms ?? null) : p.target_p95_ms,
     };
   });
 
   let target: ScenarioTargetView;
   if (targets) {
-    target = targetView({ name: a.name, docs: a.docs, mode: a.mode, rate: offered, concurrency: a.concurrency, target: targetFor(targets, a.docs) }, targets, a.target.max_error_rate);
+    target = targetView(
+      { name: a.name, docs: a.docs, mode: a.mode, rate: offered, concurrency: a.concurrency, target: targetFor(targets, a.docs) },
+      targets,
+      a.target.max_error_rate,
+    );
   } else {
     const mins = parts.map((s) => s.target.min_achieved_rps);
     target = {
@@ -197,9 +212,18 @@ function mergeScenario(parts: ScenarioResult[], targets: TargetsFile | undefined
       errorsByClass,
       statusCounts,
       sampleErrors,
-      latency: mergeEncoded(newHistogram(), parts.map((s) => s.histograms.latency_us)),
-      service: mergeEncoded(newHistogram(), parts.map((s) => s.histograms.service_time_us)),
-      lag: mergeEncoded(newHistogram(), parts.map((s) => s.histograms.generator_lag_us)),
+      latency: mergeEncoded(
+        newHistogram(),
+        parts.map((s) => s.histograms.latency_us),
+      ),
+      service: mergeEncoded(
+        newHistogram(),
+        parts.map((s) => s.histograms.service_time_us),
+      ),
+      lag: mergeEncoded(
+        newHistogram(),
+        parts.map((s) => s.histograms.generator_lag_us),
+      ),
       serverTiming: {},
       series: mergeSeriesPoints(parts, window ? Date.parse(window.start) : undefined),
       ...(mix ? { mix } : {}),
@@ -233,4 +257,3 @@ function mergeSeriesPoints(parts: ScenarioResult[], startMs: number | undefined)
   }
   return [...byT.values()].sort((x, y) => x.t - y.t);
 }
-

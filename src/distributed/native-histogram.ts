@@ -85,7 +85,15 @@ export class NativeHistogram {
       prevCount = c;
       prevIndex = i;
     }
-    return { count: this.count, sum: this.sum, schema: this.schema, zeroThreshold: this.zeroThreshold, zeroCount: this.zeroCount, positiveSpans: spans, positiveDeltas: deltas };
+    return {
+      count: this.count,
+      sum: this.sum,
+      schema: this.schema,
+      zeroThreshold: this.zeroThreshold,
+      zeroCount: this.zeroCount,
+      positiveSpans: spans,
+      positiveDeltas: deltas,
+    };
   }
 }
 

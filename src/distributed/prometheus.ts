@@ -128,7 +128,13 @@ export async function prometheusVerdict(o: PrometheusVerdictOptions): Promise<Lo
       statusCounts,
       windows,
       okInWindow: okWin.length > 0 ? okWin.reduce((t, s) => t + lastValue(s), 0) : ok,
-      offeredRps: offeredSeries.length > 0 ? overUnion(offeredSeries.map((s) => [lastValue(s), windowLengthS(s, of(windowSeconds), runnerOf)]), windows) : null,
+      offeredRps:
+        offeredSeries.length > 0
+          ? overUnion(
+              offeredSeries.map((s) => [lastValue(s), windowLengthS(s, of(windowSeconds), runnerOf)]),
+              windows,
+            )
+          : null,
       ...(validSeries.length > 0 && answered > 0 ? { validShare: weightedValid(validSeries, of(reqs), runnerOf) } : {}),
     };
   });

@@ -1,14 +1,7 @@
 import { decodeHistogram, type Histogram } from "./histogram.js";
 import { HarnessError } from "../util/errors.js";
 import { DEFAULT_MAX_REGRESSION_PCT } from "./options.js";
-import {
-  LoadReport,
-  type BaselineComparison,
-  type BaselineMetric,
-  type BaselineScenario,
-  type Capacity,
-  type ScenarioResult,
-} from "./report.js";
+import { LoadReport, type BaselineComparison, type BaselineMetric, type BaselineScenario, type Capacity, type ScenarioResult } from "./report.js";
 
 // `load --baseline FILE`: this run against an earlier --json report, scenario by scenario.
 //
@@ -86,13 +79,7 @@ const round3 = (x: number): number => Math.round(x * 1000) / 1000;
  * Judges one metric. `higherIsWorse` for latency; a rate is worse when lower.
  * Regressed: worse by more than the threshold and the intervals are apart.
  */
-export function judgeMetric(
-  metric: BaselineMetric["metric"],
-  base: Interval,
-  now: Interval,
-  maxRegressionPct: number,
-  higherIsWorse: boolean,
-): BaselineMetric {
+export function judgeMetric(metric: BaselineMetric["metric"], base: Interval, now: Interval, maxRegressionPct: number, higherIsWorse: boolean): BaselineMetric {
   const change = base.value === 0 ? null : ((now.value - base.value) / base.value) * 100;
   const worse = change !== null && (higherIsWorse ? change > maxRegressionPct : change < -maxRegressionPct);
   const better = change !== null && (higherIsWorse ? change < -maxRegressionPct : change > maxRegressionPct);
@@ -128,9 +115,15 @@ function compareScenario(now: ScenarioResult, base: ScenarioResult, maxRegressio
   const sameLoad = now.mode === base.mode && now.offered_rps === base.offered_rps && now.concurrency === base.concurrency;
   if (!sameLoad) {
     const load = (s: ScenarioResult) => (s.mode === "open" ? `${s.offered_rps} req/s offered` : `${s.concurrency} users`);
-    metrics.push({ ...notCompared("achieved_rps", `different load: ${load(base)} then, ${load(now)} now`), baseline: base.achieved_rps, current: now.achieved_rps });
+    metrics.push({
+      ...notCompared("achieved_rps", `different load: ${load(base)} then, ${load(now)} now`),
+      baseline: base.achieved_rps,
+      current: now.achieved_rps,
+    });
   } else {
-    metrics.push(judgeMetric("achieved_rps", rateInterval(base.achieved_rps, base.duration_s), rateInterval(now.achieved_rps, now.duration_s), maxRegressionPct, false));
+    metrics.push(
+      judgeMetric("achieved_rps", rateInterval(base.achieved_rps, base.duration_s), rateInterval(now.achieved_rps, now.duration_s), maxRegressionPct, false),
+    );
   }
   return metrics;
 }

@@ -72,7 +72,10 @@ export const LoadSettings = z
     /** Open-loop arrival schedule: constant gaps, or exponential ones (seeded by `seed`). */
     arrival: z.enum(ARRIVALS).default(DEFAULT_ARRIVAL),
     /** One scenario mixing documents-per-request counts with these weights (instead of `docs`). */
-    mix: z.array(z.object({ docs: z.number().int().positive(), weight: z.number().positive() })).min(1).optional(),
+    mix: z
+      .array(z.object({ docs: z.number().int().positive(), weight: z.number().positive() }))
+      .min(1)
+      .optional(),
     /** Search each scenario's highest passing open-loop rate; `rate` is then the first step's rate. */
     findMax: FindMax.optional(),
     /**

@@ -82,9 +82,15 @@ export interface ScenarioBodies {
  * A mix draws each body's documents count with the weights from its own seeded stream; requests
  * cycle through the bodies, so the shares sent are the bodies' shares.
  */
-export function buildBodies(spec: ScenarioSpec, settings: LoadSettings, corpus: Corpus, dialect: Dialect, model: string | undefined, path: string): ScenarioBodies {
-  const needed =
-    spec.mode === "open" ? Math.ceil((spec.rate! * (settings.warmupMs + settings.durationMs)) / 1000) : MAX_BODIES;
+export function buildBodies(
+  spec: ScenarioSpec,
+  settings: LoadSettings,
+  corpus: Corpus,
+  dialect: Dialect,
+  model: string | undefined,
+  path: string,
+): ScenarioBodies {
+  const needed = spec.mode === "open" ? Math.ceil((spec.rate! * (settings.warmupMs + settings.durationMs)) / 1000) : MAX_BODIES;
   const components = spec.mix ?? [{ docs: spec.docs, weight: 1 }];
   const generators = components.map(
     (c, i) => new WorkloadGenerator(corpus, { docs: c.docs, docTokens: settings.docTokens, queryTokens: settings.queryTokens, seed: settings.seed + i }),
@@ -107,11 +113,17 @@ export function buildBodies(spec: ScenarioSpec, settings: LoadSettings, corpus: 
 }
 
 /** Splits a scenario over `workers` shards: open loop interleaves the schedule, closed loop splits the users. */
-export function shardPlans(spec: ScenarioSpec, settings: LoadSettings, target: StartedTarget, path: string, built: ScenarioBodies, workers: number): ShardPlan[] {
+export function shardPlans(
+  spec: ScenarioSpec,
+  settings: LoadSettings,
+  target: StartedTarget,
+  path: string,
+  built: ScenarioBodies,
+  workers: number,
+): ShardPlan[] {
   const plans: ShardPlan[] = [];
   for (let shard = 0; shard < workers; shard++) {
-    const concurrency =
-      spec.concurrency === null ? null : Math.floor(spec.concurrency / workers) + (shard < spec.concurrency % workers ? 1 : 0);
+    const concurrency = spec.concurrency === null ? null : Math.floor(spec.concurrency / workers) + (shard < spec.concurrency % workers ? 1 : 0);
     plans.push({
       target: { baseUrl: target.baseUrl, path, dialect: target.dialect.name, ...(target.apiKey ? { apiKey: target.apiKey } : {}) },
       mode: spec.mode,

@@ -26,7 +26,10 @@ export function progressView(
   shards: ShardProgress[],
   info: { scenario: string; index: number; count: number; t0: number; warmupMs: number; durationMs: number },
 ): LoadProgress {
-  const h = mergeEncoded(newHistogram(), shards.map((s) => s.latency));
+  const h = mergeEncoded(
+    newHistogram(),
+    shards.map((s) => s.latency),
+  );
   const sum = (k: "sent" | "ok" | "errors" | "dropped"): number => shards.reduce((a, s) => a + s[k], 0);
   // The oldest snapshot's time, so counts and elapsed time agree.
   const elapsedMs = Math.min(...shards.map((s) => s.at)) - info.t0;

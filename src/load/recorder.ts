@@ -188,7 +188,15 @@ export class Recorder {
   }
 
   progress(): ShardProgress {
-    return { at: clockMs(), sent: this.sent, ok: this.ok, errors: this.errorTotal, dropped: this.dropped, latency: encodeHistogram(this.latency), statusCounts: { ...this.statusCounts } };
+    return {
+      at: clockMs(),
+      sent: this.sent,
+      ok: this.ok,
+      errors: this.errorTotal,
+      dropped: this.dropped,
+      latency: encodeHistogram(this.latency),
+      statusCounts: { ...this.statusCounts },
+    };
   }
 
   result(): ShardResult {

@@ -148,7 +148,16 @@ async function runScenario(
   const onTick =
     onProgress || onLive
       ? (progress: Parameters<typeof progressView>[0], t0: number) => {
-          onProgress?.(progressView(progress, { scenario: show.label, index: show.index, count: show.count, t0, warmupMs: settings.warmupMs, durationMs: settings.durationMs }));
+          onProgress?.(
+            progressView(progress, {
+              scenario: show.label,
+              index: show.index,
+              count: show.count,
+              t0,
+              warmupMs: settings.warmupMs,
+              durationMs: settings.durationMs,
+            }),
+          );
           onLive?.({ scenario: spec.name, progress, windowStartMs: t0 + settings.warmupMs, durationMs: settings.durationMs, offeredRps: spec.rate });
         }
       : undefined;

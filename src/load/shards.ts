@@ -72,7 +72,11 @@ async function runInProcess(plan: ShardPlan, onTick?: (progress: ShardProgress[]
 function workerEntry(): { script: string | URL; eval: boolean } {
   if (!import.meta.url.endsWith(".ts")) return { script: new URL("./worker.js", import.meta.url), eval: false };
   // require.resolve picks the CommonJS build; the ESM one sits beside it.
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
+  const tsx = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve("tsx/esm/api")
+      .replace(/\.cjs$/, ".mjs"),
+  ).href;
   const entry = new URL("./worker.ts", import.meta.url).href;
   const script = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
   return { script, eval: true };
@@ -88,7 +92,14 @@ async function runInWorkers(plans: ShardPlan[], onTick?: (progress: ShardProgres
   try {
     const ready = workers.map((w, i) => waitFor(w, i, "ready", WORKER_READY_TIMEOUT_MS));
     const results = workers.map((w, i) =>
-      waitFor(w, i, "result", 0, (p) => (latest[i] = p), (l) => (live[i] = l)),
+      waitFor(
+        w,
+        i,
+        "result",
+        0,
+        (p) => (latest[i] = p),
+        (l) => (live[i] = l),
+      ),
     );
     // Surface a failure to start without leaving the result promises unhandled.
     results.forEach((p) => p.catch(() => {}));

@@ -70,7 +70,8 @@ export function judgeScenario(m: ScenarioMeasurement, target: ScenarioTargetView
   if (m.aborted) failures.unshift(abortLine(m.aborted));
   const mix = m.mix ? mixParts(m.mix, m.windowS) : undefined;
   for (const part of mix ?? []) {
-    if (!part.pass) failures.push(`${part.docs} documents (${(part.weight * 100).toFixed(0)}% of the mix): p95 ${part.latency_ms.p95} ms > target ${part.target_p95_ms} ms`);
+    if (!part.pass)
+      failures.push(`${part.docs} documents (${(part.weight * 100).toFixed(0)}% of the mix): p95 ${part.latency_ms.p95} ms > target ${part.target_p95_ms} ms`);
   }
   const id = m.identity;
   return {
@@ -137,11 +138,17 @@ export function summariseScenario(
   }
   const serverTimingNames = new Set(shards.flatMap((s) => Object.keys(s.serverTimings)));
   const serverTiming = Object.fromEntries(
-    [...serverTimingNames].sort().map((name) => [name, summarise(mergeEncoded(newHistogram(), shards.map((s) => s.serverTimings[name] ?? "")))]),
+    [...serverTimingNames].sort().map((name) => [
+      name,
+      summarise(
+        mergeEncoded(
+          newHistogram(),
+          shards.map((s) => s.serverTimings[name] ?? ""),
+        ),
+      ),
+    ]),
   );
-  const durationS = aborted
-    ? round3(Math.min(settings.durationMs / 1000, Math.max(0, aborted.at_s - settings.warmupMs / 1000)))
-    : settings.durationMs / 1000;
+  const durationS = aborted ? round3(Math.min(settings.durationMs / 1000, Math.max(0, aborted.at_s - settings.warmupMs / 1000))) : settings.durationMs / 1000;
   return judgeScenario(
     {
       identity: {
@@ -169,9 +176,18 @@ export function summariseScenario(
       errorsByClass,
       statusCounts,
       sampleErrors,
-      latency: mergeEncoded(newHistogram(), shards.map((s) => s.histograms.latency)),
-      service: mergeEncoded(newHistogram(), shards.map((s) => s.histograms.service)),
-      lag: mergeEncoded(newHistogram(), shards.map((s) => s.histograms.lag)),
+      latency: mergeEncoded(
+        newHistogram(),
+        shards.map((s) => s.histograms.latency),
+      ),
+      service: mergeEncoded(
+        newHistogram(),
+        shards.map((s) => s.histograms.service),
+      ),
+      lag: mergeEncoded(
+        newHistogram(),
+        shards.map((s) => s.histograms.lag),
+      ),
       serverTiming,
       series: mergeSeries(shards),
       ...(spec.mix ? { mix: shardMixParts(spec, shards, partTargets) } : {}),
@@ -199,7 +215,10 @@ function shardMixParts(spec: ScenarioSpec, shards: ShardResult[], partTargets: A
       errors: sum("errors"),
       dropped: sum("dropped"),
       okInWindow: sum("okInWindow"),
-      latency: mergeEncoded(newHistogram(), parts.map((p) => p.latency)),
+      latency: mergeEncoded(
+        newHistogram(),
+        parts.map((p) => p.latency),
+      ),
       targetP95: partTargets[g] ?? null,
     };
   });

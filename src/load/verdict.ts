@@ -46,11 +46,12 @@ export function judge(m: Measured, target: ScenarioTargetView): string[] {
   }
   const rate = errorRate(m);
   if (rate > target.max_error_rate) {
-    failures.push(`errors and drops ${(rate * 100).toFixed(2)}% > ${(target.max_error_rate * 100).toFixed(2)}% allowed (${m.errors} errors, ${m.dropped} dropped)`);
+    failures.push(
+      `errors and drops ${(rate * 100).toFixed(2)}% > ${(target.max_error_rate * 100).toFixed(2)}% allowed (${m.errors} errors, ${m.dropped} dropped)`,
+    );
   }
   return failures;
 }
-
 
 /** A scenario's target in words, the same in the console table, the HTML page and failures. */
 export function targetText(target: Pick<ScenarioTargetView, "p95_ms" | "min_achieved_rps">): string {

@@ -68,9 +68,7 @@ export class WorkloadGenerator {
   }
 
   next(): RerankPayload {
-    const query = this.corpus.queries?.length
-      ? this.pick(this.corpus.queries)
-      : this.text(this.lengthInWords(this.spec.queryTokens));
+    const query = this.corpus.queries?.length ? this.pick(this.corpus.queries) : this.text(this.lengthInWords(this.spec.queryTokens));
     const documents = Array.from({ length: this.spec.docs }, () => this.text(this.lengthInWords(this.spec.docTokens)));
     return { query, documents };
   }

@@ -61,7 +61,8 @@ export async function openBeir(dir: string, options: DatasetOptions): Promise<Da
     const hits = index.search(text, { combineWith: "OR" }).slice(0, k);
     retrieved.push({ id: qid, text, ids: hits.map((h) => String(h.id)) });
   }
-  if (retrieved.length === 0) throw new DatasetError(join(dir, "qrels", "test.tsv"), undefined, "no judged query with a relevant document and a text in queries.jsonl");
+  if (retrieved.length === 0)
+    throw new DatasetError(join(dir, "qrels", "test.tsv"), undefined, "no judged query with a relevant document and a text in queries.jsonl");
   const keep = new Map<string, string>();
   for (const q of retrieved) for (const id of q.ids) keep.set(id, texts.get(id)!);
   texts = keep;

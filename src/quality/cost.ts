@@ -39,7 +39,8 @@ export function parsePrice(text: string): Price {
   const given = text.slice(eq + 1).trim();
   const [amountText, unitText, ...rest] = given.split("/");
   const amount = Number(amountText);
-  if (!amountText || !Number.isFinite(amount) || amount < 0) throw new PriceError(`--price ${text}: ${JSON.stringify(amountText ?? "")} is not a non-negative number`);
+  if (!amountText || !Number.isFinite(amount) || amount < 0)
+    throw new PriceError(`--price ${text}: ${JSON.stringify(amountText ?? "")} is not a non-negative number`);
   const m = rest.length === 0 && unitText ? UNIT_RE.exec(unitText.trim()) : null;
   if (!m) throw new PriceError(`--price ${text}: unit must be 1k-requests, request, 1k-searches, search or hour (got ${JSON.stringify(unitText ?? "")})`);
   const perThousand = m[1] !== undefined;

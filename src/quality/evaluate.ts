@@ -66,7 +66,10 @@ export async function evaluateDataset(
         if (got.length !== batch.length) throw new RankError(`${got.length} scores for ${batch.length} documents`);
         scores.push(...got);
       }
-      const m = queryMetrics(q.candidates.map((c, i) => ({ id: c.id, score: scores[i]! })), q.qrels);
+      const m = queryMetrics(
+        q.candidates.map((c, i) => ({ id: c.id, score: scores[i]! })),
+        q.qrels,
+      );
       perQuery.push({ query_id: q.id, ...m });
     } catch (err) {
       if (!(err instanceof RankError)) throw err;

@@ -105,5 +105,11 @@ export interface AveragedMetrics {
 export function averageMetrics(perQuery: readonly QueryMetrics[]): AveragedMetrics {
   const n = perQuery.length;
   const mean = (f: (m: QueryMetrics) => number) => (n === 0 ? null : perQuery.reduce((s, m) => s + f(m), 0) / n);
-  return { ndcg_at_10: mean((m) => m.ndcg_at_10), map: mean((m) => m.ap), mrr_at_10: mean((m) => m.rr_at_10), recall_at_10: mean((m) => m.recall_at_10), queries: n };
+  return {
+    ndcg_at_10: mean((m) => m.ndcg_at_10),
+    map: mean((m) => m.ap),
+    mrr_at_10: mean((m) => m.rr_at_10),
+    recall_at_10: mean((m) => m.recall_at_10),
+    queries: n,
+  };
 }

@@ -42,7 +42,12 @@ export async function openMteb(path: string, options: DatasetOptions): Promise<D
     ids.add(id);
     queries++;
   }
-  if (queries === 0) throw new DatasetError(path, undefined, `no query with both a positive and a negative document${Object.keys(skipped).length ? "" : " (the file is empty)"}`);
+  if (queries === 0)
+    throw new DatasetError(
+      path,
+      undefined,
+      `no query with both a positive and a negative document${Object.keys(skipped).length ? "" : " (the file is empty)"}`,
+    );
   return {
     format: "mteb",
     path,
@@ -76,10 +81,7 @@ function queryId(r: MtebRecord, line: number): string {
  * order rather than favouring positives.
  */
 export function toQuery(r: MtebRecord, id: string, seed: number, index: number): QualityQuery {
-  const docs = shuffle(
-    [...r.positive.map((text) => ({ text, rel: 1 })), ...r.negative.map((text) => ({ text, rel: 0 }))],
-    mulberry32(querySeed(seed, index)),
-  );
+  const docs = shuffle([...r.positive.map((text) => ({ text, rel: 1 })), ...r.negative.map((text) => ({ text, rel: 0 }))], mulberry32(querySeed(seed, index)));
   const width = String(docs.length - 1).length;
   const candidates = docs.map((d, i) => ({ id: `d${String(i).padStart(Math.max(3, width), "0")}`, text: d.text }));
   return { id, text: r.query, candidates, qrels: new Map(docs.map((d, i) => [candidates[i]!.id, d.rel])) };

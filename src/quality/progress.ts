@@ -10,7 +10,12 @@ export interface QualityProgress {
 
 const PLAIN_EVERY_MS = 10_000;
 
-export function createQualityProgress(label: string, total: number, stream: NodeJS.WriteStream = process.stderr, now: () => number = Date.now): QualityProgress {
+export function createQualityProgress(
+  label: string,
+  total: number,
+  stream: NodeJS.WriteStream = process.stderr,
+  now: () => number = Date.now,
+): QualityProgress {
   if (stream.isTTY === true) {
     const bar = new cliProgress.SingleBar(
       { stream, format: `${label} |{bar}| {value}/{total} queries | {percentage}% | eta {eta_formatted}`, hideCursor: true, clearOnComplete: true },

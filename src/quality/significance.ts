@@ -24,11 +24,7 @@ export interface PairedTest {
  * p = (1 + #{permutations with |mean diff| ≥ observed}) / (1 + permutations): never 0, and
  * exactly 1 when every difference is 0. Seeded: the same inputs give the same p.
  */
-export function pairedRandomizationTest(
-  a: readonly number[],
-  b: readonly number[],
-  options: { permutations?: number; seed?: number } = {},
-): PairedTest {
+export function pairedRandomizationTest(a: readonly number[], b: readonly number[], options: { permutations?: number; seed?: number } = {}): PairedTest {
   if (a.length !== b.length) throw new RangeError(`pairedRandomizationTest: ${a.length} vs ${b.length} values`);
   const permutations = options.permutations ?? DEFAULT_PERMUTATIONS;
   const n = a.length;

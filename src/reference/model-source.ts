@@ -34,9 +34,7 @@ export async function resolveModelFiles(spec: string, opts: ModelSourceOptions =
   const path = resolve(spec.startsWith("~/") ? join(homedir(), spec.slice(2)) : spec);
   if (await isDir(path)) return fromDirectory(path, candidates, spec);
   if (isRepoId(spec)) return fromHub(spec, candidates, opts);
-  throw new ModelNotFoundError(
-    `Unknown model "${spec}": not a built-in fixture (bm25, tiny-bert), not a directory, not a Hugging Face repo id (org/name).`,
-  );
+  throw new ModelNotFoundError(`Unknown model "${spec}": not a built-in fixture (bm25, tiny-bert), not a directory, not a Hugging Face repo id (org/name).`);
 }
 
 /** `org/name` or `org/name@revision`, with no path tricks (`..`) that could escape the cache or URL. */
@@ -50,8 +48,7 @@ function modelCandidates(dtype: ModelDtype): string[] {
 }
 
 async function fromDirectory(dir: string, candidates: string[], spec: string): Promise<ModelFiles> {
-  const missing = (what: string) =>
-    new ModelNotFoundError(`Model directory ${dir} (from "${spec}") has no ${what}; expected Hugging Face layout.`);
+  const missing = (what: string) => new ModelNotFoundError(`Model directory ${dir} (from "${spec}") has no ${what}; expected Hugging Face layout.`);
   let modelPath: string | undefined;
   for (const c of candidates) {
     if (await isFile(join(dir, c))) {

@@ -8,7 +8,8 @@ import { ThroughputEstimator } from "./throughput.js";
 import { TokenEstimate } from "./token-estimate.js";
 
 export interface LoadRerankerOptions
-  extends ModelSourceOptions,
+  extends
+    ModelSourceOptions,
     Pick<SchedulerOptions, "tokenBudget" | "maxQueue" | "maxQueueSeconds" | "hostWaitSeconds" | "onBatch" | "onCancelledPairs" | "onQueueTime"> {
   /** onnxruntime intra-op threads per replica (default: the cores over the replicas). */
   threads?: number;
@@ -125,13 +126,7 @@ export class Reranker {
  * allocates) and seeds the estimator with the second, and the characters-per-token estimate with
  * the same English text. Costs one or two batches' time at start-up.
  */
-async function calibrate(
-  session: SessionPool,
-  encoder: PairEncoder,
-  tokenBudget: number,
-  estimator: ThroughputEstimator,
-  tokenEstimate: TokenEstimate,
-) {
+async function calibrate(session: SessionPool, encoder: PairEncoder, tokenBudget: number, estimator: ThroughputEstimator, tokenEstimate: TokenEstimate) {
   const query = "what does the fox do";
   const words = "the quick brown fox jumps over the lazy dog near the river bank ".repeat(12);
   const whole = encoder.encode(query, words, { truncate: true });

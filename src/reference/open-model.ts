@@ -12,7 +12,10 @@ export interface OpenModel {
 }
 
 /** Opens a model the way `--reference` names it (fixture name, local directory or Hugging Face repo id). */
-export async function openModel(spec: string, opts: ModelSourceOptions & { threads?: number | undefined; replicas?: number | undefined } = {}): Promise<OpenModel> {
+export async function openModel(
+  spec: string,
+  opts: ModelSourceOptions & { threads?: number | undefined; replicas?: number | undefined } = {},
+): Promise<OpenModel> {
   const files = await resolveModelFiles(spec, opts);
   let config: Record<string, unknown>;
   try {
@@ -22,6 +25,10 @@ export async function openModel(spec: string, opts: ModelSourceOptions & { threa
   }
   const encoder = await PairEncoder.load(files.tokenizerPath, files.tokenizerConfigPath, config);
   const padId = typeof config.pad_token_id === "number" ? config.pad_token_id : 0;
-  const session = await SessionPool.create(files.modelPath, { padId, ...(opts.threads ? { threads: opts.threads } : {}), ...(opts.replicas ? { replicas: opts.replicas } : {}) });
+  const session = await SessionPool.create(files.modelPath, {
+    padId,
+    ...(opts.threads ? { threads: opts.threads } : {}),
+    ...(opts.replicas ? { replicas: opts.replicas } : {}),
+  });
   return { files, encoder, session };
 }

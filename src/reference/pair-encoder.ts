@@ -37,9 +37,7 @@ export class PairEncoder {
 
   static async load(tokenizerPath: string, tokenizerConfigPath: string | undefined, modelConfig: Record<string, unknown>) {
     const tokenizerJson = JSON.parse(await readFile(tokenizerPath, "utf8")) as Record<string, unknown>;
-    const tokenizerConfig = tokenizerConfigPath
-      ? (JSON.parse(await readFile(tokenizerConfigPath, "utf8")) as Record<string, unknown>)
-      : {};
+    const tokenizerConfig = tokenizerConfigPath ? (JSON.parse(await readFile(tokenizerConfigPath, "utf8")) as Record<string, unknown>) : {};
     const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
     return new PairEncoder(tokenizer, pairTemplate(tokenizerJson.post_processor), maxLengthOf(tokenizerConfig, modelConfig));
   }

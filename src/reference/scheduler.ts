@@ -152,11 +152,7 @@ export class BatchScheduler {
     const wait = this.expectedQueueSeconds;
     const drain = (excess: number) => Math.max(1, Math.ceil(excess));
     if (this.options.maxQueue !== undefined && this.active >= this.options.maxQueue) {
-      return new OverloadedError(
-        "queue_full",
-        drain(wait ?? 1),
-        `The server is overloaded (${this.active} requests queued); retry later.`,
-      );
+      return new OverloadedError("queue_full", drain(wait ?? 1), `The server is overloaded (${this.active} requests queued); retry later.`);
     }
     const limit = this.options.maxQueueSeconds;
     if (wait !== undefined && limit !== undefined && wait > limit) {
@@ -362,7 +358,14 @@ export class BatchScheduler {
   private handOver(live: Array<{ job: Job; index: number; pair: EncodedPair }>): void {
     const tokens = tokensOf(live.map((c) => c.pair));
     const batch: InFlight = { jobs: new Set(live.map((c) => c.job)), abort: new AbortController(), done: Promise.resolve() };
-    const answered = new Promise<Awaited<ReturnType<RunFn>>>((resolve) => resolve(this.run(live.map((c) => c.pair), batch.abort.signal)));
+    const answered = new Promise<Awaited<ReturnType<RunFn>>>((resolve) =>
+      resolve(
+        this.run(
+          live.map((c) => c.pair),
+          batch.abort.signal,
+        ),
+      ),
+    );
     batch.done = answered
       .then((output) => {
         if (!output) {

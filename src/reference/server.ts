@@ -132,9 +132,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     if (!(error instanceof ApiError) && apiError.status >= 500) log(`internal error: ${(error as Error).stack ?? String(error)}`);
     return send(reply, apiError);
   });
-  app.setNotFoundHandler((request, reply) =>
-    send(reply, new ApiError(404, `Route ${request.method} ${request.url.split("?")[0]} not found`)),
-  );
+  app.setNotFoundHandler((request, reply) => send(reply, new ApiError(404, `Route ${request.method} ${request.url.split("?")[0]} not found`)));
 
   const requireJson = async (request: FastifyRequest) => {
     // Bodiless POSTs never reach a parser; vLLM refuses them for their content type too.

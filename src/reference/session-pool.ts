@@ -45,7 +45,9 @@ export class SessionPool {
     const replicas = loadsInEveryThread(ort) ? (opts.replicas ?? envReplicas() ?? fallback.replicas) : 1;
     const threads = opts.threads ?? (replicas === fallback.replicas ? fallback.threads : Math.max(1, Math.floor(availableParallelism() / replicas)));
     // Loaded side by side (each in its own worker); if one fails, the others are released.
-    const created = await Promise.allSettled(Array.from({ length: replicas }, () => CrossEncoderSession.create(modelPath, { padId: opts.padId ?? 0, threads })));
+    const created = await Promise.allSettled(
+      Array.from({ length: replicas }, () => CrossEncoderSession.create(modelPath, { padId: opts.padId ?? 0, threads })),
+    );
     const sessions = created.flatMap((c) => (c.status === "fulfilled" ? [c.value] : []));
     const failed = created.find((c) => c.status === "rejected");
     if (failed) {

@@ -141,7 +141,14 @@ export class CrossEncoderSession {
       onFailure: (err) => (session ? session.fail(err) : failed(err)),
     });
     const cancel = new Int32Array(new SharedArrayBuffer(CANCEL_SLOTS * Int32Array.BYTES_PER_ELEMENT));
-    host.post({ op: "create", sid, modelPath, cancel: cancel.buffer, threads: opts.threads ?? defaultIntraOpThreads(resolveOnnxruntime()), spin: process.env.RERANK_HARNESS_ORT_SPIN === "1" });
+    host.post({
+      op: "create",
+      sid,
+      modelPath,
+      cancel: cancel.buffer,
+      threads: opts.threads ?? defaultIntraOpThreads(resolveOnnxruntime()),
+      spin: process.env.RERANK_HARNESS_ORT_SPIN === "1",
+    });
     let inputNames: string[];
     try {
       inputNames = await loaded;

@@ -41,7 +41,11 @@ export function annotationLines(doc: SummaryDoc): string[] {
     for (const f of shown) lines.push(workflowCommand(severity, annotationMessage(f), { title: `${doc.title}: ${f.title}` }));
     const rest = all.length - shown.length;
     if (rest > 0) {
-      lines.push(workflowCommand(severity, `${rest} more ${severity === "error" ? "failures" : "warnings"}: see the job summary or the reports`, { title: `${doc.title}: ${rest} more` }));
+      lines.push(
+        workflowCommand(severity, `${rest} more ${severity === "error" ? "failures" : "warnings"}: see the job summary or the reports`, {
+          title: `${doc.title}: ${rest} more`,
+        }),
+      );
     }
   }
   return lines;

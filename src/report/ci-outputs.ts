@@ -35,7 +35,10 @@ export async function writeCiOutputs(doc: SummaryDoc, options: CiOutputOptions):
   if (stepSummary) {
     try {
       // GitHub's limit is the whole step's summary: leave room for what earlier writers put there.
-      const existing = await stat(stepSummary).then((s) => s.size, () => 0);
+      const existing = await stat(stepSummary).then(
+        (s) => s.size,
+        () => 0,
+      );
       const maxBytes = Math.max(4 * 1024, Math.min(DEFAULT_SUMMARY_BYTES, GITHUB_SUMMARY_LIMIT - existing - 4 * 1024));
       await appendFile(stepSummary, `${existing > 0 ? "\n" : ""}${layoutSummary(safe, { maxBytes, ...hint })}`, "utf8");
     } catch (err) {

@@ -17,7 +17,9 @@ export function compareRows(report: CompareReport): string[][] {
   row("model", (x) => x.model ?? dash);
   row("started", (x) => (x.error ? "NO (see below)" : "yes"));
   if (!report.settings.skip_checks) {
-    row("checks pass/fail/warn/skip", (x) => (x.conformance ? `${x.conformance.summary.pass}/${x.conformance.summary.fail}/${x.conformance.summary.warn}/${x.conformance.summary.skip}` : dash));
+    row("checks pass/fail/warn/skip", (x) =>
+      x.conformance ? `${x.conformance.summary.pass}/${x.conformance.summary.fail}/${x.conformance.summary.warn}/${x.conformance.summary.skip}` : dash,
+    );
     row("checks verdict", (x) => (x.conformance ? (x.conformance.passed ? "PASS" : "FAIL") : dash));
   }
   if (!report.settings.skip_load) {
@@ -127,18 +129,31 @@ export function renderCompareConsole(report: CompareReport, { colors = PLAIN }: 
   const lines = [`compare: ${report.targets.length} targets, baseline ${report.targets[0]?.label ?? dash}`, ""];
   // Verdict cells are coloured after padding, so the columns stay aligned.
   const paint = (cell: string, padded: string) => (cell === "PASS" || cell === "FAIL" ? padded.replace(cell, verdict(colors, cell === "PASS")) : padded);
-  lines.push(...rows.map((r) => r.map((cell, c) => paint(cell, cell.padEnd(widths[c]!))).join("  ").trimEnd()));
+  lines.push(
+    ...rows.map((r) =>
+      r
+        .map((cell, c) => paint(cell, cell.padEnd(widths[c]!)))
+        .join("  ")
+        .trimEnd(),
+    ),
+  );
   const differing = differingChecks(report);
   if (differing.length > 0) {
     lines.push("", "checks that differ:");
-    for (const d of differing) lines.push(`  ${d.id} (${d.level}): ${Object.entries(d.statuses).map(([k, v]) => `${k}=${v}`).join(", ")}`);
+    for (const d of differing)
+      lines.push(
+        `  ${d.id} (${d.level}): ${Object.entries(d.statuses)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(", ")}`,
+      );
   }
   lines.push(...qualityNotes(report));
   const loadNotes = report.targets.flatMap((t) => (t.load?.scenarios ?? []).flatMap((s) => s.failures.map((f) => `  ${t.label} ${s.name}: ${f}`)));
   if (loadNotes.length > 0) lines.push("", "load thresholds missed:", ...loadNotes);
   for (const t of report.targets) {
     if (t.error) lines.push("", `${t.label} could not start: ${t.error}`);
-    if (t.agreement_failures?.length) lines.push("", `${t.label}: ${t.agreement_failures.length} labelled sets not scored: ${t.agreement_failures.slice(0, 3).join("; ")}`);
+    if (t.agreement_failures?.length)
+      lines.push("", `${t.label}: ${t.agreement_failures.length} labelled sets not scored: ${t.agreement_failures.slice(0, 3).join("; ")}`);
   }
   lines.push("", `result: ${verdict(colors, report.passed, overallVerdict(report).text)}`);
   return lines.join("\n") + "\n";

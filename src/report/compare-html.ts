@@ -74,7 +74,8 @@ function agreementSection(report: CompareReport): string {
   const labels = report.targets.filter((t) => t.labels);
   if (labels.length === 0) return "";
   const labelRows = labels.map(
-    (t) => `<tr><td>${escapeHtml(t.label)}</td><td class="num">${t.labels!.sets}</td><td class="num">${fixed(t.labels!.hit_at_1, 2)}</td><td class="num">${fixed(t.labels!.mrr, 3)}</td></tr>`,
+    (t) =>
+      `<tr><td>${escapeHtml(t.label)}</td><td class="num">${t.labels!.sets}</td><td class="num">${fixed(t.labels!.hit_at_1, 2)}</td><td class="num">${fixed(t.labels!.mrr, 3)}</td></tr>`,
   );
   const pairRows = report.agreement.map(
     (a) =>

@@ -20,9 +20,7 @@ export interface HarSource {
  * Keys were redacted when recorded.
  */
 export function renderHar(sources: HarSource[], creator: { name: string; version: string }): Har {
-  const entries = sources
-    .flatMap((s) => s.records.map((r) => harEntry(r, s.target)))
-    .sort((a, b) => a.startedDateTime.localeCompare(b.startedDateTime));
+  const entries = sources.flatMap((s) => s.records.map((r) => harEntry(r, s.target))).sort((a, b) => a.startedDateTime.localeCompare(b.startedDateTime));
   return {
     log: {
       version: "1.2",
@@ -49,9 +47,7 @@ function harEntry(r: ExchangeRecord, target: string | undefined): Entry {
       cookies: [],
       headers: headerList(r.request.headers),
       queryString: [...url.searchParams].map(([name, value]) => ({ name, value })),
-      ...(r.request.body
-        ? { postData: { mimeType: requestType ?? "", text: r.request.body.text, ...truncation(r.request.body) } }
-        : {}),
+      ...(r.request.body ? { postData: { mimeType: requestType ?? "", text: r.request.body.text, ...truncation(r.request.body) } } : {}),
       headersSize: -1,
       bodySize: r.request.body ? bodySize(r.request.body) : 0,
     },
@@ -153,4 +149,3 @@ export class HarRecording {
     await rm(this.dir, { recursive: true, force: true });
   }
 }
-

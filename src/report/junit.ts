@@ -58,8 +58,12 @@ export function renderJUnit(report: ConformanceReport): string {
 
 /** Characters XML 1.0 cannot carry at all (even escaped) are dropped. */
 function clean(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "").replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "");
+  return (
+    value
+      // eslint-disable-next-line no-control-regex -- these control characters are what is removed
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
+      .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "")
+  );
 }
 
 /** XML text content, escaped (shared with the load JUnit report). */

@@ -1,4 +1,13 @@
-import type { BaselineComparison, Capacity, CapacityStep, DistributedSource, FindMaxInfo, LoadReport, RemoteWriteStats, ScenarioResult } from "../load/report.js";
+import type {
+  BaselineComparison,
+  Capacity,
+  CapacityStep,
+  DistributedSource,
+  FindMaxInfo,
+  LoadReport,
+  RemoteWriteStats,
+  ScenarioResult,
+} from "../load/report.js";
 import { describeChange, metricLabel } from "../load/baseline.js";
 import { targetText } from "../load/verdict.js";
 import { PLAIN, plural, verdict, type Colors } from "./style.js";
@@ -45,14 +54,22 @@ function verdictLine(report: LoadReport): string {
   if (report.capacity) {
     const none = report.capacity.filter((c) => c.max_rps === null).length;
     const total = report.capacity.length;
-    parts.push(none === 0 ? `capacity found for ${total === 1 ? "the scenario" : `all ${total} scenarios`}` : `no passing rate for ${none} of ${plural(total, "scenario")}`);
+    parts.push(
+      none === 0
+        ? `capacity found for ${total === 1 ? "the scenario" : `all ${total} scenarios`}`
+        : `no passing rate for ${none} of ${plural(total, "scenario")}`,
+    );
   } else {
     const failed = report.scenarios.filter((s) => !s.pass).length;
     const total = report.scenarios.length;
     parts.push(
       report.passed || failed === 0
-        ? total === 1 ? "the scenario passed" : `all ${total} scenarios passed`
-        : total === 1 ? "the scenario failed" : `${failed} of ${plural(total, "scenario")} failed`,
+        ? total === 1
+          ? "the scenario passed"
+          : `all ${total} scenarios passed`
+        : total === 1
+          ? "the scenario failed"
+          : `${failed} of ${plural(total, "scenario")} failed`,
     );
   }
   if (report.baseline) {
@@ -66,7 +83,12 @@ export function formatTable(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => [...r[c]!].length)));
   const isNumeric = (c: number): boolean => c >= 2 && c <= 10;
   return rows
-    .map((r) => r.map((cell, c) => (isNumeric(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join("  ").trimEnd())
+    .map((r) =>
+      r
+        .map((cell, c) => (isNumeric(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+        .join("  ")
+        .trimEnd(),
+    )
     .join("\n");
 }
 
@@ -145,7 +167,12 @@ function renderCapacity(capacity: Capacity[], info: FindMaxInfo): string[] {
 
 function alignRight(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => [...r[c]!].length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padStart(widths[c]!))).join("  ").trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === r.length - 1 ? cell : cell.padStart(widths[c]!)))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 function renderBaseline(b: BaselineComparison): string[] {
@@ -169,7 +196,15 @@ function renderBaseline(b: BaselineComparison): string[] {
     }
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => [...r[c]!].length)));
-  lines.push("", ...rows.map((r) => r.map((cell, c) => (c >= 2 && c <= 4 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join("  ").trimEnd()));
+  lines.push(
+    "",
+    ...rows.map((r) =>
+      r
+        .map((cell, c) => (c >= 2 && c <= 4 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+        .join("  ")
+        .trimEnd(),
+    ),
+  );
   const said: string[] = [];
   for (const s of b.scenarios) {
     const regressed = s.metrics.filter((m) => m.verdict === "regressed");
@@ -199,7 +234,8 @@ export function renderLoadConsole(report: LoadReport, { colors = PLAIN }: { colo
   const notes: string[] = [];
   for (const s of report.scenarios) {
     for (const f of s.failures) notes.push(`${s.name}: ${f}`);
-    for (const [cls, msg] of Object.entries(s.sample_errors)) notes.push(`${s.name}: ${cls} ×${s.errors_by_class[cls as keyof typeof s.errors_by_class]}, e.g. ${msg.replace(/\s+/g, " ")}`);
+    for (const [cls, msg] of Object.entries(s.sample_errors))
+      notes.push(`${s.name}: ${cls} ×${s.errors_by_class[cls as keyof typeof s.errors_by_class]}, e.g. ${msg.replace(/\s+/g, " ")}`);
     if (s.mode === "open" && s.generator_lag_ms.p99 > Math.max(10, s.latency_ms.p50)) {
       notes.push(`${s.name}: the generator ran late (lag p99 ${num(s.generator_lag_ms.p99)} ms); latency includes it — try --workers or a less busy machine`);
     }
@@ -221,7 +257,10 @@ function distributedLines(d: DistributedSource): string[] {
 }
 
 function remoteWriteLine(rw: RemoteWriteStats): string {
-  const failed = rw.samples_not_sent > 0 ? `; ${rw.samples_not_sent} samples NOT sent (${rw.requests_failed} writes failed${rw.last_error ? `, last: ${rw.last_error}` : ""})` : "";
+  const failed =
+    rw.samples_not_sent > 0
+      ? `; ${rw.samples_not_sent} samples NOT sent (${rw.requests_failed} writes failed${rw.last_error ? `, last: ${rw.last_error}` : ""})`
+      : "";
   return `remote write to ${rw.url}: ${rw.samples_sent} samples sent in ${rw.requests_ok} writes${failed}`;
 }
 

@@ -28,8 +28,14 @@ const latencyColumns = (field: "latency_ms" | "service_time_ms" | "generator_lag
   ]);
 
 /** Either a scenario's field or a step's field of the same name. */
-const common = (key: keyof CapacityStep & keyof ScenarioResult) => (r: Row): Cell => (r.step ? r.step[key] : r.scenario?.[key]) as Cell;
-const scenarioOnly = (get: (s: ScenarioResult) => Cell) => (r: Row): Cell => (r.scenario ? get(r.scenario) : undefined);
+const common =
+  (key: keyof CapacityStep & keyof ScenarioResult) =>
+  (r: Row): Cell =>
+    (r.step ? r.step[key] : r.scenario?.[key]) as Cell;
+const scenarioOnly =
+  (get: (s: ScenarioResult) => Cell) =>
+  (r: Row): Cell =>
+    r.scenario ? get(r.scenario) : undefined;
 
 /** The columns, in order: [header, value]. */
 export const LOAD_CSV_COLUMNS: ReadonlyArray<readonly [string, (r: Row) => Cell]> = [
@@ -54,7 +60,14 @@ export const LOAD_CSV_COLUMNS: ReadonlyArray<readonly [string, (r: Row) => Cell]
   ["achieved_rps", common("achieved_rps")],
   ["error_rate", common("error_rate")],
   ...ERROR_CLASSES.map((c) => [`errors_by_class_${c}`, scenarioOnly((s) => s.errors_by_class[c])] as const),
-  ["status_counts", scenarioOnly((s) => Object.entries(s.status_counts).map(([k, v]) => `${k}:${v}`).join(" "))],
+  [
+    "status_counts",
+    scenarioOnly((s) =>
+      Object.entries(s.status_counts)
+        .map(([k, v]) => `${k}:${v}`)
+        .join(" "),
+    ),
+  ],
   ...latencyColumns("latency_ms"),
   ...latencyColumns("service_time_ms"),
   ...latencyColumns("generator_lag_ms"),

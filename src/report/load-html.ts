@@ -53,7 +53,9 @@ export function renderLoadHtml(runs: LoadHtmlRun[], options: LoadHtmlOptions = {
         name,
         target: { p95_ms: first.target.p95_ms, min_achieved_rps: first.target.min_achieved_rps },
         results: results.map((s) => (s ? { distribution: s.distribution, series: s.series, offered_rps: s.offered_rps, duration_s: s.duration_s } : null)),
-        baselines: runs.map((r) => r.report.baseline?.scenarios.find((b) => b.name === name && b.baseline_distribution.length > 0)?.baseline_distribution ?? null),
+        baselines: runs.map(
+          (r) => r.report.baseline?.scenarios.find((b) => b.name === name && b.baseline_distribution.length > 0)?.baseline_distribution ?? null,
+        ),
       };
     }),
     capacity: capacityNames(runs).map((scenario) => {
@@ -71,7 +73,10 @@ export function renderLoadHtml(runs: LoadHtmlRun[], options: LoadHtmlOptions = {
     `<div class="meta">${runs.map((r) => runMeta(r, options.runVerdictLabel)).join("<br>")}</div></header>`,
     "<main>",
     ...(options.leadSectionsHtml ?? []),
-    ...capacitySections(runs, data.capacity.map((c) => c.scenario)),
+    ...capacitySections(
+      runs,
+      data.capacity.map((c) => c.scenario),
+    ),
     summarySection(runs, names),
     ...runs.flatMap((r) => (r.report.baseline ? [baselineSection(r)] : [])),
     ...names.map((name, i) => scenarioSection(runs, name, i)),
@@ -177,7 +182,9 @@ function summarySection(runs: LoadHtmlRun[], names: string[]): string {
         `<tr>${multi ? `<td class="wrap">${escapeHtml(r.label)}</td>` : ""}<td>${escapeHtml(s.name)}</td><td class="wrap">${escapeHtml(load)}</td>` +
           `<td class="num">${n(s.achieved_rps)}</td><td class="num">${s.sent}</td><td class="num">${s.ok}</td><td class="num">${s.errors}</td><td class="num">${s.dropped}</td>` +
           `<td class="num">${n(s.latency_ms.p50)}</td><td class="num">${n(s.latency_ms.p95)}</td><td class="num">${n(s.latency_ms.p99)}</td><td class="num">${n(s.latency_ms.max)}</td>` +
-          `<td class="wrap">${escapeHtml(target || "–").replace(/([≤≥]) /g, "$1&nbsp;").replace(/ (ms|req\/s)/g, "&nbsp;$1")}</td><td class="${s.pass ? "pass" : "fail"}">${s.pass ? "PASS" : "FAIL"}</td></tr>`,
+          `<td class="wrap">${escapeHtml(target || "–")
+            .replace(/([≤≥]) /g, "$1&nbsp;")
+            .replace(/ (ms|req\/s)/g, "&nbsp;$1")}</td><td class="${s.pass ? "pass" : "fail"}">${s.pass ? "PASS" : "FAIL"}</td></tr>`,
       );
     }
   }
@@ -198,9 +205,13 @@ function scenarioSection(runs: LoadHtmlRun[], name: string, index: number): stri
     const errs = Object.entries(s.errors_by_class).filter(([, v]) => v > 0);
     if (errs.length > 0) notes.push(`${who}errors: ${errs.map(([k, v]) => `${k} ${v}`).join(", ")}`);
     for (const p of s.mix ?? []) {
-      notes.push(`${who}${p.docs} documents: ${(p.share * 100).toFixed(1)}% of requests (asked ${(p.weight * 100).toFixed(1)}%), p50 ${n(p.latency_ms.p50)} / p95 ${n(p.latency_ms.p95)} / p99 ${n(p.latency_ms.p99)} ms${p.target_p95_ms !== null ? ` against p95 ≤ ${n(p.target_p95_ms)} ms: ${p.pass ? "PASS" : "FAIL"}` : ""}`);
+      notes.push(
+        `${who}${p.docs} documents: ${(p.share * 100).toFixed(1)}% of requests (asked ${(p.weight * 100).toFixed(1)}%), p50 ${n(p.latency_ms.p50)} / p95 ${n(p.latency_ms.p95)} / p99 ${n(p.latency_ms.p99)} ms${p.target_p95_ms !== null ? ` against p95 ≤ ${n(p.target_p95_ms)} ms: ${p.pass ? "PASS" : "FAIL"}` : ""}`,
+      );
     }
-    notes.push(`${who}service time (from actual send) p50 ${n(s.service_time_ms.p50)} / p99 ${n(s.service_time_ms.p99)} ms; generator lag p99 ${n(s.generator_lag_ms.p99, 2)} ms`);
+    notes.push(
+      `${who}service time (from actual send) p50 ${n(s.service_time_ms.p50)} / p99 ${n(s.service_time_ms.p99)} ms; generator lag p99 ${n(s.generator_lag_ms.p99, 2)} ms`,
+    );
     for (const [header, t] of Object.entries(s.server_timing_ms)) notes.push(`${who}server ${header}: p50 ${n(t.p50)} / p99 ${n(t.p99)} ms`);
   }
   return `<section class="card" id="scenario-${index}"><h2>${escapeHtml(name)}</h2>

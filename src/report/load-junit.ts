@@ -35,7 +35,11 @@ export function renderLoadJUnit(report: LoadReport): string {
       lines.push(`${open}>`, `      <system-out>${xmlText(summary)}</system-out>`, `    </testcase>`);
       continue;
     }
-    lines.push(`${open}>`, `      <failure message="${xmlAttr(s.failures[0] ?? "failed")}" type="threshold">${xmlText([...s.failures, summary].join("\n"))}</failure>`, `    </testcase>`);
+    lines.push(
+      `${open}>`,
+      `      <failure message="${xmlAttr(s.failures[0] ?? "failed")}" type="threshold">${xmlText([...s.failures, summary].join("\n"))}</failure>`,
+      `    </testcase>`,
+    );
   }
   lines.push(`  </testsuite>`, `</testsuites>`);
   return `${lines.join("\n")}\n`;

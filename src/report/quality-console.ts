@@ -42,7 +42,10 @@ export function qualityNotes(report: CompareReport): string[] {
   if (d) {
     const skipped = Object.entries(d.skipped).map(([why, n]) => `${n} skipped: ${why}`);
     const first = d.format === "beir" ? `, top ${d.candidates} BM25 candidates per query` : "";
-    lines.push("", `dataset: ${d.path} (${d.format === "beir" ? "BEIR" : "MTEB reranking"}, ${d.queries} queries${first}${skipped.length ? `; ${skipped.join(", ")}` : ""})`);
+    lines.push(
+      "",
+      `dataset: ${d.path} (${d.format === "beir" ? "BEIR" : "MTEB reranking"}, ${d.queries} queries${first}${skipped.length ? `; ${skipped.join(", ")}` : ""})`,
+    );
     for (const q of report.quality_tests ?? []) {
       const a = report.targets.find((t) => t.label === q.a)?.quality?.ndcg_at_10;
       const b = report.targets.find((t) => t.label === q.b)?.quality?.ndcg_at_10;
@@ -57,7 +60,8 @@ export function qualityNotes(report: CompareReport): string[] {
           `(p = ${p} ${q.significant ? "<" : "≥"} ${q.significance_level}; paired randomization test over ${q.queries} queries, ${q.permutations} permutations)`,
       );
     }
-    for (const t of report.targets) if (t.quality?.failures.length) lines.push(`  ${t.label}: ${t.quality.failed_queries} queries not scored: ${t.quality.failures.slice(0, 3).join("; ")}`);
+    for (const t of report.targets)
+      if (t.quality?.failures.length) lines.push(`  ${t.label}: ${t.quality.failed_queries} queries not scored: ${t.quality.failures.slice(0, 3).join("; ")}`);
   }
   if (report.cost) {
     lines.push("", `cost per 1,000 queries (prices: ${report.settings.prices?.join(", ") ?? dash}):`);
@@ -68,9 +72,12 @@ export function qualityNotes(report: CompareReport): string[] {
             ? `${c.throughput_source === "capacity" ? "capacity" : "achieved"} ${c.throughput_rps.toFixed(1)} req/s`
             : dash
           : `${c.units_per_query} ${c.unit === "search" ? "search unit" : "request"}${c.units_per_query === 1 ? "" : "s"} per query`;
-      lines.push(`  ${c.target} @ ${c.docs} docs: ${c.cost_per_1k_queries === null ? "n/a" : formatMoney(c.cost_per_1k_queries)} (${c.price}; ${how})${c.note ? ` * ${c.note}` : ""}`);
+      lines.push(
+        `  ${c.target} @ ${c.docs} docs: ${c.cost_per_1k_queries === null ? "n/a" : formatMoney(c.cost_per_1k_queries)} (${c.price}; ${how})${c.note ? ` * ${c.note}` : ""}`,
+      );
     }
-    for (const label of report.unmatched_prices ?? []) lines.push(`  --price ${label}: no target has this label (labels: ${report.targets.map((t) => t.label).join(", ")})`);
+    for (const label of report.unmatched_prices ?? [])
+      lines.push(`  --price ${label}: no target has this label (labels: ${report.targets.map((t) => t.label).join(", ")})`);
   }
   return lines;
 }

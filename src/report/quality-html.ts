@@ -23,7 +23,9 @@ function datasetSection(report: CompareReport): string {
       `<tr><td>${escapeHtml(t.a)}</td><td>${escapeHtml(t.b)}</td><td class="num">${t.delta >= 0 ? "+" : "−"}${Math.abs(t.delta).toFixed(4)}</td><td class="num">${pValue(t.p_value)}</td><td class="num">${t.queries}</td>` +
       `<td class="${t.significant ? (t.delta < 0 ? "fail" : "pass") : ""}">${t.significant ? `significant (p &lt; ${t.significance_level})` : t.delta === 0 ? "no difference" : "not significant"}</td></tr>`,
   );
-  const skipped = Object.entries(d.skipped).map(([why, n]) => `${n} skipped (${escapeHtml(why)})`).join(", ");
+  const skipped = Object.entries(d.skipped)
+    .map(([why, n]) => `${n} skipped (${escapeHtml(why)})`)
+    .join(", ");
   return `<section class="card" id="compare-quality"><h2>Quality on ${escapeHtml(d.path)}</h2>
 <p class="meta">${d.format === "beir" ? `BEIR folder: top ${d.candidates} BM25 candidates per query reranked` : "MTEB reranking file: the given candidates reranked"}; ${d.queries} queries${skipped ? `, ${skipped}` : ""}.</p>
 <table><tr><th>target</th><th class="num">NDCG@10</th><th class="num">MAP</th><th class="num">MRR@10</th><th class="num">recall@10</th><th class="num">queries</th><th class="num">failed</th></tr>${rows.join("")}</table>
@@ -39,7 +41,7 @@ function costSection(report: CompareReport): string {
   const rows = priced.map((label) => {
     const cells = docs.map((d) => {
       const c = report.cost!.find((r) => r.target === label && r.docs === d);
-      if (!c) return "<td class=\"num\">–</td>";
+      if (!c) return '<td class="num">–</td>';
       const tip = c.note ? ` title="${escapeHtml(c.note)}"` : "";
       return `<td class="num"${tip}>${c.cost_per_1k_queries === null ? "n/a" : formatMoney(c.cost_per_1k_queries)}${c.note ? " *" : ""}</td>`;
     });

@@ -51,7 +51,11 @@ export function exchangeText(e: Evidence): string {
   if (e.request.body !== undefined) lines.push("", e.request.body);
   lines.push("");
   if (e.error) lines.push(`→ no response: ${e.error}`);
-  else lines.push(`→ ${e.status ?? "?"} ${e.content_type ?? "(no content-type)"}${e.duration_ms !== undefined ? ` in ${e.duration_ms.toFixed(0)} ms` : ""}`, e.body_start ?? "");
+  else
+    lines.push(
+      `→ ${e.status ?? "?"} ${e.content_type ?? "(no content-type)"}${e.duration_ms !== undefined ? ` in ${e.duration_ms.toFixed(0)} ms` : ""}`,
+      e.body_start ?? "",
+    );
   return lines.join("\n");
 }
 
@@ -62,7 +66,11 @@ function areaTable(report: ConformanceReport): SummaryDoc["tables"][number] {
     if (inArea.length === 0) return [];
     return [[mdText(area), ...shown.map((st) => String(inArea.filter((o) => o.status === st).length))]];
   });
-  return { heading: "Checks by area", markdown: mdTable(["area", ...shown.map((st) => STATUS_DISPLAY[st].label)], rows, ["left", ...shown.map(() => "right" as const)]), rows: rows.length };
+  return {
+    heading: "Checks by area",
+    markdown: mdTable(["area", ...shown.map((st) => STATUS_DISPLAY[st].label)], rows, ["left", ...shown.map(() => "right" as const)]),
+    rows: rows.length,
+  };
 }
 
 function notPassingTable(report: ConformanceReport): SummaryDoc["tables"][number] {

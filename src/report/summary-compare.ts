@@ -17,14 +17,24 @@ export function compareSummary(report: CompareReport): SummaryDoc {
   }
   const rows = compareRows(report);
   const tables: SummaryDoc["tables"] = [
-    { heading: "Side by side", markdown: mdTable(rows[0]!.map(mdText), rows.slice(1).map((r) => r.map(mdText))), rows: rows.length - 1 },
+    {
+      heading: "Side by side",
+      markdown: mdTable(
+        rows[0]!.map(mdText),
+        rows.slice(1).map((r) => r.map(mdText)),
+      ),
+      rows: rows.length - 1,
+    },
   ];
   const differing = differingChecks(report);
   if (differing.length > 0) {
     const labels = report.targets.filter((t) => t.conformance).map((t) => t.label);
     tables.push({
       heading: "Checks that differ",
-      markdown: mdTable(["check", "level", ...labels.map(mdText)], differing.map((d) => [mdCode(d.id), d.level, ...labels.map((l) => mdText(d.statuses[l] ?? "–"))])),
+      markdown: mdTable(
+        ["check", "level", ...labels.map(mdText)],
+        differing.map((d) => [mdCode(d.id), d.level, ...labels.map((l) => mdText(d.statuses[l] ?? "–"))]),
+      ),
       rows: differing.length,
     });
   }

@@ -14,28 +14,57 @@ export function loadSummary(report: LoadReport): SummaryDoc {
   const regressed = report.baseline?.scenarios.filter((b) => b.verdict === "regressed") ?? [];
   const failures: SummaryFailure[] = [
     ...failed.map(scenarioFailure),
-    ...regressed.map(
-      (b): SummaryFailure => ({
-        title: `${b.name} (baseline)`,
-        severity: "error",
-        message: `regressed against ${report.baseline!.file}: ${b.metrics
-          .filter((m) => m.verdict === "regressed")
-          .map((m) => `${m.metric} ${q(m.baseline)} → ${q(m.current)}${m.change_pct !== null ? ` (${m.change_pct > 0 ? "+" : ""}${m.change_pct.toFixed(1)}%)` : ""}`)
-          .join(", ")}`,
-        ...(b.note ? { facts: [["note", b.note]] } : {}),
-      }),
-    ),
+    ...regressed.map((b): SummaryFailure => ({
+      title: `${b.name} (baseline)`,
+      severity: "error",
+      message: `regressed against ${report.baseline!.file}: ${b.metrics
+        .filter((m) => m.verdict === "regressed")
+        .map(
+          (m) => `${m.metric} ${q(m.baseline)} → ${q(m.current)}${m.change_pct !== null ? ` (${m.change_pct > 0 ? "+" : ""}${m.change_pct.toFixed(1)}%)` : ""}`,
+        )
+        .join(", ")}`,
+      ...(b.note ? { facts: [["note", b.note]] } : {}),
+    })),
   ];
   const tables: SummaryDoc["tables"] = [scenarioTable(report.scenarios)];
   if (report.capacity?.length) {
-    const rows = report.capacity.map((c) => [mdText(c.scenario), c.max_rps === null ? "none passed" : q(c.max_rps), q(c.failed_rps), q(c.target_p95_ms), mdText(c.stopped_by), String(c.steps.length)]);
-    tables.push({ heading: "Capacity (find-max)", markdown: mdTable(["scenario", "max req/s", "failed at req/s", "p95 target ms", "stopped by", "steps"], rows, ["left", "right", "right", "right", "left", "right"]), rows: rows.length });
+    const rows = report.capacity.map((c) => [
+      mdText(c.scenario),
+      c.max_rps === null ? "none passed" : q(c.max_rps),
+      q(c.failed_rps),
+      q(c.target_p95_ms),
+      mdText(c.stopped_by),
+      String(c.steps.length),
+    ]);
+    tables.push({
+      heading: "Capacity (find-max)",
+      markdown: mdTable(["scenario", "max req/s", "failed at req/s", "p95 target ms", "stopped by", "steps"], rows, [
+        "left",
+        "right",
+        "right",
+        "right",
+        "left",
+        "right",
+      ]),
+      rows: rows.length,
+    });
   }
   if (report.baseline) {
     const rows = report.baseline.scenarios.flatMap((b) =>
-      b.metrics.map((m) => [mdText(b.name), mdText(m.metric), q(m.baseline), q(m.current), m.change_pct === null ? "–" : `${m.change_pct.toFixed(1)}%`, mdText(m.verdict)]),
+      b.metrics.map((m) => [
+        mdText(b.name),
+        mdText(m.metric),
+        q(m.baseline),
+        q(m.current),
+        m.change_pct === null ? "–" : `${m.change_pct.toFixed(1)}%`,
+        mdText(m.verdict),
+      ]),
     );
-    tables.push({ heading: `Against the baseline (±${report.baseline.max_regression_pct}%)`, markdown: mdTable(["scenario", "metric", "baseline", "now", "change", "verdict"], rows), rows: rows.length });
+    tables.push({
+      heading: `Against the baseline (±${report.baseline.max_regression_pct}%)`,
+      markdown: mdTable(["scenario", "metric", "baseline", "now", "change", "verdict"], rows),
+      rows: rows.length,
+    });
   }
   const passedCount = report.scenarios.length - failed.length;
   return {
@@ -87,7 +116,17 @@ function scenarioTable(scenarios: ScenarioResult[]): SummaryDoc["tables"][number
   ]);
   return {
     heading: "Scenarios",
-    markdown: mdTable(["scenario", "verdict", "offered req/s", "achieved req/s", "p50 ms", "p95 ms", "p99 ms", "p95 target ms", "errors+drops"], rows, ["left", "left", "right", "right", "right", "right", "right", "right", "right"]),
+    markdown: mdTable(["scenario", "verdict", "offered req/s", "achieved req/s", "p50 ms", "p95 ms", "p99 ms", "p95 target ms", "errors+drops"], rows, [
+      "left",
+      "left",
+      "right",
+      "right",
+      "right",
+      "right",
+      "right",
+      "right",
+      "right",
+    ]),
     rows: rows.length,
   };
 }

@@ -99,14 +99,23 @@ export function layoutSummary(doc: SummaryDoc, { maxBytes = DEFAULT_SUMMARY_BYTE
     }
   };
   let firstRoom = Math.floor(room / 2);
-  upgrade(2, EVIDENCE_FIRST, () => firstRoom, (n) => (firstRoom -= n));
+  upgrade(
+    2,
+    EVIDENCE_FIRST,
+    () => firstRoom,
+    (n) => (firstRoom -= n),
+  );
   upgrade(1, tier.length);
   upgrade(2, tier.length);
   const omitted = ordered.length - tier.length;
   const withoutEvidence = tier.filter((t, i) => t < 2 && ordered[i]!.evidence?.length).length;
   const byNameOnly = tier.filter((t) => t === 0).length;
   const shown = tier.map((t, i) => forms[i]![t]!).join("");
-  const blocks = [shown, byNameOnly > 0 ? "\n" : "", omitted === 0 ? "" : tier.length === 0 ? `_${omitted} not shown._\n\n` : `_…and ${omitted} more not shown._\n\n`];
+  const blocks = [
+    shown,
+    byNameOnly > 0 ? "\n" : "",
+    omitted === 0 ? "" : tier.length === 0 ? `_${omitted} not shown._\n\n` : `_…and ${omitted} more not shown._\n\n`,
+  ];
 
   const cuts: string[] = [];
   if (withoutEvidence > 0) cuts.push(`the evidence of ${withoutEvidence} of ${ordered.length} failures`);

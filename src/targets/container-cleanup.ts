@@ -51,10 +51,16 @@ export async function cleanupContainers(o: { all: boolean; dryRun: boolean }): P
     throw new TargetStartError(`no Docker engine available (${(err as Error).message}); start dockerd or set DOCKER_HOST`);
   }
   const plan = planCleanup(await containersWithLabel(client, LABELS.run), { all: o.all });
-  if (!o.dryRun) await removeContainers(client, plan.strays.map((c) => c.id));
+  if (!o.dryRun)
+    await removeContainers(
+      client,
+      plan.strays.map((c) => c.id),
+    );
   const verb = o.dryRun ? "would remove" : "removed";
   return [
-    ...plan.strays.map((c) => `${verb} ${c.id.slice(0, 12)} ${c.image} (${c.state}; pid ${c.labels[LABELS.pid] ?? "?"}, started ${c.labels[LABELS.started] ?? "?"})`),
+    ...plan.strays.map(
+      (c) => `${verb} ${c.id.slice(0, 12)} ${c.image} (${c.state}; pid ${c.labels[LABELS.pid] ?? "?"}, started ${c.labels[LABELS.started] ?? "?"})`,
+    ),
     ...plan.kept.map(({ container: c, why }) => `kept ${c.id.slice(0, 12)} ${c.image} (${why}; --all removes it)`),
     `${verb} ${plan.strays.length} container(s) left by rerank-harness runs; kept ${plan.kept.length}`,
   ];

@@ -91,7 +91,9 @@ export async function ensureReaper(client: Client, log: (line: string) => void, 
     return true;
   } catch (err) {
     process.env["TESTCONTAINERS_RYUK_DISABLED"] = "true";
-    log(`note: the testcontainers reaper image ${image} is not on this engine and could not be pulled (${(err as Error).message}); running without it: this run removes its containers itself, and \`rerank-harness cleanup\` removes those of killed runs`);
+    log(
+      `note: the testcontainers reaper image ${image} is not on this engine and could not be pulled (${(err as Error).message}); running without it: this run removes its containers itself, and \`rerank-harness cleanup\` removes those of killed runs`,
+    );
     return false;
   }
 }

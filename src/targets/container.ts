@@ -123,12 +123,18 @@ export async function startContainerTarget(spec: ContainerTargetSpec, ctx: Targe
   const wantsGpu = plan.deviceRequests.length > 0;
   const cdiOnly = plan.deviceRequests.every((r) => r.Driver === "cdi");
   if (wantsGpu && gpu.certain && !(cdiOnly ? gpu.support.cdiDevices.length > 0 : gpusAvailable(gpu.support))) {
-    throw new TargetStartError(`${spec.raw}: GPUs requested (--gpus ${spec.settings.gpus ?? ctx.gpus ?? "auto"}) but this Docker engine cannot give containers NVIDIA GPUs (${describeGpuSupport(gpu.support)}); ${GPU_TOOLKIT_HINT}`);
+    throw new TargetStartError(
+      `${spec.raw}: GPUs requested (--gpus ${spec.settings.gpus ?? ctx.gpus ?? "auto"}) but this Docker engine cannot give containers NVIDIA GPUs (${describeGpuSupport(gpu.support)}); ${GPU_TOOLKIT_HINT}`,
+    );
   }
 
   const target = randomUUID();
   const labels = runLabels(target);
-  const removeOurs = async () => removeContainers(client, (await containersWithLabel(client, LABELS.target, target)).map((c) => c.id));
+  const removeOurs = async () =>
+    removeContainers(
+      client,
+      (await containersWithLabel(client, LABELS.target, target)).map((c) => c.id),
+    );
   const unregister = registerCleanup({
     what: `container ${plan.image}`,
     onSignal: async () => {
@@ -164,7 +170,9 @@ export async function startContainerTarget(spec: ContainerTargetSpec, ctx: Targe
   for (const bind of plan.binds) mkdirSync(bind.source, { recursive: true }); // else Docker creates it root-owned
 
   const timeoutS = Math.round(plan.startupTimeoutMs / 1000);
-  ctx.log(`starting ${plan.image} (${plan.model}${wantsGpu ? ", GPU" : ", CPU"}) on ${plan.publishHost}; health ${plan.healthPath} within ${timeoutS} s; logs: ${log.file}`);
+  ctx.log(
+    `starting ${plan.image} (${plan.model}${wantsGpu ? ", GPU" : ", CPU"}) on ${plan.publishHost}; health ${plan.healthPath} within ${timeoutS} s; logs: ${log.file}`,
+  );
 
   let streamed = false;
   const engineHost = await reachableEngineHost(client.info.containerRuntime.host);
@@ -191,17 +199,25 @@ export async function startContainerTarget(spec: ContainerTargetSpec, ctx: Targe
       if (!streamed) log.write(output);
       const tail = output.split(/\r?\n/).filter(Boolean).slice(-TAIL_LINES).join("\n");
       const how = err.exit.oomKilled ? " (killed: out of memory)" : err.exit.error ? ` (${err.exit.error})` : "";
-      return fail(`${spec.raw}: container ${plan.image} exited during start-up with exit code ${err.exit.exitCode}${how} after ${seconds} s; full log: ${log.where()}`, tail);
+      return fail(
+        `${spec.raw}: container ${plan.image} exited during start-up with exit code ${err.exit.exitCode}${how} after ${seconds} s; full log: ${log.where()}`,
+        tail,
+      );
     }
     const message = (err as Error).message;
     if (/could not select device driver|nvidia-container-cli|unresolvable CDI devices/i.test(message)) {
       return fail(`${spec.raw}: GPUs requested but the Docker engine refused them (${oneLine(message)}); ${GPU_TOOLKIT_HINT}`);
     }
     if (/ryuk|reaper/i.test(message)) {
-      return fail(`${spec.raw}: the testcontainers reaper (ryuk) could not start (${oneLine(message)}); set TESTCONTAINERS_RYUK_DISABLED=true to run without it (then \`rerank-harness cleanup\` removes containers of killed runs)`);
+      return fail(
+        `${spec.raw}: the testcontainers reaper (ryuk) could not start (${oneLine(message)}); set TESTCONTAINERS_RYUK_DISABLED=true to run without it (then \`rerank-harness cleanup\` removes containers of killed runs)`,
+      );
     }
     if (err instanceof HealthTimeoutError) return fail(`${spec.raw}: ${plan.image} ${message}; full log: ${log.where()}`, log.tail(TAIL_LINES));
-    return fail(`${spec.raw}: container ${plan.image} could not start after ${seconds} s (${oneLine(message)}); full log: ${log.where()}`, log.tail(TAIL_LINES));
+    return fail(
+      `${spec.raw}: container ${plan.image} could not start after ${seconds} s (${oneLine(message)}); full log: ${log.where()}`,
+      log.tail(TAIL_LINES),
+    );
   } finally {
     watch.stop();
   }

@@ -56,7 +56,10 @@ function shapeOf(body: unknown): "tei" | "infinity" | "cohere" | "vllm" | "jina-
 function envelopeOf(ex: HttpExchange): string | null {
   const j = ex.json;
   if (!isObject(j)) return ex.text.trim() && ex.status === 422 ? "axum plain text (TEI)" : null;
-  if (isObject(j.error) && typeof j.error.message === "string") return typeof j.error.type === "string" && "code" in j.error && !("param" in j.error) ? "{error:{code,message,type}} (llama.cpp)" : "{error:{message,type,param,code}} (vLLM)";
+  if (isObject(j.error) && typeof j.error.message === "string")
+    return typeof j.error.type === "string" && "code" in j.error && !("param" in j.error)
+      ? "{error:{code,message,type}} (llama.cpp)"
+      : "{error:{message,type,param,code}} (vLLM)";
   if (typeof j.error === "string" && typeof j.error_type === "string") return "{error, error_type} (TEI)";
   if ("detail" in j) return "{detail} (FastAPI: Infinity, Jina)";
   if (typeof j.message === "string") return "{message} (Cohere)";
@@ -84,7 +87,12 @@ export async function detectDialect(options: DetectOptions): Promise<Detection> 
   };
   const post = async (dialect: Dialect, path: string, model = options.model) => {
     try {
-      return await client.send({ method: "POST", path, json: dialect.buildRequest({ query: QUERY, documents: DOCUMENTS, ...(model !== undefined ? { model } : {}) }, path).body, timeoutMs: options.timeoutMs });
+      return await client.send({
+        method: "POST",
+        path,
+        json: dialect.buildRequest({ query: QUERY, documents: DOCUMENTS, ...(model !== undefined ? { model } : {}) }, path).body,
+        timeoutMs: options.timeoutMs,
+      });
     } catch (err) {
       if (err instanceof TransportError) return undefined;
       throw err;

@@ -12,7 +12,13 @@ import type { TargetContext } from "./target.js";
  */
 export function describeTarget(spec: TargetSpec, ctx: TargetContext, gpus: GpuSupport = hostGpuSupport()): Record<string, unknown> {
   const resolved = resolveTarget(spec, ctx);
-  const common = { target: spec.raw, label: resolved.label, dialect: resolved.autoDialect ? "auto" : resolved.dialect.name, model: resolved.model, apiKeyEnv: resolved.apiKeyEnv };
+  const common = {
+    target: spec.raw,
+    label: resolved.label,
+    dialect: resolved.autoDialect ? "auto" : resolved.dialect.name,
+    model: resolved.model,
+    apiKeyEnv: resolved.apiKeyEnv,
+  };
   switch (spec.kind) {
     case "container":
       return { ...common, kind: "container", nvidiaDriverOnHost: gpus.nvidiaRuntime || gpus.runtimeHook, ...planContainer(spec, ctx, resolved, gpus) };

@@ -17,12 +17,7 @@ export interface DeviceRequest {
  * otherwise), `all`, `none`, device indexes or UUIDs such as `0,1` or `GPU-3f2a…`, or CDI device
  * names such as `nvidia.com/gpu=all`.
  */
-export type GpuSelection =
-  | { mode: "auto" }
-  | { mode: "all" }
-  | { mode: "none" }
-  | { mode: "ids"; ids: string[] }
-  | { mode: "cdi"; devices: string[] };
+export type GpuSelection = { mode: "auto" } | { mode: "all" } | { mode: "none" } | { mode: "ids"; ids: string[] } | { mode: "cdi"; devices: string[] };
 
 const CDI_NAME = /^[a-z0-9][a-z0-9.-]*\/[a-z0-9][a-z0-9_.-]*=[A-Za-z0-9_.:-]+$/;
 const GPU_ID = /^(\d+|GPU-[0-9a-fA-F-]+|MIG-[0-9a-fA-F-]+)$/;

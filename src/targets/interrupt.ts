@@ -77,10 +77,7 @@ async function onSignal(signal: keyof typeof SIGNAL_EXIT_CODES): Promise<void> {
   const pending = [...registered];
   if (pending.length > 0) process.stderr.write(`${signal}: stopping ${pending.map((c) => c.what).join(", ")}\n`);
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    Promise.allSettled(pending.map(async (c) => c.onSignal())),
-    new Promise((resolve) => (timer = setTimeout(resolve, CLEANUP_BUDGET_MS))),
-  ]);
+  await Promise.race([Promise.allSettled(pending.map(async (c) => c.onSignal())), new Promise((resolve) => (timer = setTimeout(resolve, CLEANUP_BUDGET_MS)))]);
   clearTimeout(timer);
   exit(code);
 }

@@ -23,7 +23,9 @@ export function requirePresetKeys(specs: readonly TargetSpec[], apiKeyEnv: strin
     if (!preset) continue;
     const name = keyEnvOf(spec, apiKeyEnv);
     if (!isSet(name)) {
-      throw new TargetSpecError(`target "${spec.raw}" needs an API key: $${name} is unset or empty (export ${name}=…, or name another variable with #key-env=NAME)`);
+      throw new TargetSpecError(
+        `target "${spec.raw}" needs an API key: $${name} is unset or empty (export ${name}=…, or name another variable with #key-env=NAME)`,
+      );
     }
   }
 }

@@ -69,7 +69,10 @@ export async function preflight(target: StartedTarget, timeoutMs: number): Promi
     const where = `POST ${target.baseUrl.replace(/\/+$/, "")}${path}`;
     const status = exchange.status;
     if (exchange.redirect) {
-      throw new PreflightError("ERR_PREFLIGHT_REDIRECT", `${where} answered ${status}, a redirect to ${exchange.redirect.location ?? "(no Location)"}; point --target at the final URL`);
+      throw new PreflightError(
+        "ERR_PREFLIGHT_REDIRECT",
+        `${where} answered ${status}, a redirect to ${exchange.redirect.location ?? "(no Location)"}; point --target at the final URL`,
+      );
     }
     if (status === 401 || status === 403) {
       const key = target.apiKey ? `the key in $${target.apiKeyEnv} was refused` : `no key was sent: set $${target.apiKeyEnv} or pass --api-key-env NAME`;
@@ -80,12 +83,18 @@ export async function preflight(target: StartedTarget, timeoutMs: number): Promi
     const ours = target.dialect.name;
     if (status >= 400 && status < 500 && target.model !== undefined && namesUnknownModel(serverMessage(exchange))) {
       const found = await probe();
-      const listed = found.models.length > 0 ? `the server lists: ${found.models.slice(0, 5).join(", ")}; try --model ${found.models[0]}` : "the server lists no models (GET /v1/models, /models); check the name it serves";
+      const listed =
+        found.models.length > 0
+          ? `the server lists: ${found.models.slice(0, 5).join(", ")}; try --model ${found.models[0]}`
+          : "the server lists no models (GET /v1/models, /models); check the name it serves";
       throw new PreflightError("ERR_PREFLIGHT_UNKNOWN_MODEL", `${answered}: model "${target.model}" is not served here.\nnext: ${listed}`);
     }
     if (status === 404 || status === 405 || status === 501) {
       const found = await probe();
-      throw new PreflightError(found.dialect && found.dialect !== ours ? "ERR_PREFLIGHT_WRONG_DIALECT" : "ERR_PREFLIGHT_NOT_FOUND", `${answered}: not a rerank route.\n${nextStep(found, ours, target.baseUrl)}`);
+      throw new PreflightError(
+        found.dialect && found.dialect !== ours ? "ERR_PREFLIGHT_WRONG_DIALECT" : "ERR_PREFLIGHT_NOT_FOUND",
+        `${answered}: not a rerank route.\n${nextStep(found, ours, target.baseUrl)}`,
+      );
     }
     if (status >= 200 && status < 300 && exchange.json === undefined) {
       const found = await probe();
@@ -97,16 +106,25 @@ export async function preflight(target: StartedTarget, timeoutMs: number): Promi
       const fields = foreignFields(message, exchange.request.body ?? "");
       const asks = fields.length > 0 ? `; it asks for ${fields.map((f) => `"${f}"`).join(", ")}, which the ${ours} dialect does not send` : "";
       if (found.dialect && found.dialect !== ours) {
-        throw new PreflightError("ERR_PREFLIGHT_WRONG_DIALECT", `${answered}: the ${target.dialect.title} request was refused${asks}.\n${nextStep(found, ours, target.baseUrl)}`);
+        throw new PreflightError(
+          "ERR_PREFLIGHT_WRONG_DIALECT",
+          `${answered}: the ${target.dialect.title} request was refused${asks}.\n${nextStep(found, ours, target.baseUrl)}`,
+        );
       }
       const model = target.model === undefined ? "; if the server needs a model name, pass --model NAME" : "";
-      throw new PreflightError("ERR_PREFLIGHT_REFUSED", `${answered}: the simplest ${target.dialect.title} request was refused${asks}.\nnext: check the server's settings and --model${model} (probe: ${describeDetection(found)})`);
+      throw new PreflightError(
+        "ERR_PREFLIGHT_REFUSED",
+        `${answered}: the simplest ${target.dialect.title} request was refused${asks}.\nnext: check the server's settings and --model${model} (probe: ${describeDetection(found)})`,
+      );
     }
     if (status >= 200 && status < 300) {
       const shapeBroken = wrongShape(target.dialect, exchange.json);
       const found = shapeBroken ? await probe() : undefined;
       if (found?.dialect && found.dialect !== ours) {
-        throw new PreflightError("ERR_PREFLIGHT_WRONG_DIALECT", `${answered}, which is not a ${target.dialect.title} body (${shapeBroken}).\n${nextStep(found, ours, target.baseUrl)}`);
+        throw new PreflightError(
+          "ERR_PREFLIGHT_WRONG_DIALECT",
+          `${answered}, which is not a ${target.dialect.title} body (${shapeBroken}).\n${nextStep(found, ours, target.baseUrl)}`,
+        );
       }
     }
     return { status, durationMs: Math.round(exchange.timings.totalMs) };

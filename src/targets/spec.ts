@@ -6,7 +6,10 @@ import { HarnessError } from "../util/errors.js";
 export const TargetSettings = z.strictObject({
   dialect: z.enum(DIALECT_CHOICES).optional(),
   model: z.string().min(1).optional(),
-  "key-env": z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name").optional(),
+  "key-env": z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name")
+    .optional(),
   /** Label in reports (default: the spec itself). */
   name: z.string().min(1).optional(),
   /** Container targets: image, the model the container loads, GPUs. */
@@ -85,7 +88,9 @@ export function parseTargetSpec(raw: string, extraSettings: Record<string, unkno
     const container = head.slice("container:".length).trim();
     if ((CONTAINER_KINDS as readonly string[]).includes(container)) return { kind: "container", raw, container: container as ContainerKind, settings };
     if (!IMAGE_REFERENCE.test(container)) {
-      throw new TargetSpecError(`target "${raw}": "${container}" is neither a known container (${CONTAINER_KINDS.join(", ")}) nor an image reference such as local/my-reranker:dev`);
+      throw new TargetSpecError(
+        `target "${raw}": "${container}" is neither a known container (${CONTAINER_KINDS.join(", ")}) nor an image reference such as local/my-reranker:dev`,
+      );
     }
     if (settings.image) throw new TargetSpecError(`target "${raw}": the image is named twice (container:IMAGE and #image=); keep one`);
     return { kind: "container", raw, container: "image", image: container, settings };

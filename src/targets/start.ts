@@ -43,7 +43,9 @@ async function settleAutoDialect(started: StartedTarget, ctx: TargetContext): Pr
   const found = await detectDialect({ baseUrl: started.baseUrl, apiKey: started.apiKey, model: started.model, timeoutMs: ctx.timeoutMs });
   if (!found.dialect) {
     const needsModel = started.model === undefined && found.reasons.some((r) => /\b4\d\d\b/.test(r)) ? "; some dialects need --model NAME" : "";
-    throw new TargetStartError(`--dialect auto: ${started.label} (${started.baseUrl}) answered no probe as a rerank API${needsModel}: ${found.reasons.slice(0, 4).join("; ") || "nothing answered"}`);
+    throw new TargetStartError(
+      `--dialect auto: ${started.label} (${started.baseUrl}) answered no probe as a rerank API${needsModel}: ${found.reasons.slice(0, 4).join("; ") || "nothing answered"}`,
+    );
   }
   const dialect = getDialect(found.dialect);
   ctx.log(`dialect auto: ${started.label} speaks ${describeDetection(found)}`);

@@ -56,7 +56,12 @@ function runStep(inputs: Record<string, string>, timeoutMs = 80_000): Promise<St
     child.on("close", (code) => {
       clearTimeout(timer);
       const read = (f: string) => (existsSync(f) ? readFileSync(f, "utf8") : "");
-      const outputs = Object.fromEntries(read(env.GITHUB_OUTPUT!).split("\n").filter(Boolean).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+      const outputs = Object.fromEntries(
+        read(env.GITHUB_OUTPUT!)
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+      );
       resolve({ code, stdout, stderr, outputs, stepSummary: read(env.GITHUB_STEP_SUMMARY!), reportDir: join(runner, "rerank-harness-reports") });
     });
   });
@@ -120,7 +125,12 @@ describe("the Action's run step (scripts/action/run.sh)", () => {
   }, 90_000);
 
   it("fails on a faulty server with exit 1, and still leaves every report for the upload", async () => {
-    const step = await runStep({ INPUT_COMMAND: "check", INPUT_TARGET: faulty.url, INPUT_DIALECT: "vllm", INPUT_ARGS: `--model ${SERVED_MODEL} --only sort. --fuzz 0` });
+    const step = await runStep({
+      INPUT_COMMAND: "check",
+      INPUT_TARGET: faulty.url,
+      INPUT_DIALECT: "vllm",
+      INPUT_ARGS: `--model ${SERVED_MODEL} --only sort. --fuzz 0`,
+    });
     expect(step.code, step.stderr).toBe(1);
     expect(step.outputs["exit-code"]).toBe("1");
     for (const f of ["junit.xml", "report.json", "summary.md"]) expect(existsSync(join(step.reportDir, f)), f).toBe(true);
@@ -152,7 +162,19 @@ describe("the Action's run step (scripts/action/run.sh)", () => {
     });
     expect(step.code, step.stderr).toBe(0);
     const words = [...step.stdout.matchAll(/^\[(.*)\]$/gm)].map((m) => m[1]);
-    expect(words.slice(0, 11)).toEqual(["compare", "--target", "embedded", "--target", "process:my server --port 1", "--model", "two words", "--api-key-env", `$(touch ${marker})`, "`id`", "--json"]);
+    expect(words.slice(0, 11)).toEqual([
+      "compare",
+      "--target",
+      "embedded",
+      "--target",
+      "process:my server --port 1",
+      "--model",
+      "two words",
+      "--api-key-env",
+      `$(touch ${marker})`,
+      "`id`",
+      "--json",
+    ]);
     expect(existsSync(marker)).toBe(false);
   });
 });

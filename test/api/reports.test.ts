@@ -68,7 +68,10 @@ function checkReportOf(json: Record<string, unknown>): ConformanceReport {
 /** A `compare --json` file's report object: the file without its schema_versions (top, and each target's conformance). */
 function compareReportOf(json: Record<string, unknown>): CompareReport {
   const { schema_version: _version, ...report } = json as Record<string, unknown> & { targets: Record<string, unknown>[] };
-  const targets = report.targets.map(({ conformance, ...t }) => ({ ...t, ...(conformance ? { conformance: checkReportOf(conformance as Record<string, unknown>) } : {}) }));
+  const targets = report.targets.map(({ conformance, ...t }) => ({
+    ...t,
+    ...(conformance ? { conformance: checkReportOf(conformance as Record<string, unknown>) } : {}),
+  }));
   return { ...report, targets } as unknown as CompareReport;
 }
 
@@ -82,7 +85,10 @@ describe("library report writers write the CLI's files", () => {
       writeFileSync(expected, "sort.descending the proxy reorders\nschema.indices listed but fine\n");
       const cliJson = join(dir, "cli-check.json");
       const cliJunit = join(dir, "cli-check.xml");
-      const cli = await runCli(["check", "--target", spec, "--only", only.join(","), "--expect-failures", expected, "--fuzz", "0", "--json", cliJson, "--junit", cliJunit], { timeoutMs: 60_000 });
+      const cli = await runCli(
+        ["check", "--target", spec, "--only", only.join(","), "--expect-failures", expected, "--fuzz", "0", "--json", cliJson, "--junit", cliJunit],
+        { timeoutMs: 60_000 },
+      );
       expect(cli.code, cli.stdout + cli.stderr).toBe(1);
 
       // The file is the schema's, and holds what this test is meant to cover.
@@ -159,7 +165,10 @@ describe("library report writers write the CLI's files", () => {
     const args = { docs: [2], rate: 20, durationMs: 1_000, seed: 42 };
     const cliFile = join(dir, "cli-load.json");
     const cliHtml = join(dir, "cli-load.html");
-    const cli = await runCli(["load", "--docs", "2", "--rate", "20", "--duration", "1s", "--seed", "42", "--no-progress", "--json", cliFile, "--html", cliHtml], { timeoutMs: 120_000 });
+    const cli = await runCli(
+      ["load", "--docs", "2", "--rate", "20", "--duration", "1s", "--seed", "42", "--no-progress", "--json", cliFile, "--html", cliHtml],
+      { timeoutMs: 120_000 },
+    );
     expect(cli.code, cli.stderr).toBe(0);
 
     // The CLI's own report (it carries its schema_version), written by the library: the same bytes.

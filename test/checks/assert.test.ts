@@ -73,15 +73,63 @@ describe("check assertions", () => {
   });
 
   it("same scores: a failure past the loose bound, a warning past the tight one, silence within", () => {
-    const a = new Map([[0, 2], [1, 1.5]]);
-    expect(thrown(() => assertSameScores("twice", a, new Map([[0, 2], [1, 1.5]]), []))).toBeUndefined();
-    expect(thrown(() => assertSameScores("twice", a, new Map([[0, 2 + 1e-5], [1, 1.5]]), []))).toBeUndefined();
-    const warn = thrown(() => assertSameScores("twice", a, new Map([[0, 2], [1, 1.5 + 3e-3]]), []));
+    const a = new Map([
+      [0, 2],
+      [1, 1.5],
+    ]);
+    expect(
+      thrown(() =>
+        assertSameScores(
+          "twice",
+          a,
+          new Map([
+            [0, 2],
+            [1, 1.5],
+          ]),
+          [],
+        ),
+      ),
+    ).toBeUndefined();
+    expect(
+      thrown(() =>
+        assertSameScores(
+          "twice",
+          a,
+          new Map([
+            [0, 2 + 1e-5],
+            [1, 1.5],
+          ]),
+          [],
+        ),
+      ),
+    ).toBeUndefined();
+    const warn = thrown(() =>
+      assertSameScores(
+        "twice",
+        a,
+        new Map([
+          [0, 2],
+          [1, 1.5 + 3e-3],
+        ]),
+        [],
+      ),
+    );
     expect(warn).toBeInstanceOf(CheckWarning);
     expect((warn as Error).message).toBe(
       "twice changed scores beyond float noise (0.001% relative; differences up to 1e-9 ignored), within the tolerance for GPU batching: document 1 scored 1.5 and then 1.503 (difference 3.00e-3, 0.200% relative)",
     );
-    const fail = thrown(() => assertSameScores("twice", a, new Map([[0, 1.6], [1, 1.5 + 3e-3]]), [], (i) => `doc #${i}`));
+    const fail = thrown(() =>
+      assertSameScores(
+        "twice",
+        a,
+        new Map([
+          [0, 1.6],
+          [1, 1.5 + 3e-3],
+        ]),
+        [],
+        (i) => `doc #${i}`,
+      ),
+    );
     expect(fail).toBeInstanceOf(CheckFailure);
     expect((fail as Error).message).toBe(
       "twice changed scores beyond the tolerance (5% relative; differences up to 1e-4 ignored): doc #0 scored 2 and then 1.6 (difference 4.00e-1, 20.0% relative)",
@@ -93,7 +141,10 @@ describe("check assertions", () => {
   });
 
   it("scoresByIndex keeps the last score of a repeated index", () => {
-    expect([...scoresByIndex(out([1, 0.5], [0, 0.2], [1, 0.7]))]).toEqual([[1, 0.7], [0, 0.2]]);
+    expect([...scoresByIndex(out([1, 0.5], [0, 0.2], [1, 0.7]))]).toEqual([
+      [1, 0.7],
+      [0, 0.2],
+    ]);
   });
 
   it("JSON content types: application/json and +json suffixes, parameters and case ignored", () => {

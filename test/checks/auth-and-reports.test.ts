@@ -32,7 +32,6 @@ async function check(server: Awaited<ReturnType<typeof startVllmLikeServer>>, on
   }
 }
 
-
 describe("auth.required", () => {
   test("passes when the server enforces the key (vLLM guards /v1 and /v2 paths)", async () => {
     const report = await check(await startVllmLikeServer({ apiKey: KEY }), ["auth.", "schema.response"]);
@@ -53,7 +52,7 @@ describe("auth.required", () => {
 });
 
 describe("reports", () => {
-  const hostile = "bad <xml> & \"quotes\" ]]> \u0001\u0007 lone \ud800 surrogate\n second line";
+  const hostile = 'bad <xml> & "quotes" ]]> \u0001\u0007 lone \ud800 surrogate\n second line';
   const report: ConformanceReport = {
     target: "t & <x>",
     base_url: "http://127.0.0.1:1",
@@ -71,7 +70,15 @@ describe("reports", () => {
         source: hostile,
         status: "fail",
         message: hostile,
-        evidence: [{ label: hostile, request: { method: "POST", url: "http://127.0.0.1:1/rerank", headers: {}, body: hostile }, status: 200, content_type: "application/json", body_start: hostile }],
+        evidence: [
+          {
+            label: hostile,
+            request: { method: "POST", url: "http://127.0.0.1:1/rerank", headers: {}, body: hostile },
+            status: 200,
+            content_type: "application/json",
+            body_start: hostile,
+          },
+        ],
         duration_ms: 7,
       },
       { id: "sort.ties", area: "sort", level: "SHOULD", statement: "ties", source: "src", status: "warn", message: hostile, duration_ms: 1 },
@@ -117,7 +124,15 @@ describe("reports", () => {
 
   test("JSON: target, dialect and every check with its status and evidence", () => {
     const json = checkJson(report);
-    expect(json).toMatchObject({ schema_version: 2, target: "t & <x>", dialect: "vllm", base_url: report.base_url, started_at: report.started_at, duration_ms: report.duration_ms, passed: false });
+    expect(json).toMatchObject({
+      schema_version: 2,
+      target: "t & <x>",
+      dialect: "vllm",
+      base_url: report.base_url,
+      started_at: report.started_at,
+      duration_ms: report.duration_ms,
+      passed: false,
+    });
     // Every field is described by the strict schema, and nothing camelCase is left.
     expect(CheckReportJson.parse(json)).toEqual(json);
     expect(JSON.stringify(json)).not.toMatch(/"[a-z]+[A-Z][A-Za-z]*":/);

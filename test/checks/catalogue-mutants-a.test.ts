@@ -31,7 +31,8 @@ async function runCheck(
   options: { dialect?: "vllm" | "jina" | "cohere-v2"; fuzz?: number; randomRanking?: string } = {},
 ): Promise<Run> {
   const dialect = options.dialect ?? "vllm";
-  const upstream: TestServer = dialect === "jina" ? await startJinaLikeServer() : dialect === "cohere-v2" ? await startCohereLikeServer(2) : await startVllmLikeServer();
+  const upstream: TestServer =
+    dialect === "jina" ? await startJinaLikeServer() : dialect === "cohere-v2" ? await startCohereLikeServer(2) : await startVllmLikeServer();
   open.push(upstream);
   const proxy = await startRewritingProxy(upstream, rewrite);
   open.push(proxy);
@@ -51,7 +52,10 @@ async function runCheck(
 }
 
 /** The upstream answer with its results replaced. */
-const withResults = (s: Seen, f: (results: any[]) => any[], extra: Record<string, unknown> = {}): Reply => ({ status: 200, json: { ...s.json, ...extra, results: f(s.json.results) } });
+const withResults = (s: Seen, f: (results: any[]) => any[], extra: Record<string, unknown> = {}): Reply => ({
+  status: 200,
+  json: { ...s.json, ...extra, results: f(s.json.results) },
+});
 const isRerank = (s: Seen) => s.method === "POST" && s.status === 200;
 const ERROR_500: Reply = { status: 500, text: "Internal Server Error" };
 
@@ -80,7 +84,11 @@ describe("input.unicode", () => {
 });
 
 describe("input.empty_string", () => {
-  const sent = (run: Run) => expect(run.proxy.seen[0]!.body).toMatchObject({ query: "What is the capital of France?", documents: ["The capital of France is Paris.", "", "Horses and cows are both animals."] });
+  const sent = (run: Run) =>
+    expect(run.proxy.seen[0]!.body).toMatchObject({
+      query: "What is the capital of France?",
+      documents: ["The capital of France is Paris.", "", "Horses and cows are both animals."],
+    });
   test.each([400, 422, 499])("a %i refusal passes", async (status) => {
     const run = await runCheck("input.empty_string", () => ({ status, json: { error: { message: "empty" } } }));
     expect(run.outcome.status, run.outcome.message).toBe("pass");
@@ -92,13 +100,21 @@ describe("input.empty_string", () => {
     expect(run.outcome.evidence![0]!.label).toBe("an empty-string document");
   });
   test("a 2xx body that is not the dialect's fails", async () => {
-    expectFail(await runCheck("input.empty_string", () => ({ status: 200, json: { results: "none" } })), /^expected 2xx with a valid body or a 4xx; got 200: vllm response does not match the contract/, 1);
+    expectFail(
+      await runCheck("input.empty_string", () => ({ status: 200, json: { results: "none" } })),
+      /^expected 2xx with a valid body or a 4xx; got 200: vllm response does not match the contract/,
+      1,
+    );
   });
   test("a 3xx fails", async () => {
     expectFail(await runCheck("input.empty_string", () => ({ status: 399, json: {} })), "expected 2xx with a valid body or a 4xx; got 399", 1);
   });
   test("a bad index or a dropped document fails", async () => {
-    expectFail(await runCheck("input.empty_string", (s) => withResults(s, (r) => r.map((x: any) => ({ ...x, index: x.index + 5 })))), /is \d+, outside the 3 input documents/, 1);
+    expectFail(
+      await runCheck("input.empty_string", (s) => withResults(s, (r) => r.map((x: any) => ({ ...x, index: x.index + 5 })))),
+      /is \d+, outside the 3 input documents/,
+      1,
+    );
     expectFail(await runCheck("input.empty_string", (s) => withResults(s, (r) => r.slice(1))), /^three documents, one empty: expected 3 results, got 2/, 1);
   });
 });
@@ -122,13 +138,43 @@ describe("input.object_documents", () => {
       expect(run.outcome.evidence![0]!.label).toBe("{text} documents");
     });
     test("a correct 200 passes, a 200 with a document missing fails, a 200 off the dialect fails", async () => {
-      const good = await runCheck("input.object_documents", (s) => (s.status === 400 ? { status: 200, json: { id: "rerank-1", model: SERVED_MODEL, results: [{ index: 0, relevance_score: 0.9 }, { index: 1, relevance_score: 0.1 }], usage: { total_tokens: 3 } } } : undefined));
+      const good = await runCheck("input.object_documents", (s) =>
+        s.status === 400
+          ? {
+              status: 200,
+              json: {
+                id: "rerank-1",
+                model: SERVED_MODEL,
+                results: [
+                  { index: 0, relevance_score: 0.9 },
+                  { index: 1, relevance_score: 0.1 },
+                ],
+                usage: { total_tokens: 3 },
+              },
+            }
+          : undefined,
+      );
       expect(good.outcome.status, good.outcome.message).toBe("pass");
-      expectFail(await runCheck("input.object_documents", () => ({ status: 200, json: { id: "rerank-1", model: SERVED_MODEL, results: [{ index: 0, relevance_score: 0.9 }], usage: { total_tokens: 3 } } })), /^two \{text\} documents \(accepted\): expected 2 results, got 1/, 1);
-      expectFail(await runCheck("input.object_documents", () => ({ status: 200, json: { results: 5 } })), /^accepted, but the 2xx body does not match the dialect: /, 1);
+      expectFail(
+        await runCheck("input.object_documents", () => ({
+          status: 200,
+          json: { id: "rerank-1", model: SERVED_MODEL, results: [{ index: 0, relevance_score: 0.9 }], usage: { total_tokens: 3 } },
+        })),
+        /^two \{text\} documents \(accepted\): expected 2 results, got 1/,
+        1,
+      );
+      expectFail(
+        await runCheck("input.object_documents", () => ({ status: 200, json: { results: 5 } })),
+        /^accepted, but the 2xx body does not match the dialect: /,
+        1,
+      );
     });
     test.each([300, 399])("a %i fails", async (status) => {
-      expectFail(await runCheck("input.object_documents", () => ({ status, json: {} })), `expected a 4xx (the dialect takes strings only) or a valid 2xx; got ${status}`, 1);
+      expectFail(
+        await runCheck("input.object_documents", () => ({ status, json: {} })),
+        `expected a 4xx (the dialect takes strings only) or a valid 2xx; got ${status}`,
+        1,
+      );
     });
   });
   describe("where the dialect accepts them (Jina)", () => {
@@ -139,15 +185,27 @@ describe("input.object_documents", () => {
       expectFail(await runCheck("input.object_documents", () => ({ status: 500, json: {} }), jina), /^answered 500/, 1);
     });
     test("a 2xx off the dialect or with a document missing fails", async () => {
-      expectFail(await runCheck("input.object_documents", () => ({ status: 200, json: { results: 5 } }), jina), /^the 2xx body does not match the dialect: /, 1);
-      expectFail(await runCheck("input.object_documents", (s) => withResults(s, (r) => r.slice(1)), jina), /^two \{text\} documents: expected 2 results, got 1/, 1);
+      expectFail(
+        await runCheck("input.object_documents", () => ({ status: 200, json: { results: 5 } }), jina),
+        /^the 2xx body does not match the dialect: /,
+        1,
+      );
+      expectFail(
+        await runCheck("input.object_documents", (s) => withResults(s, (r) => r.slice(1)), jina),
+        /^two \{text\} documents: expected 2 results, got 1/,
+        1,
+      );
     });
   });
 });
 
 describe("scores", () => {
   test("scores.finite names the request that failed", async () => {
-    expectFail(await runCheck("scores.finite", () => ERROR_500), `${GRADED.documents.length} documents: a valid request was refused with status 500: Internal Server Error`, 1);
+    expectFail(
+      await runCheck("scores.finite", () => ERROR_500),
+      `${GRADED.documents.length} documents: a valid request was refused with status 500: Internal Server Error`,
+      1,
+    );
   });
   test("scores.range: asks three labelled sets; 0 and 1 are in range, below 0 is not", async () => {
     const edges = await runCheck("scores.range", (s) => withResults(s, (r) => r.map((x: any, i: number) => ({ ...x, relevance_score: i === 0 ? 1 : 0 }))));
@@ -166,12 +224,29 @@ describe("scores", () => {
     const vllm = await runCheck("scores.probability");
     expect(vllm.outcome).toMatchObject({ status: "skip", message: "vLLM documents its score kind (probability); see scores.range" });
     const jina = { dialect: "jina" } as const;
-    const edges = await runCheck("scores.probability", (s) => withResults(s, (r) => r.map((x: any, i: number) => ({ ...x, relevance_score: i === 0 ? 1 : 0 }))), jina);
+    const edges = await runCheck(
+      "scores.probability",
+      (s) => withResults(s, (r) => r.map((x: any, i: number) => ({ ...x, relevance_score: i === 0 ? 1 : 0 }))),
+      jina,
+    );
     expect(edges.outcome.status, edges.outcome.message).toBe("pass");
-    expect(edges.proxy.seen.map((s) => s.body.query)).toEqual(relevanceSets().slice(0, 3).map((s) => s.query));
+    expect(edges.proxy.seen.map((s) => s.body.query)).toEqual(
+      relevanceSets()
+        .slice(0, 3)
+        .map((s) => s.query),
+    );
     for (const score of [-0.5, 1.5]) {
-      const out = await runCheck("scores.probability", (s) => withResults(s, (r) => r.map((x: any, i: number) => (i === 0 ? { ...x, relevance_score: score } : x))), jina);
-      expectFail(out, new RegExp(`^index \\d+ scored ${score}, outside \\[0, 1\\]: not a probability \\(fine for a bi-encoder or ColBERT model\\)$`), 1, "warn");
+      const out = await runCheck(
+        "scores.probability",
+        (s) => withResults(s, (r) => r.map((x: any, i: number) => (i === 0 ? { ...x, relevance_score: score } : x))),
+        jina,
+      );
+      expectFail(
+        out,
+        new RegExp(`^index \\d+ scored ${score}, outside \\[0, 1\\]: not a probability \\(fine for a bi-encoder or ColBERT model\\)$`),
+        1,
+        "warn",
+      );
     }
     expectFail(await runCheck("scores.probability", () => ERROR_500, jina), /^[\w-]+: a valid request was refused with status 500/, 1, "warn");
   });
@@ -185,7 +260,11 @@ describe("scores", () => {
     });
     test("a spread at the tolerance (relative to the largest score) fails; one above it passes", async () => {
       expectFail(await runCheck("scores.vary", scored([1e-9, 0, 0, 0])), "all 4 documents scored 1e-9: the scores carry no ranking", 1);
-      expectFail(await runCheck("scores.vary", scored([1000.0000005, 1000, 1000, 1000])), "all 4 documents scored 1000.0000005: the scores carry no ranking", 1);
+      expectFail(
+        await runCheck("scores.vary", scored([1000.0000005, 1000, 1000, 1000])),
+        "all 4 documents scored 1000.0000005: the scores carry no ranking",
+        1,
+      );
       const above = await runCheck("scores.vary", scored([3e-9, 0, 0, 0]));
       expect(above.outcome.status, above.outcome.message).toBe("pass");
     });
@@ -235,19 +314,36 @@ describe("usage", () => {
   const usage = (u: unknown) => (s: Seen) => (isRerank(s) ? { status: 200, json: { ...s.json, usage: u } } : undefined);
   test("usage.present: missing, zero, a server error", async () => {
     // Cohere's meta.billed_units is optional in its schema: the one dialect where usage can be absent.
-    const bare = await runCheck("usage.present", (s) => { const { meta: _m, ...rest } = s.json; return { status: 200, json: rest }; }, { dialect: "cohere-v2" });
+    const bare = await runCheck(
+      "usage.present",
+      (s) => {
+        const { meta: _m, ...rest } = s.json;
+        return { status: 200, json: rest };
+      },
+      { dialect: "cohere-v2" },
+    );
     expectFail(bare, "no usage in the response (the dialect reports search-units)", 1);
     expect((await runCheck("usage.present", undefined, { dialect: "cohere-v2" })).outcome.status).toBe("pass");
     expectFail(await runCheck("usage.present", usage({ prompt_tokens: 0, total_tokens: 0 })), "usage is 0; a request that scored documents used something", 1);
-    expectFail(await runCheck("usage.present", () => ERROR_500), `${GRADED.documents.length} documents: a valid request was refused with status 500: Internal Server Error`, 1);
+    expectFail(
+      await runCheck("usage.present", () => ERROR_500),
+      `${GRADED.documents.length} documents: a valid request was refused with status 500: Internal Server Error`,
+      1,
+    );
     expect((await runCheck("usage.present", usage({ total_tokens: 1 }))).outcome.status).toBe("pass");
   });
   test("usage.grows compares total tokens (not prompt tokens) and fails when usage does not grow", async () => {
     const small = (s: Seen) => s.body?.documents?.length === 1;
-    const pass = await runCheck("usage.grows", (s) => ({ status: 200, json: { ...s.json, usage: small(s) ? { prompt_tokens: 100, total_tokens: 10 } : { prompt_tokens: 50, total_tokens: 20 } } }));
+    const pass = await runCheck("usage.grows", (s) => ({
+      status: 200,
+      json: { ...s.json, usage: small(s) ? { prompt_tokens: 100, total_tokens: 10 } : { prompt_tokens: 50, total_tokens: 20 } },
+    }));
     expect(pass.outcome.status, pass.outcome.message).toBe("pass");
     expect(pass.proxy.seen.map((s) => s.body.documents.length)).toEqual([1, 4]);
-    for (const [a, b] of [[10, 10], [20, 10]]) {
+    for (const [a, b] of [
+      [10, 10],
+      [20, 10],
+    ]) {
       const run = await runCheck("usage.grows", (s) => ({ status: 200, json: { ...s.json, usage: { total_tokens: small(s) ? a : b } } }));
       expectFail(run, `four long documents reported ${b} tokens, one short document ${a}`, 2, "warn");
     }
@@ -263,16 +359,29 @@ describe("paths.aliases", () => {
     expect(run.outcome.status, run.outcome.message).toBe("pass");
     expect(run.outcome.source).toMatch(/^vLLM serves \/rerank, \/v1\/rerank, \/v2\/rerank \(.+\); vllm#14693, BerriAI\/litellm#14937$/);
     expect(run.proxy.seen.map((s) => s.path)).toEqual(["/rerank", "/v1/rerank", "/v2/rerank"]);
-    expect((await runCheck("paths.aliases", undefined, { dialect: "jina" })).outcome).toMatchObject({ status: "skip", message: "Jina AI documents one rerank path" });
+    expect((await runCheck("paths.aliases", undefined, { dialect: "jina" })).outcome).toMatchObject({
+      status: "skip",
+      message: "Jina AI documents one rerank path",
+    });
   });
   test("the canonical path failing is named", async () => {
     expectFail(await runCheck("paths.aliases", (s) => (s.path === "/rerank" ? ERROR_500 : undefined)), /^\/rerank: a valid request was refused/, 1);
   });
   test("an alias that drops a document fails", async () => {
-    expectFail(await runCheck("paths.aliases", onAlias((s) => withResults(s, (r) => r.slice(1)))), /^\/v1\/rerank vs \/rerank: expected \d+ results, got \d+/, 2);
+    expectFail(
+      await runCheck(
+        "paths.aliases",
+        onAlias((s) => withResults(s, (r) => r.slice(1))),
+      ),
+      /^\/v1\/rerank vs \/rerank: expected \d+ results, got \d+/,
+      2,
+    );
   });
   test("an alias with the same scores in another order fails unless ties explain it", async () => {
-    const reversed = await runCheck("paths.aliases", onAlias((s) => withResults(s, (r) => [...r].reverse())));
+    const reversed = await runCheck(
+      "paths.aliases",
+      onAlias((s) => withResults(s, (r) => [...r].reverse())),
+    );
     const order = reversed.proxy.seen[0]!.json.results.map((x: any) => x.index);
     expectFail(reversed, `/v1/rerank ranks ${[...order].reverse().join(",")}; /rerank ranks ${order.join(",")}`, 2);
     const tied = (s: Seen) => withResults(s, (r) => r.map((x: any) => ({ ...x, relevance_score: 0.5 })));
@@ -280,7 +389,10 @@ describe("paths.aliases", () => {
     expect(ties.outcome.status, ties.outcome.message).toBe("pass");
   });
   test("an alias with the same order but other scores fails", async () => {
-    const run = await runCheck("paths.aliases", onAlias((s) => withResults(s, (r) => r.map((x: any) => ({ ...x, relevance_score: x.relevance_score / 2 })))));
+    const run = await runCheck(
+      "paths.aliases",
+      onAlias((s) => withResults(s, (r) => r.map((x: any) => ({ ...x, relevance_score: x.relevance_score / 2 })))),
+    );
     expectFail(run, /^\/v1\/rerank instead of \/rerank changed scores beyond the tolerance/, 2);
   });
 });
@@ -368,7 +480,16 @@ describe("fuzz", () => {
       }
       expect(bodies.some((b) => !("query" in b) && Array.isArray(b.documents))).toBe(true);
       expect(bodies.some((b) => "query" in b && typeof b.query !== "string" && Array.isArray(b.documents))).toBe(true);
-      expect(bodies.some((b) => typeof b.query === "string" && Array.isArray(b.documents) && b.documents.length > 2 && typeof b.documents.at(-1) !== "string" && b.documents.slice(0, -1).every((d: unknown) => typeof d === "string"))).toBe(true);
+      expect(
+        bodies.some(
+          (b) =>
+            typeof b.query === "string" &&
+            Array.isArray(b.documents) &&
+            b.documents.length > 2 &&
+            typeof b.documents.at(-1) !== "string" &&
+            b.documents.slice(0, -1).every((d: unknown) => typeof d === "string"),
+        ),
+      ).toBe(true);
     });
 
     const LABEL = /^(without "\w+"|"\w+": .+|last document is .+)$/;
@@ -404,7 +525,10 @@ describe("fuzz: a count under the cap has no '+', the cap itself has one", () =>
     ["fuzz.positive", "valid requests failed"],
     ["fuzz.negative", "invalid requests were not refused with a 4xx"],
   ])("%s", async (id, what) => {
-    for (const [failing, shown] of [[1, "1"], [5, "5+"]] as const) {
+    for (const [failing, shown] of [
+      [1, "1"],
+      [5, "5+"],
+    ] as const) {
       let n = 0;
       const run = await runCheck(id, (s) => (++n <= failing ? ERROR_500 : s.status === 200 ? undefined : { status: 400, json: { error: { message: "bad" } } }));
       expect(run.outcome.status).toBe("fail");

@@ -15,7 +15,6 @@ import { SERVED_MODEL, startVllmLikeServer } from "../servers/vllm-like.js";
 const dir = mkdtempSync(join(tmpdir(), "rh-check-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 describe("rerank-harness check", () => {
   test("--list prints every check with its level and dialects", async () => {
     const run = await runCli(["check", "--list"]);
@@ -29,7 +28,10 @@ describe("rerank-harness check", () => {
     try {
       const junit = join(dir, "faulty", "junit.xml");
       const json = join(dir, "faulty", "report.json");
-      const run = await runCli(["check", "--target", server.url, "--dialect", "vllm", "--model", SERVED_MODEL, "--fuzz", "5", "--junit", junit, "--json", json], { timeoutMs: 60_000 });
+      const run = await runCli(
+        ["check", "--target", server.url, "--dialect", "vllm", "--model", SERVED_MODEL, "--fuzz", "5", "--junit", junit, "--json", json],
+        { timeoutMs: 60_000 },
+      );
       expect(run.code, run.stderr).toBe(1);
       expect(run.stdout).toMatch(/^\s+FAIL\s+sort\.descending\s+MUST\s+results are not sorted/m);
       expect(run.stdout).toMatch(/^FAILED: \d+ passed, \d+ failed/m);
@@ -67,5 +69,4 @@ describe("rerank-harness check", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/selects no check/);
   });
-
 });

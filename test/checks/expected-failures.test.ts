@@ -38,7 +38,10 @@ describe("--expect-failures file", () => {
   test("every dialect's known faults name real checks, with a source and a reason", () => {
     for (const d of listDialects()) {
       for (const f of d.knownFaults) {
-        expect(CATALOGUE.some((c) => c.id === f.check), `${d.name}: ${f.check}`).toBe(true);
+        expect(
+          CATALOGUE.some((c) => c.id === f.check),
+          `${d.name}: ${f.check}`,
+        ).toBe(true);
         expect(f.source.length).toBeGreaterThan(10);
         expect(f.reason.length).toBeGreaterThan(10);
       }
@@ -72,7 +75,10 @@ describe("--expect-failures file", () => {
       expect(renderCheckConsole(report)).toMatch(/1 known fault, 1 passed unexpectedly/);
       expect(renderJUnit(report)).toMatch(/<testcase name="sort\.descending"[^>]*>\s*<skipped message="KNOWN: expected failure: the proxy reorders/);
       const json = checkJson(report);
-      expect(json.checks.find((c) => c.id === "sort.descending")).toMatchObject({ status: "known", known_fault: { origin: "expect-failures", source: "mine.txt:1", reason: "the proxy reorders" } });
+      expect(json.checks.find((c) => c.id === "sort.descending")).toMatchObject({
+        status: "known",
+        known_fault: { origin: "expect-failures", source: "mine.txt:1", reason: "the proxy reorders" },
+      });
 
       const strict = await session.run(asTarget(server, "xfail-strict"), { timeoutMs: 5_000, only, expectFailures, strict: true });
       expect(strict.checks.map((o) => o.status)).toEqual(["fail", "fail"]);

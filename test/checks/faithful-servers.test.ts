@@ -63,7 +63,12 @@ describe("faithful imitations pass check", () => {
       expect(report.passed).toBe(true);
 
       const strict = await session.run(dialectTarget(server, "llamacpp"), { timeoutMs: 5_000, strict: true, only: ["errors."] });
-      expect(strict.checks.filter((o) => o.status === "fail").map((o) => o.id).sort()).toEqual(["errors.malformed_json", "errors.too_long"]);
+      expect(
+        strict.checks
+          .filter((o) => o.status === "fail")
+          .map((o) => o.id)
+          .sort(),
+      ).toEqual(["errors.malformed_json", "errors.too_long"]);
       expect(strict.passed).toBe(false);
     } finally {
       await server.close();

@@ -13,7 +13,8 @@ afterAll(() => session.close());
 
 const notPassing = (outcomes: { id: string; status: string; message?: string }[]) =>
   outcomes.filter((o) => o.status === "fail" || o.status === "warn").map((o) => `${o.id}: ${o.message}`);
-const outcome = (report: { checks: { id: string }[] }, id: string) => report.checks.find((o) => o.id === id) as { id: string; status: string; message?: string; evidence?: { status?: number; body_start?: string }[] };
+const outcome = (report: { checks: { id: string }[] }, id: string) =>
+  report.checks.find((o) => o.id === id) as { id: string; status: string; message?: string; evidence?: { status?: number; body_start?: string }[] };
 
 describe("dynamic batching: scores that drop 12% for each other request in flight", () => {
   test("only invariance.concurrent fails; the within-request invariance checks run alone and pass", async () => {
@@ -40,7 +41,9 @@ describe("intermittent refusals (vllm#14693): every 4th valid request refused", 
       const report = await session.run(asTarget(server, "intermittent_refusal"), { timeoutMs: 5_000, fuzz: 10 });
       const concurrent = outcome(report, "invariance.concurrent");
       expect(concurrent.status).toBe("fail");
-      expect(concurrent.message).toMatch(/^\d+ of 17 valid requests sent concurrently failed: .*a valid request was refused with status 400: The model does not support Rerank \(Score\) API/);
+      expect(concurrent.message).toMatch(
+        /^\d+ of 17 valid requests sent concurrently failed: .*a valid request was refused with status 400: The model does not support Rerank \(Score\) API/,
+      );
       expect(concurrent.evidence!.length).toBeGreaterThan(0);
       for (const e of concurrent.evidence!) {
         expect(e.status).toBe(400);
@@ -101,7 +104,9 @@ describe("`text: null` where TEI leaves the field out (xorbitsai/inference#2566)
       for (const id of ["documents.default", "documents.omitted"]) {
         const o = outcome(report, id);
         expect(o.status, id).toBe("fail");
-        expect(o.message).toMatch(/results\[0\]\.text is null; the dialect leaves the field out \(.*types\.rs Rank\.text: #\[serde\(skip_serializing_if = "Option::is_none"\)\]\)/);
+        expect(o.message).toMatch(
+          /results\[0\]\.text is null; the dialect leaves the field out \(.*types\.rs Rank\.text: #\[serde\(skip_serializing_if = "Option::is_none"\)\]\)/,
+        );
       }
       expect(outcome(report, "documents.requested").status).toBe("pass");
     } finally {

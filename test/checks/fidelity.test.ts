@@ -53,7 +53,12 @@ describe("fidelity comparison", () => {
     expect(d1.match?.id).toBe("token_types_zeroed");
     expect(d1.text).toMatch(/token types zeroed .*llama\.cpp PR #21729/);
 
-    const twice = logits.map((row, i) => request(row.map((x) => sigmoid(sigmoid(x))), i));
+    const twice = logits.map((row, i) =>
+      request(
+        row.map((x) => sigmoid(sigmoid(x))),
+        i,
+      ),
+    );
     const d2 = diagnose(twice, variantsFor(twice, { zeroTokenTypes: zeroed }, "probability"), "probability", "fp32");
     expect(d2.match?.id).toBe("double_sigmoid");
     expect(d2.text).toMatch(/sigmoid applied twice: node-llama-cpp#617/);
@@ -62,13 +67,26 @@ describe("fidelity comparison", () => {
     const d3 = diagnose(raw, variantsFor(raw, {}, "probability"), "probability", "fp32");
     expect(d3.match?.id).toBe("other_score_kind");
 
-    const truncated = [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]];
-    const cut = truncated.map((row, i) => request(row.map((x) => onScale(x, "probability")), i));
+    const truncated = [
+      [0.1, 0.2, 0.3],
+      [0.4, 0.5, 0.6],
+    ];
+    const cut = truncated.map((row, i) =>
+      request(
+        row.map((x) => onScale(x, "probability")),
+        i,
+      ),
+    );
     const d4 = diagnose(cut, variantsFor(cut, { zeroTokenTypes: zeroed, truncated: { limit: 8, logits: truncated } }, "probability"), "probability", "fp32");
     expect(d4.match?.id).toBe("truncated");
     expect(d4.text).toMatch(/reported limit of 8 tokens/);
 
-    const other = logits.map((row, i) => request(row.map((x) => x * 3 + 1), i));
+    const other = logits.map((row, i) =>
+      request(
+        row.map((x) => x * 3 + 1),
+        i,
+      ),
+    );
     const d5 = diagnose(other, variantsFor(other, { zeroTokenTypes: zeroed }, "logit"), "logit", "fp32");
     expect(d5.match).toBeUndefined();
     expect(d5.text).toMatch(/another model, or another revision/);
@@ -113,13 +131,19 @@ describe("check --fidelity against real model computations", () => {
   }, 160_000);
 
   test("names the double sigmoid when the server applies it twice", async () => {
-    const run = await runCli(["check", "--target", servers.twice!.url, "--dialect", "vllm", "--model", "tiny-bert", "--fidelity", "tiny-bert", "--only", "fidelity"], { timeoutMs: 150_000 });
+    const run = await runCli(
+      ["check", "--target", servers.twice!.url, "--dialect", "vllm", "--model", "tiny-bert", "--fidelity", "tiny-bert", "--only", "fidelity"],
+      { timeoutMs: 150_000 },
+    );
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expect(run.stdout).toMatch(/FAIL\s+fidelity\.scores[\s\S]*sigmoid applied twice: node-llama-cpp#617/);
   }, 160_000);
 
   test("names token types when the server zeroes them", async () => {
-    const run = await runCli(["check", "--target", servers.zeroed!.url, "--dialect", "vllm", "--model", "tiny-bert", "--fidelity", "tiny-bert", "--only", "fidelity"], { timeoutMs: 150_000 });
+    const run = await runCli(
+      ["check", "--target", servers.zeroed!.url, "--dialect", "vllm", "--model", "tiny-bert", "--fidelity", "tiny-bert", "--only", "fidelity"],
+      { timeoutMs: 150_000 },
+    );
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expect(run.stdout).toMatch(/FAIL\s+fidelity\.scores[\s\S]*token types zeroed[\s\S]*llama\.cpp PR #21729/);
   }, 160_000);

@@ -65,7 +65,9 @@ describe("rerank-harness command line", () => {
 
   it("serve --help says what it prints when ready", async () => {
     const run = await runCli(["serve", "--help"]);
-    expect(run.stdout).toContain("When ready, prints one line to stdout: rerank-harness serving <name> at <url> (<onnxruntime>; <sessions> × <threads>). SIGTERM");
+    expect(run.stdout).toContain(
+      "When ready, prints one line to stdout: rerank-harness serving <name> at <url> (<onnxruntime>; <sessions> × <threads>). SIGTERM",
+    );
   });
 
   it("an unknown command exits 2", async () => {

@@ -66,7 +66,9 @@ describe("action(): a thrown error's kind picks the exit code", () => {
 
   it("usage → 2, with the hint as next:", async () => {
     expect(await run(new ModelRequiredError(getDialect("cohere-v2"), "http://x"))).toBe(2);
-    expect(stderr).toMatch(/^error: http:\/\/x: the Cohere .* dialect needs a model name in every request \(.+\)\nnext: pass --model NAME or the target setting #model=NAME\n$/);
+    expect(stderr).toMatch(
+      /^error: http:\/\/x: the Cohere .* dialect needs a model name in every request \(.+\)\nnext: pass --model NAME or the target setting #model=NAME\n$/,
+    );
     stderr = "";
     expect(await run(new UsageError("--rate: not a number"))).toBe(2);
     expect(stderr).toBe("error: --rate: not a number\n");

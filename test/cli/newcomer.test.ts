@@ -65,20 +65,28 @@ describe("colour", () => {
     expect([plural(1, "warning"), plural(2, "warning"), plural(0, "check")]).toEqual(["1 warning", "2 warnings", "0 checks"]);
   });
 
-  it.skipIf(!HAS_SCRIPT)("check colours PASS on a pseudo-terminal, prints none into a pipe or with NO_COLOR", async () => {
-    const args = ["check", "--only", "schema.response", "--fuzz", "0"];
-    const [onTty, piped, noColor] = await Promise.all([run(args, { tty: true }), run(args, { tty: false }), run(args, { tty: true, env: { NO_COLOR: "1" } })]);
-    for (const r of [onTty, piped, noColor]) expect(r.code, r.out).toBe(0);
-    expect(onTty.out).toContain(`${ESC}32mPASS`);
-    expect(onTty.out).toMatch(/\u001b\[32mPASSED\u001b\[39m: 1 passed, 0 failed, 0 warnings, 0 skipped \(1 check\) in /);
-    expect(piped.out).toMatch(/^PASSED: 1 passed/m);
-    // No colour codes (SGR); a terminal may still get cursor codes from vitest's runner.
-    const sgr = /\u001b\[[\d;]*m/;
-    expect(piped.out).not.toMatch(sgr);
-    expect(noColor.out).not.toMatch(sgr);
-    // The duration is said once, in the verdict line.
-    expect(piped.out.match(/ in [\dm.]+s\b/g)).toHaveLength(1);
-  }, 90_000);
+  it.skipIf(!HAS_SCRIPT)(
+    "check colours PASS on a pseudo-terminal, prints none into a pipe or with NO_COLOR",
+    async () => {
+      const args = ["check", "--only", "schema.response", "--fuzz", "0"];
+      const [onTty, piped, noColor] = await Promise.all([
+        run(args, { tty: true }),
+        run(args, { tty: false }),
+        run(args, { tty: true, env: { NO_COLOR: "1" } }),
+      ]);
+      for (const r of [onTty, piped, noColor]) expect(r.code, r.out).toBe(0);
+      expect(onTty.out).toContain(`${ESC}32mPASS`);
+      expect(onTty.out).toMatch(/\u001b\[32mPASSED\u001b\[39m: 1 passed, 0 failed, 0 warnings, 0 skipped \(1 check\) in /);
+      expect(piped.out).toMatch(/^PASSED: 1 passed/m);
+      // No colour codes (SGR); a terminal may still get cursor codes from vitest's runner.
+      const sgr = /\u001b\[[\d;]*m/;
+      expect(piped.out).not.toMatch(sgr);
+      expect(noColor.out).not.toMatch(sgr);
+      // The duration is said once, in the verdict line.
+      expect(piped.out.match(/ in [\dm.]+s\b/g)).toHaveLength(1);
+    },
+    90_000,
+  );
 });
 
 describe("a missing API key is said out loud", () => {
@@ -88,7 +96,9 @@ describe("a missing API key is said out loud", () => {
   ])("--target %s without $%s exits 2 naming the variable, before any request", async (preset, variable) => {
     const run = await runCli(["check", "--target", preset], { env: { [variable]: "" } });
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(`error: target "${preset}" needs an API key: $${variable} is unset or empty (export ${variable}=…, or name another variable with #key-env=NAME)\n`);
+    expect(run.stderr).toBe(
+      `error: target "${preset}" needs an API key: $${variable} is unset or empty (export ${variable}=…, or name another variable with #key-env=NAME)\n`,
+    );
     expect(run.stdout).toBe("");
   });
 
@@ -141,8 +151,19 @@ describe("console wording", () => {
   });
 
   it("check names a URL target once", () => {
-    const report = { target: "http://127.0.0.1:8000", base_url: "http://127.0.0.1:8000/", dialect: "vllm", started_at: "", duration_ms: 1, checks: [], summary: { pass: 0, fail: 0, warn: 0, skip: 0, known: 0, xpass: 0 }, passed: true };
+    const report = {
+      target: "http://127.0.0.1:8000",
+      base_url: "http://127.0.0.1:8000/",
+      dialect: "vllm",
+      started_at: "",
+      duration_ms: 1,
+      checks: [],
+      summary: { pass: 0, fail: 0, warn: 0, skip: 0, known: 0, xpass: 0 },
+      passed: true,
+    };
     expect(renderCheckConsole(report).split("\n")[0]).toBe("rerank-harness check: http://127.0.0.1:8000, dialect vllm");
-    expect(renderCheckConsole({ ...report, target: "embedded (bm25)" }).split("\n")[0]).toBe("rerank-harness check: embedded (bm25) (http://127.0.0.1:8000/), dialect vllm");
+    expect(renderCheckConsole({ ...report, target: "embedded (bm25)" }).split("\n")[0]).toBe(
+      "rerank-harness check: embedded (bm25) (http://127.0.0.1:8000/), dialect vllm",
+    );
   });
 });

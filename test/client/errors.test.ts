@@ -26,13 +26,13 @@ describe("transport error classification", () => {
   });
 
   it("an oversize body is a transport error that is not a timeout, with the cap in the message and the head kept", () => {
-    const err = new ResponseTooLargeError(16 << 20, 40, "{\"results\": [");
+    const err = new ResponseTooLargeError(16 << 20, 40, '{"results": [');
     expect(err).toBeInstanceOf(TransportError);
     expect(err.name).toBe("ResponseTooLargeError");
     expect(err.reason).toBe("ERR_RESPONSE_TOO_LARGE");
     expect(err.isTimeout).toBe(false);
     expect(err.message).toBe("response body exceeds the 16 MiB cap; reading stopped");
-    expect([err.limitBytes, err.elapsedMs, err.head]).toEqual([16 << 20, 40, "{\"results\": ["]);
+    expect([err.limitBytes, err.elapsedMs, err.head]).toEqual([16 << 20, 40, '{"results": [']);
   });
 });
 

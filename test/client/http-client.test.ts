@@ -154,13 +154,16 @@ describe("HttpClient", () => {
   it("caps bodies at 16 MiB by default: exactly 16 MiB is read, one byte more is refused", async () => {
     const MiB16 = 16 << 20;
     const body = Buffer.alloc(MiB16, 97);
-    const client = await clientFor((req, res) => {
-      // /over declares one byte more than the cap; /streamed sends it without a length.
-      if (req.url === "/over") res.writeHead(200, { "content-length": String(MiB16 + 1) });
-      else if (req.url === "/streamed") res.writeHead(200, { "content-type": "application/json" });
-      else res.writeHead(200, { "content-length": String(MiB16) });
-      res.end(req.url === "/over" ? body.subarray(0, 10) : req.url === "/streamed" ? Buffer.concat([body, Buffer.from("a")]) : body);
-    }, { timeoutMs: 15_000 }); // 16 MiB through a busy machine
+    const client = await clientFor(
+      (req, res) => {
+        // /over declares one byte more than the cap; /streamed sends it without a length.
+        if (req.url === "/over") res.writeHead(200, { "content-length": String(MiB16 + 1) });
+        else if (req.url === "/streamed") res.writeHead(200, { "content-type": "application/json" });
+        else res.writeHead(200, { "content-length": String(MiB16) });
+        res.end(req.url === "/over" ? body.subarray(0, 10) : req.url === "/streamed" ? Buffer.concat([body, Buffer.from("a")]) : body);
+      },
+      { timeoutMs: 15_000 },
+    ); // 16 MiB through a busy machine
     const exact = await client.send({ path: "/exact" });
     expect(exact.text.length).toBe(MiB16);
     const over = await transportError(client.send({ path: "/over" }));

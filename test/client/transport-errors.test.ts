@@ -58,7 +58,11 @@ describe("toTransportError", () => {
 
   it("a hit deadline is a request timeout naming the phase, whatever was thrown", () => {
     const before = classify(coded("ECONNRESET"), { deadline: true });
-    expect([before.reason, before.message, before.isTimeout]).toEqual(["ERR_REQUEST_TIMEOUT", "no complete response within 500 ms (waiting for the response)", true]);
+    expect([before.reason, before.message, before.isTimeout]).toEqual([
+      "ERR_REQUEST_TIMEOUT",
+      "no complete response within 500 ms (waiting for the response)",
+      true,
+    ]);
     expect(classify(new Error("aborted"), { deadline: true, gotHeaders: true }).message).toBe("no complete response within 500 ms (waiting for the body)");
   });
 

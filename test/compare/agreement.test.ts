@@ -53,7 +53,15 @@ describe("pairAgreement", () => {
   });
 
   it("counts top-1 disagreements, averages tau over sets, skips failed sets, omits Δscore across models", () => {
-    const other = { label: "C", sets: [[0.9, 0.1, 0.5], [0.8, 0.2, 0.1], [0.1, 0.2, 0.3], [1, 2, 3]] };
+    const other = {
+      label: "C",
+      sets: [
+        [0.9, 0.1, 0.5],
+        [0.8, 0.2, 0.1],
+        [0.1, 0.2, 0.3],
+        [1, 2, 3],
+      ],
+    };
     const r = pairAgreement(base, other, { sameModel: false });
     expect(r.sets).toBe(3);
     expect(r.top1).toBeCloseTo(2 / 3, 12);
@@ -77,7 +85,10 @@ describe("pairAgreement", () => {
 
   it("takes the score delta on the probability scale: a logit target is mapped through the sigmoid", () => {
     // The same model behind a probability dialect (vLLM) and a logit dialect (llama.cpp).
-    const logits = [[-0.5694, -0.5589, -0.5517], [2, -3, 0.25]];
+    const logits = [
+      [-0.5694, -0.5589, -0.5517],
+      [2, -3, 0.25],
+    ];
     const probabilities = logits.map((set) => set.map((x) => 1 / (1 + Math.exp(-x))));
     const probs = { label: "P", sets: probabilities, scoreKind: "probability" as const };
     const raw = { label: "L", sets: logits, scoreKind: "logit" as const };
@@ -91,7 +102,11 @@ describe("pairAgreement", () => {
   });
 
   it("ranks from the scores as returned, so large logits that saturate the sigmoid are not tied", () => {
-    const r = pairAgreement({ label: "A", sets: [[50, 40, 45]], scoreKind: "logit" }, { label: "B", sets: [[50, 45, 40]], scoreKind: "logit" }, { sameModel: true });
+    const r = pairAgreement(
+      { label: "A", sets: [[50, 40, 45]], scoreKind: "logit" },
+      { label: "B", sets: [[50, 45, 40]], scoreKind: "logit" },
+      { sameModel: true },
+    );
     expect(r.kendall_tau).toBeCloseTo(1 / 3, 12);
   });
 });
@@ -101,7 +116,12 @@ describe("observedScoreKind", () => {
     expect(observedScoreKind("logit", [[0.2, 0.4]])).toBe("logit");
     expect(observedScoreKind("probability", [[3, 4]])).toBe("probability");
     expect(observedScoreKind("any", [[0.2, 0.9], undefined])).toBe("probability");
-    expect(observedScoreKind("any", [[0.2, 0.9], [-1.5, 0.3]])).toBe("logit");
+    expect(
+      observedScoreKind("any", [
+        [0.2, 0.9],
+        [-1.5, 0.3],
+      ]),
+    ).toBe("logit");
     expect(observedScoreKind("any", [[1.2]])).toBe("logit");
   });
 });

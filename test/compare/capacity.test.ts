@@ -41,6 +41,8 @@ describe("compare --find-max", () => {
     expect(cb / 100).toBeLessThan(1.15);
     expect(cb).toBeGreaterThan(ca);
     const text = renderCompareConsole(report);
-    expect(text).toMatch(new RegExp(`^docs_2 capacity req/s \\(p95≤300\\)\\s+${a!.capacity![0]!.max_rps!.toFixed(1)}\\s+${b!.capacity![0]!.max_rps!.toFixed(1)}$`, "m"));
+    expect(text).toMatch(
+      new RegExp(`^docs_2 capacity req/s \\(p95≤300\\)\\s+${a!.capacity![0]!.max_rps!.toFixed(1)}\\s+${b!.capacity![0]!.max_rps!.toFixed(1)}$`, "m"),
+    );
   }, 120_000);
 });

@@ -35,13 +35,28 @@ describe("rerank-harness compare", () => {
     const run = await runCli(
       [
         "compare",
-        "--target", "embedded",
+        "--target",
+        "embedded",
         // {harness}: this CLI however it was started (here: node --import tsx src/cli.ts).
-        "--target", "process:{harness} serve --model tiny-bert --port {port}#name=tiny-bert-process",
-        "--target", `${noisy.url}#name=noisy-bm25`,
-        "--docs", "10", "--rate", "5", "--duration", "1s", "--warmup", "0",
-        "--only", "sort.,relevance.seed",
-        "--json", json, "--html", html, "--no-progress",
+        "--target",
+        "process:{harness} serve --model tiny-bert --port {port}#name=tiny-bert-process",
+        "--target",
+        `${noisy.url}#name=noisy-bm25`,
+        "--docs",
+        "10",
+        "--rate",
+        "5",
+        "--duration",
+        "1s",
+        "--warmup",
+        "0",
+        "--only",
+        "sort.,relevance.seed",
+        "--json",
+        json,
+        "--html",
+        html,
+        "--no-progress",
       ],
       { timeoutMs: 80_000 },
     );
@@ -101,33 +116,37 @@ describe("rerank-harness compare", () => {
     for (const id of ["compare-targets", "compare-conformance", "compare-agreement"]) expect(page).toContain(`id="${id}"`);
   });
 
-  it.skipIf(!HAS_CHROMIUM)("…that renders its charts in headless Chromium without console errors (skipped without Chromium)", async () => {
-    const browser = await launchChromium();
-    try {
-      const tab = await browser.newPage();
-      const problems: string[] = [];
-      tab.on("console", (m) => {
-        if (m.type() === "error") problems.push(m.text());
-      });
-      tab.on("pageerror", (e) => problems.push(e.message));
-      await tab.goto(pathToFileURL(html).href);
-      await tab.waitForSelector("body[data-charts-ready=true]", { timeout: 15_000 });
-      // A string, evaluated in the page (this project has no DOM typings): datasets per drawn chart.
-      const drawn = (await tab.evaluate(
-        `Array.from(document.querySelectorAll("canvas")).map((c) => { const chart = Chart.getChart(c); return chart ? chart.data.datasets.length : 0; })`,
-      )) as number[];
-      // One scenario: distribution, latency over time, throughput; each with a dataset per target.
-      expect(drawn).toHaveLength(3);
-      for (const n of drawn) expect(n).toBeGreaterThanOrEqual(3);
-      expect(await tab.locator("#compare-agreement td", { hasText: "noisy-bm25" }).count()).toBeGreaterThan(0);
-      // The page opens with the run's verdict, FAIL, and the check that made it so.
-      expect(await tab.locator("main > section").first().getAttribute("id")).toBe("compare-verdict");
-      expect(await tab.locator("#compare-verdict").textContent()).toMatch(/^Result: FAIL.*tiny-bert-process: 1 check failed \(relevance\.seed\)/s);
-      expect(problems).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  }, 30_000);
+  it.skipIf(!HAS_CHROMIUM)(
+    "…that renders its charts in headless Chromium without console errors (skipped without Chromium)",
+    async () => {
+      const browser = await launchChromium();
+      try {
+        const tab = await browser.newPage();
+        const problems: string[] = [];
+        tab.on("console", (m) => {
+          if (m.type() === "error") problems.push(m.text());
+        });
+        tab.on("pageerror", (e) => problems.push(e.message));
+        await tab.goto(pathToFileURL(html).href);
+        await tab.waitForSelector("body[data-charts-ready=true]", { timeout: 15_000 });
+        // A string, evaluated in the page (this project has no DOM typings): datasets per drawn chart.
+        const drawn = (await tab.evaluate(
+          `Array.from(document.querySelectorAll("canvas")).map((c) => { const chart = Chart.getChart(c); return chart ? chart.data.datasets.length : 0; })`,
+        )) as number[];
+        // One scenario: distribution, latency over time, throughput; each with a dataset per target.
+        expect(drawn).toHaveLength(3);
+        for (const n of drawn) expect(n).toBeGreaterThanOrEqual(3);
+        expect(await tab.locator("#compare-agreement td", { hasText: "noisy-bm25" }).count()).toBeGreaterThan(0);
+        // The page opens with the run's verdict, FAIL, and the check that made it so.
+        expect(await tab.locator("main > section").first().getAttribute("id")).toBe("compare-verdict");
+        expect(await tab.locator("#compare-verdict").textContent()).toMatch(/^Result: FAIL.*tiny-bert-process: 1 check failed \(relevance\.seed\)/s);
+        expect(problems).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    30_000,
+  );
 });
 
 describe("rerank-harness compare: start-up", () => {

@@ -81,41 +81,45 @@ describe("compare HTML page", () => {
     expect(main.indexOf('id="compare-verdict"')).toBeLessThan(main.indexOf("<h2>Summary</h2>"));
     expect(html).toMatch(/Result: <span class="fail">FAIL/);
     expect(html).toContain("tiny-bert process on port 40123: 1 check failed (relevance.seed)");
-    expect(html).toContain("— <span class=\"pass\">load PASS</span>");
+    expect(html).toContain('— <span class="pass">load PASS</span>');
     expect(html).not.toMatch(/— <span class="pass">PASS<\/span>/);
   });
 
-  it.skipIf(!HAS_CHROMIUM)("in headless Chromium at 1400 px: FAIL is the first thing on the page and the result column is in view", async () => {
-    const file = join(dir, "compare.html");
-    writeFileSync(file, renderCompareHtml(failedComparison()));
-    const browser = await launchChromium();
-    try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      const problems: string[] = [];
-      page.on("pageerror", (e) => problems.push(e.message));
-      await page.goto(pathToFileURL(file).href);
-      await page.waitForSelector("body[data-charts-ready=true]", { timeout: 15_000 });
-      const firstCard = page.locator("main > section").first();
-      expect(await firstCard.getAttribute("id")).toBe("compare-verdict");
-      expect(await firstCard.textContent()).toMatch(/^Result: FAIL \(a MUST check or a load threshold failed\).*relevance\.seed/s);
-      // Above the fold: the verdict's heading is inside the first screen.
-      const box = await firstCard.locator("h2").boundingBox();
-      expect(box!.y + box!.height).toBeLessThan(900);
+  it.skipIf(!HAS_CHROMIUM)(
+    "in headless Chromium at 1400 px: FAIL is the first thing on the page and the result column is in view",
+    async () => {
+      const file = join(dir, "compare.html");
+      writeFileSync(file, renderCompareHtml(failedComparison()));
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+        const problems: string[] = [];
+        page.on("pageerror", (e) => problems.push(e.message));
+        await page.goto(pathToFileURL(file).href);
+        await page.waitForSelector("body[data-charts-ready=true]", { timeout: 15_000 });
+        const firstCard = page.locator("main > section").first();
+        expect(await firstCard.getAttribute("id")).toBe("compare-verdict");
+        expect(await firstCard.textContent()).toMatch(/^Result: FAIL \(a MUST check or a load threshold failed\).*relevance\.seed/s);
+        // Above the fold: the verdict's heading is inside the first screen.
+        const box = await firstCard.locator("h2").boundingBox();
+        expect(box!.y + box!.height).toBeLessThan(900);
 
-      // Every summary cell, the last (result) column included, lies inside the card without scrolling sideways.
-      const fit = (await page.evaluate(`(() => {
+        // Every summary cell, the last (result) column included, lies inside the card without scrolling sideways.
+        const fit = (await page.evaluate(`(() => {
         const scroller = document.querySelector("main section .scroll");
         const table = scroller.querySelector("table");
         const result = [...table.querySelectorAll("tr")].map((tr) => tr.lastElementChild.getBoundingClientRect().right);
         return { scroll: scroller.scrollWidth, client: scroller.clientWidth, right: scroller.getBoundingClientRect().right, result, header: table.querySelector("tr").lastElementChild.textContent };
       })()`)) as { scroll: number; client: number; right: number; result: number[]; header: string };
-      expect(fit.header).toBe("result");
-      expect(fit.scroll).toBeLessThanOrEqual(fit.client);
-      for (const r of fit.result) expect(r).toBeLessThanOrEqual(fit.right + 0.5);
-      await page.screenshot({ path: join(dir, "compare-1400.png"), fullPage: false });
-      expect(problems).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  }, 60_000);
+        expect(fit.header).toBe("result");
+        expect(fit.scroll).toBeLessThanOrEqual(fit.client);
+        for (const r of fit.result) expect(r).toBeLessThanOrEqual(fit.right + 0.5);
+        await page.screenshot({ path: join(dir, "compare-1400.png"), fullPage: false });
+        expect(problems).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
 });

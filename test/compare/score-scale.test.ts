@@ -30,7 +30,20 @@ describe("compare on one score scale", () => {
   it("maps a logit target through the sigmoid before the score delta, and says so", async () => {
     const json = join(mkdtempSync(join(tmpdir(), "rh-scale-")), "compare.json");
     const run = await runCli(
-      ["compare", "--target", "embedded", "--reference", "tiny-bert", "--target", `${logits.url}#dialect=llamacpp&name=logits`, "--skip-checks", "--skip-load", "--json", json, "--no-progress"],
+      [
+        "compare",
+        "--target",
+        "embedded",
+        "--reference",
+        "tiny-bert",
+        "--target",
+        `${logits.url}#dialect=llamacpp&name=logits`,
+        "--skip-checks",
+        "--skip-load",
+        "--json",
+        json,
+        "--no-progress",
+      ],
       { timeoutMs: 60_000 },
     );
     expect(run.code, run.stderr).toBe(0);

@@ -15,7 +15,13 @@ describe("throughput for hourly prices", () => {
   });
 
   it("prefers load --find-max capacity where the load report has it", () => {
-    const load = { scenarios: [scenario(10, 20, 20), scenario(50, 20, 8)], capacity: [{ docs: 10, max_rps: 140, steps: [] }, { docs: 100, max_rps: null, steps: [] }] };
+    const load = {
+      scenarios: [scenario(10, 20, 20), scenario(50, 20, 8)],
+      capacity: [
+        { docs: 10, max_rps: 140, steps: [] },
+        { docs: 100, max_rps: null, steps: [] },
+      ],
+    };
     expect(throughputFromLoad(target(load))).toEqual([
       { docs: 10, rps: 140, source: "capacity" },
       { docs: 50, rps: 8, source: "achieved" },

@@ -130,9 +130,9 @@ describe("dialect-specific shapes", () => {
   });
 
   it("scores that are not finite never pass (JSON has no NaN, and a string is rejected)", () => {
-    expect(() =>
-      getDialect("llamacpp").normalise({ usage: { prompt_tokens: 1, total_tokens: 1 }, results: [{ index: 0, relevance_score: null }] }),
-    ).toThrow(/relevance_score/);
+    expect(() => getDialect("llamacpp").normalise({ usage: { prompt_tokens: 1, total_tokens: 1 }, results: [{ index: 0, relevance_score: null }] })).toThrow(
+      /relevance_score/,
+    );
   });
 });
 

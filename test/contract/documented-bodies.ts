@@ -30,7 +30,10 @@ export const documented = {
         { index: 0, document: { text: seedDocuments[0] }, relevance_score: 0.12 },
       ],
     },
-    errors: [{ detail: "Invalid model", code: "INPUT_MODEL_NOT_FOUND", request_id: "abc" }, { detail: "Validation failed", errors: [{ field: "documents" }] }],
+    errors: [
+      { detail: "Invalid model", code: "INPUT_MODEL_NOT_FOUND", request_id: "abc" },
+      { detail: "Validation failed", errors: [{ field: "documents" }] },
+    ],
   },
   "cohere-v1": {
     success: {
@@ -60,7 +63,10 @@ export const documented = {
       { index: 0, score: 0.0006 },
       { index: 2, score: 0.00002 },
     ],
-    errors: [{ error: "`texts` cannot be empty", error_type: "Empty" }, { error: "batch size 40 > maximum allowed batch size 32", error_type: "Validation" }],
+    errors: [
+      { error: "`texts` cannot be empty", error_type: "Empty" },
+      { error: "batch size 40 > maximum allowed batch size 32", error_type: "Validation" },
+    ],
   },
   infinity: {
     success: {
@@ -89,6 +95,6 @@ export const documented = {
         { index: 0, relevance_score: -11.0 },
       ],
     },
-    errors: [{ error: { code: 400, message: "\"documents\" must be a non-empty string array", type: "invalid_request_error" } }],
+    errors: [{ error: { code: 400, message: '"documents" must be a non-empty string array', type: "invalid_request_error" } }],
   },
 } as const;

@@ -18,11 +18,18 @@ describe("k6/k8s/testrun.yaml streams to Prometheus for one verdict", () => {
 });
 
 describe("k6/grafana/rerank-harness.json", () => {
-  const dashboard = JSON.parse(readFileSync("k6/grafana/rerank-harness.json", "utf8")) as { templating: { list: Array<{ name: string }> }; panels: Array<{ targets: Array<{ expr: string }> }> };
+  const dashboard = JSON.parse(readFileSync("k6/grafana/rerank-harness.json", "utf8")) as {
+    templating: { list: Array<{ name: string }> };
+    panels: Array<{ targets: Array<{ expr: string }> }>;
+  };
   it("selects the run by testid and reads k6's series names in every panel", () => {
     expect(dashboard.templating.list.map((v) => v.name)).toContain("testid");
     const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr));
     for (const e of exprs) expect(e).toContain('testid="$testid"');
-    for (const name of [METRIC.duration, METRIC.reqs, METRIC.failed, METRIC.dropped, METRIC.valid]) expect(exprs.some((e) => e.includes(name)), name).toBe(true);
+    for (const name of [METRIC.duration, METRIC.reqs, METRIC.failed, METRIC.dropped, METRIC.valid])
+      expect(
+        exprs.some((e) => e.includes(name)),
+        name,
+      ).toBe(true);
   });
 });

@@ -32,16 +32,36 @@ afterAll(() => server?.close());
 
 describe("unionMs", () => {
   it("counts overlapping windows once and disjoint ones in full", () => {
-    expect(unionMs([[0, 10], [5, 15]])).toBe(15);
-    expect(unionMs([[0, 10], [20, 30]])).toBe(20);
-    expect(unionMs([[0, 10], [0, 10], [0, 10]])).toBe(10);
+    expect(
+      unionMs([
+        [0, 10],
+        [5, 15],
+      ]),
+    ).toBe(15);
+    expect(
+      unionMs([
+        [0, 10],
+        [20, 30],
+      ]),
+    ).toBe(20);
+    expect(
+      unionMs([
+        [0, 10],
+        [0, 10],
+        [0, 10],
+      ]),
+    ).toBe(10);
     expect(unionMs([])).toBe(0);
   });
 });
 
 describe("mergeReports", () => {
   it("adds the HdrHistograms exactly and sums the counts", () => {
-    const merged = mergeReports([{ name: "a", report: fast1 }, { name: "b", report: fast2 }, { name: "c", report: slow }]);
+    const merged = mergeReports([
+      { name: "a", report: fast1 },
+      { name: "b", report: fast2 },
+      { name: "c", report: slow },
+    ]);
     const m = merged.scenarios[0]!;
     const parts = [fast1, fast2, slow].map((r) => r.scenarios[0]!);
     expect(m.sent).toBe(parts.reduce((t, s) => t + s.sent, 0));
@@ -67,7 +87,10 @@ describe("mergeReports", () => {
     const later = structuredClone(fast2);
     const shift = (iso: string): string => new Date(Date.parse(iso) + 60_000).toISOString();
     later.scenarios[0]!.window = { start: shift(later.scenarios[0]!.window!.start), end: shift(later.scenarios[0]!.window!.end) };
-    const m = mergeReports([{ name: "a", report: fast1 }, { name: "b", report: later }]).scenarios[0]!;
+    const m = mergeReports([
+      { name: "a", report: fast1 },
+      { name: "b", report: later },
+    ]).scenarios[0]!;
     expect(m.duration_s).toBeCloseTo(3, 3);
     expect(m.offered_rps).toBeCloseTo(40, 3);
   });
@@ -75,10 +98,22 @@ describe("mergeReports", () => {
   it("refuses reports of another workload, target or schema version, saying what differs", () => {
     const other = structuredClone(fast2);
     other.scenarios[0]!.workload.doc_tokens = { mean: 32, spread: 8 };
-    expect(() => mergeReports([{ name: "a.json", report: fast1 }, { name: "b.json", report: other }])).toThrow(/b\.json is not the same run as a\.json: workload of docs_10/);
+    expect(() =>
+      mergeReports([
+        { name: "a.json", report: fast1 },
+        { name: "b.json", report: other },
+      ]),
+    ).toThrow(/b\.json is not the same run as a\.json: workload of docs_10/);
     const elsewhere = { ...structuredClone(fast2), target: "http://elsewhere" };
-    expect(() => mergeReports([{ name: "a", report: fast1 }, { name: "b", report: elsewhere }])).toThrow(MergeMismatchError);
-    expect(() => parseRunnerReport(JSON.stringify({ ...fast1, schema_version: 1 }), "old.json")).toThrow(/old\.json: schema_version 1, but merge reads load reports of schema_version 2/);
+    expect(() =>
+      mergeReports([
+        { name: "a", report: fast1 },
+        { name: "b", report: elsewhere },
+      ]),
+    ).toThrow(MergeMismatchError);
+    expect(() => parseRunnerReport(JSON.stringify({ ...fast1, schema_version: 1 }), "old.json")).toThrow(
+      /old\.json: schema_version 1, but merge reads load reports of schema_version 2/,
+    );
   });
 });
 
@@ -86,7 +121,11 @@ describe("rerank-harness merge", () => {
   it("fails the merged run (exit 1) against a p95 target between the runners' own, which each fast runner passes alone", async () => {
     const [a, b, c] = [file("fast1.json", fast1), file("fast2.json", fast2), file("slow.json", slow)];
     const fastP95 = Math.max(fast1.scenarios[0]!.latency_ms.p95, fast2.scenarios[0]!.latency_ms.p95);
-    const runP95 = mergeReports([{ name: "a", report: fast1 }, { name: "b", report: fast2 }, { name: "c", report: slow }]).scenarios[0]!.latency_ms.p95;
+    const runP95 = mergeReports([
+      { name: "a", report: fast1 },
+      { name: "b", report: fast2 },
+      { name: "c", report: slow },
+    ]).scenarios[0]!.latency_ms.p95;
     expect(runP95, `fast runners' p95 ${fastP95} ms, run's ${runP95} ms`).toBeGreaterThan(fastP95 * 1.1);
     const between = slo(Math.round((fastP95 + runP95) / 2));
     const alone = await runCli(["merge", a, "--slo", between]);

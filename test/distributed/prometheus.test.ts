@@ -1,4 +1,3 @@
-
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,9 +27,33 @@ const slo = (p95: number): string => file(`slo-${p95}.json`, { source: "test", a
 
 function loadArgs(delayMs: number, runner: string, out: string, extra: string[] = []): string[] {
   return [
-    "load", "--target", server.url, "--path", `/v1/rerank?delay=${delayMs}`, "--docs", "10", "--rate", "20", "--duration", "3s", "--warmup", "0s",
-    "--targets", slo(10_000), "--no-progress", "--out", `prometheus-rw=${prom.writeUrl}`, "--testid", TESTID, "--runner", runner,
-    "--push-interval", "500ms", "--json", out, ...extra,
+    "load",
+    "--target",
+    server.url,
+    "--path",
+    `/v1/rerank?delay=${delayMs}`,
+    "--docs",
+    "10",
+    "--rate",
+    "20",
+    "--duration",
+    "3s",
+    "--warmup",
+    "0s",
+    "--targets",
+    slo(10_000),
+    "--no-progress",
+    "--out",
+    `prometheus-rw=${prom.writeUrl}`,
+    "--testid",
+    TESTID,
+    "--runner",
+    runner,
+    "--push-interval",
+    "500ms",
+    "--json",
+    out,
+    ...extra,
   ];
 }
 
@@ -38,7 +61,11 @@ describe.skipIf(!HAS_PROMETHEUS)("verdict --prometheus against the real Promethe
   beforeAll(async () => {
     server = await startTestServer(delayFromQuery());
     prom = await startPrometheus();
-    const runs: Array<[number, string]> = [[5, "fast-1"], [5, "fast-2"], [1500, "slow"]];
+    const runs: Array<[number, string]> = [
+      [5, "fast-1"],
+      [5, "fast-2"],
+      [1500, "slow"],
+    ];
     const results = await Promise.all(
       runs.map(([delay, name]) => {
         const out = join(dir, `${name}.json`);
@@ -81,7 +108,9 @@ describe.skipIf(!HAS_PROMETHEUS)("verdict --prometheus against the real Promethe
     expect(s.dropped).toBe(m.dropped);
     expect(s.ok_in_window).toBe(m.ok_in_window);
     for (const p of ["p50", "p95", "p99"] as const) {
-      expect(Math.abs(s.latency_ms[p] - m.latency_ms[p]) / m.latency_ms[p], `${p}: verdict ${s.latency_ms[p]} vs merge ${m.latency_ms[p]}`).toBeLessThanOrEqual(bound);
+      expect(Math.abs(s.latency_ms[p] - m.latency_ms[p]) / m.latency_ms[p], `${p}: verdict ${s.latency_ms[p]} vs merge ${m.latency_ms[p]}`).toBeLessThanOrEqual(
+        bound,
+      );
     }
     // The slow runner is a third of the traffic: the run's p95 is its latency.
     expect(m.latency_ms.p95).toBeGreaterThan(1490);
@@ -117,7 +146,9 @@ describe.skipIf(!HAS_PROMETHEUS)("verdict --prometheus against the real Promethe
   }, 30_000);
 
   it("every panel of the Grafana dashboard runs its PromQL without error and returns series", async () => {
-    const dashboard = JSON.parse(readFileSync("k6/grafana/rerank-harness.json", "utf8")) as { panels: Array<{ title: string; targets?: Array<{ expr: string }> }> };
+    const dashboard = JSON.parse(readFileSync("k6/grafana/rerank-harness.json", "utf8")) as {
+      panels: Array<{ title: string; targets?: Array<{ expr: string }> }>;
+    };
     const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => [p.title, t.expr] as const));
     expect(exprs.length).toBeGreaterThanOrEqual(5);
     for (const [title, expr] of exprs) {

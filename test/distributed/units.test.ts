@@ -52,10 +52,13 @@ describe("native histograms", () => {
     for (const v of values) recordMs(hdr, v);
     const native = nativeFromHdr(hdr).toProto();
     const back = newHistogram();
-    recordBuckets(back, [...bucketsOf(native)].map(([i, count]) => {
-      const [lower, upper] = bucketBounds(i, native.schema);
-      return { lower, upper, count };
-    }));
+    recordBuckets(
+      back,
+      [...bucketsOf(native)].map(([i, count]) => {
+        const [lower, upper] = bucketBounds(i, native.schema);
+        return { lower, upper, count };
+      }),
+    );
     const bound = (schemaErrorPct(5) + 0.2) / 100;
     for (const p of [50, 90, 95, 99]) {
       const exact = exactPercentile(values, p);
@@ -71,7 +74,11 @@ describe("native histograms", () => {
       { labels: { __name__: "k6_http_reqs_total", testid: "t", status: "200" }, timestampMs: 1_700_000_000_000, value: 3 },
     ]);
     const decoded = decodeWriteRequest(body);
-    const [hist, reqs] = decoded.timeseries as Array<{ labels: Array<{ name: string; value: string }>; samples: Array<{ value: number; timestamp: number }>; histograms: Array<{ countInt: number; schema: number; positiveSpans: Array<{ offset: number; length: number }>; positiveDeltas: number[] }> }>;
+    const [hist, reqs] = decoded.timeseries as Array<{
+      labels: Array<{ name: string; value: string }>;
+      samples: Array<{ value: number; timestamp: number }>;
+      histograms: Array<{ countInt: number; schema: number; positiveSpans: Array<{ offset: number; length: number }>; positiveDeltas: number[] }>;
+    }>;
     // Labels sorted by name, as the spec requires.
     expect(hist!.labels.map((l) => l.name)).toEqual(["__name__", "scenario", "testid"]);
     expect(hist!.histograms[0]!.countInt).toBe(3);
@@ -83,10 +90,26 @@ describe("native histograms", () => {
 
 /** k6 `--out json` lines as k6 documents them: a Metric line, then Point lines. */
 function k6Lines(values: number[], scenario: string, startMs: number, failures = 0): string {
-  const lines = [JSON.stringify({ type: "Metric", data: { name: "http_req_duration", type: "trend", contains: "time", thresholds: [], submetrics: null }, metric: "http_req_duration" })];
+  const lines = [
+    JSON.stringify({
+      type: "Metric",
+      data: { name: "http_req_duration", type: "trend", contains: "time", thresholds: [], submetrics: null },
+      metric: "http_req_duration",
+    }),
+  ];
   values.forEach((v, i) => {
     const time = new Date(startMs + i * 100).toISOString();
-    const tags = { expected_response: "true", group: "", method: "POST", name: "http://127.0.0.1/v1/rerank", proto: "HTTP/1.1", scenario, status: "200", testid: "k6run", url: "http://127.0.0.1/v1/rerank" };
+    const tags = {
+      expected_response: "true",
+      group: "",
+      method: "POST",
+      name: "http://127.0.0.1/v1/rerank",
+      proto: "HTTP/1.1",
+      scenario,
+      status: "200",
+      testid: "k6run",
+      url: "http://127.0.0.1/v1/rerank",
+    };
     lines.push(JSON.stringify({ metric: "http_reqs", type: "Point", data: { time, value: 1, tags } }));
     lines.push(JSON.stringify({ metric: "http_req_duration", type: "Point", data: { time, value: v, tags } }));
     lines.push(JSON.stringify({ metric: "rerank_valid", type: "Point", data: { time, value: 1, tags: { scenario, testid: "k6run" } } }));
@@ -97,7 +120,13 @@ function k6Lines(values: number[], scenario: string, startMs: number, failures =
     lines.push(JSON.stringify({ metric: "http_reqs", type: "Point", data: { time, value: 1, tags } }));
     lines.push(JSON.stringify({ metric: "http_req_duration", type: "Point", data: { time, value: 1, tags } }));
   }
-  lines.push(JSON.stringify({ metric: "dropped_iterations", type: "Point", data: { time: new Date(startMs).toISOString(), value: 2, tags: { scenario, testid: "k6run" } } }));
+  lines.push(
+    JSON.stringify({
+      metric: "dropped_iterations",
+      type: "Point",
+      data: { time: new Date(startMs).toISOString(), value: 2, tags: { scenario, testid: "k6run" } },
+    }),
+  );
   return `${lines.join("\n")}\n`;
 }
 
@@ -129,7 +158,14 @@ describe("verdict --k6-json", () => {
 
   it("exits 1 through the CLI when the merged p95 misses the target, 2 for files with no samples", async () => {
     const file = join(dir, "slow.json");
-    writeFileSync(file, k6Lines(latencies(500, 3).map((v) => v * 100), "docs_10", Date.parse("2026-01-01T00:00:00Z")));
+    writeFileSync(
+      file,
+      k6Lines(
+        latencies(500, 3).map((v) => v * 100),
+        "docs_10",
+        Date.parse("2026-01-01T00:00:00Z"),
+      ),
+    );
     const slo = join(dir, "slo.json");
     writeFileSync(slo, JSON.stringify(TARGETS));
     const failed = await runCli(["verdict", "--k6-json", file, "--slo", slo]);

@@ -132,9 +132,13 @@ describe.skipIf(!hasGit)("README bash blocks run on a fresh copy (skipped withou
   });
 
   for (const p of bashBlocks.map(plan).filter((p) => p.run)) {
-    it(`README.md:${p.block.line}: ${p.block.code.split("\n")[0]}`, async () => {
-      const r = await runBash(p.block.code, copy, env, BLOCK_LIMIT_MS);
-      expect(p.exits, `exit ${r.code}${p.reason ? ` (allowed: ${p.exits.join(", ")}: ${p.reason})` : ""}\n${r.out.slice(-4000)}`).toContain(r.code);
-    }, BLOCK_LIMIT_MS + 10_000);
+    it(
+      `README.md:${p.block.line}: ${p.block.code.split("\n")[0]}`,
+      async () => {
+        const r = await runBash(p.block.code, copy, env, BLOCK_LIMIT_MS);
+        expect(p.exits, `exit ${r.code}${p.reason ? ` (allowed: ${p.exits.join(", ")}: ${p.reason})` : ""}\n${r.out.slice(-4000)}`).toContain(r.code);
+      },
+      BLOCK_LIMIT_MS + 10_000,
+    );
   }
 });

@@ -16,7 +16,17 @@ let bundles: Awaited<ReturnType<typeof buildBundles>>;
 /** A targets file with a target for 10 and 50 documents (the default file has no 3). */
 function targetsFile(): string {
   const file = path.join(dir, "targets-10-50.json");
-  writeFileSync(file, JSON.stringify({ source: "bundle test", achieved_rate_tolerance: 0.1, scenarios: [{ docs: 10, rps: 4, p95_ms: 500 }, { docs: 50, rps: 2, p95_ms: 900 }] }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      source: "bundle test",
+      achieved_rate_tolerance: 0.1,
+      scenarios: [
+        { docs: 10, rps: 4, p95_ms: 500 },
+        { docs: 50, rps: 2, p95_ms: 900 },
+      ],
+    }),
+  );
   return file;
 }
 
@@ -30,7 +40,11 @@ function stub(env: Record<string, string>, server: K6Stub["server"] = (_u, b) =>
   return { env, scenario: { name: "", iterationInTest: 0 }, posts: [], checks: [], samples: [], server };
 }
 
-type Exports = { options: { scenarios: Record<string, Record<string, unknown>>; thresholds: Record<string, string[]> }; default: () => void; handleSummary: (d: unknown) => Record<string, string> };
+type Exports = {
+  options: { scenarios: Record<string, Record<string, unknown>>; thresholds: Record<string, string[]> };
+  default: () => void;
+  handleSummary: (d: unknown) => Record<string, string>;
+};
 
 async function load(name: keyof typeof bundles, s: K6Stub): Promise<Exports> {
   return (await loadWithStubs(bundles[name], path.join(dir, "run"), s)) as unknown as Exports;
@@ -219,7 +233,10 @@ describe("k6 bundles", () => {
       const s = stub({ MIX: "10:0.6,50:0.3,100:0.1", RATE: "20", DURATION: "5s" });
       const mod = await load("rerank-load", s);
       expect(Object.keys(mod.options.scenarios)).toEqual(["mix"]);
-      expect(mod.options.thresholds).toMatchObject({ "http_req_duration{scenario:mix,docs:50}": ["p(95)<=150"], "rerank_valid{scenario:mix,docs:100}": ["rate>=0.99"] });
+      expect(mod.options.thresholds).toMatchObject({
+        "http_req_duration{scenario:mix,docs:50}": ["p(95)<=150"],
+        "rerank_valid{scenario:mix,docs:100}": ["rate>=0.99"],
+      });
       const n = 2_000;
       const counts = new Map<number, number>();
       for (let i = 0; i < n; i++) {
@@ -284,7 +301,10 @@ describe("k6 bundles", () => {
       writeFileSync(file, JSON.stringify({ source: "test", achieved_rate_tolerance: 0.5, scenarios: [{ docs: 7, rps: 10, p95_ms: 900 }] }));
       const mod = await load("rerank-load", stub({ TARGETS: file, DURATION: "2s" }));
       expect(Object.keys(mod.options.scenarios)).toEqual(["docs_7"]);
-      expect(mod.options.thresholds).toMatchObject({ "http_req_duration{scenario:docs_7}": ["p(95)<=900"], "dropped_iterations{scenario:docs_7}": ["count<=10"] });
+      expect(mod.options.thresholds).toMatchObject({
+        "http_req_duration{scenario:docs_7}": ["p(95)<=900"],
+        "dropped_iterations{scenario:docs_7}": ["count<=10"],
+      });
       await expect(load("rerank-load", stub({ RERANK_DIALECT: "nope" }))).rejects.toThrow("RERANK_DIALECT");
     });
 
@@ -306,7 +326,14 @@ describe("k6 bundles", () => {
       expect(text).toContain("FAILED: 3 of 8 thresholds not met (k6 exits with code 99)");
 
       const json = JSON.parse(out["out/rerank-load-summary.json"]!);
-      expect(json).toMatchObject({ schema_version: 2, tool: "rerank-harness k6", script: "rerank-load", passed: false, target: { dialect: "vllm" }, targets: { from: "default", tolerance: 0.05 } });
+      expect(json).toMatchObject({
+        schema_version: 2,
+        tool: "rerank-harness k6",
+        script: "rerank-load",
+        passed: false,
+        target: { dialect: "vllm" },
+        targets: { from: "default", tolerance: 0.05 },
+      });
       expect(json.options).toBeUndefined();
       expect(json.scenarios).toMatchObject([
         { name: "docs_10", docs: 10, rps: 1, requests: 12, achieved_rps: 3, p95_ms: 31.2, p95_target_ms: 50, dropped: 0, valid_rate: 1, passed: true },
@@ -345,7 +372,13 @@ describe("k6 bundles", () => {
       expect(text).toContain("p(99) not in k6's summary: its machine-readable format has avg, min, med, max, p(90) and p(95) only");
       expect(text).toMatch(/smoke\s+3\s+1\s+5\s/);
       const json = JSON.parse(out["./rerank-smoke-summary.json"]!);
-      expect(json).toMatchObject({ passed: false, summary_format: "machine-readable", k6_version: "2.2.0", duration_ms: 5012.3, missing_trend_stats: ["p(99)"] });
+      expect(json).toMatchObject({
+        passed: false,
+        summary_format: "machine-readable",
+        k6_version: "2.2.0",
+        duration_ms: 5012.3,
+        missing_trend_stats: ["p(99)"],
+      });
       expect(json.scenarios[0]).toMatchObject({ requests: 5, p50_ms: 11, p95_ms: 25.5, valid_rate: 0.8 });
       expect(json.checks).toContainEqual({ name: "result count", passes: 4, fails: 1 });
 
@@ -362,8 +395,18 @@ describe("k6 bundles", () => {
 
     it("reports a mix overall and per count, leaving the report-only latency threshold out of the verdicts", async () => {
       const mod = await load("rerank-load", stub({ MIX: "10:0.75,100:0.25", RATE: "4", DURATION: "10s" }));
-      const trend = (p95: number, count: number, th: string) => ({ type: "trend" as const, contains: "time" as const, values: { avg: p95 / 2, min: 1, med: p95 / 2, max: p95 * 2, "p(90)": p95 * 0.9, "p(95)": p95, "p(99)": p95 * 1.5, count }, thresholds: { [th]: { ok: true } } });
-      const rate = (r: number, n: number, th: string, ok = true) => ({ type: "rate" as const, contains: "default" as const, values: { rate: r, passes: Math.round(r * n), fails: n - Math.round(r * n) }, thresholds: { [th]: { ok } } });
+      const trend = (p95: number, count: number, th: string) => ({
+        type: "trend" as const,
+        contains: "time" as const,
+        values: { avg: p95 / 2, min: 1, med: p95 / 2, max: p95 * 2, "p(90)": p95 * 0.9, "p(95)": p95, "p(99)": p95 * 1.5, count },
+        thresholds: { [th]: { ok: true } },
+      });
+      const rate = (r: number, n: number, th: string, ok = true) => ({
+        type: "rate" as const,
+        contains: "default" as const,
+        values: { rate: r, passes: Math.round(r * n), fails: n - Math.round(r * n) },
+        thresholds: { [th]: { ok } },
+      });
       const data = {
         metrics: {
           "http_req_duration{scenario:mix}": trend(100, 40, "max>=0"),

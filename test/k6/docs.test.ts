@@ -17,9 +17,7 @@ describe("k6/README.md", () => {
 
   it("shows the thresholds the load script generates for the default file and DURATION=1m", () => {
     const block = /```js\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf("## Scenarios and thresholds")))![1]!;
-    const shown = Object.fromEntries(
-      [...block.matchAll(/^"([^"]+)":\s*(\[[^\]]*\])/gm)].map((m) => [m[1]!, JSON.parse(m[2]!) as string[]]),
-    );
+    const shown = Object.fromEntries([...block.matchAll(/^"([^"]+)":\s*(\[[^\]]*\])/gm)].map((m) => [m[1]!, JSON.parse(m[2]!) as string[]]));
     const generated = thresholdsFor(planLoad(targets, parseK6Env({ DURATION: "1m" }, "1m")));
     expect(Object.keys(shown)).toHaveLength(4);
     for (const [key, exprs] of Object.entries(shown)) expect(generated[key], key).toEqual(exprs);

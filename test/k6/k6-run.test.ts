@@ -49,32 +49,63 @@ function targetsFile(name: string, p95: number): string {
 }
 
 describe("k6 run against the embedded reference", () => {
-  it.skipIf(!hasK6)("rerank-smoke passes, writing the summary files, without printing the key", () => {
-    const out = outDir("smoke");
-    const r = k6Run(bundles["rerank-smoke"], { RERANK_URL: server!.url, RERANK_API_KEY: KEY, RERANK_MODEL: server!.modelName, DURATION: "2s", RATE: "5", SUMMARY_DIR: out });
-    expect(r.status, r.output).toBe(0);
-    expect(r.output).not.toContain(KEY);
-    const json = JSON.parse(readFileSync(path.join(out, "rerank-smoke-summary.json"), "utf8"));
-    expect(json.passed).toBe(true);
-    expect(json.scenarios[0].requests).toBeGreaterThan(0);
-    expect(findAll(parseXml(readFileSync(path.join(out, "rerank-smoke-junit.xml"), "utf8")), "testcase")).toHaveLength(4);
-    expect(existsSync(path.join(out, "rerank-smoke-summary.txt"))).toBe(true);
-  }, 120_000);
+  it.skipIf(!hasK6)(
+    "rerank-smoke passes, writing the summary files, without printing the key",
+    () => {
+      const out = outDir("smoke");
+      const r = k6Run(bundles["rerank-smoke"], {
+        RERANK_URL: server!.url,
+        RERANK_API_KEY: KEY,
+        RERANK_MODEL: server!.modelName,
+        DURATION: "2s",
+        RATE: "5",
+        SUMMARY_DIR: out,
+      });
+      expect(r.status, r.output).toBe(0);
+      expect(r.output).not.toContain(KEY);
+      const json = JSON.parse(readFileSync(path.join(out, "rerank-smoke-summary.json"), "utf8"));
+      expect(json.passed).toBe(true);
+      expect(json.scenarios[0].requests).toBeGreaterThan(0);
+      expect(findAll(parseXml(readFileSync(path.join(out, "rerank-smoke-junit.xml"), "utf8")), "testcase")).toHaveLength(4);
+      expect(existsSync(path.join(out, "rerank-smoke-summary.txt"))).toBe(true);
+    },
+    120_000,
+  );
 
-  it.skipIf(!hasK6)("rerank-load meets generous targets and exits 0", () => {
-    const out = outDir("load-pass");
-    const r = k6Run(bundles["rerank-load"], { RERANK_URL: server!.url, RERANK_API_KEY: KEY, TARGETS: targetsFile("pass.json", 5_000), DURATION: "2s", SUMMARY_DIR: out });
-    expect(r.status, r.output).toBe(0);
-    const json = JSON.parse(readFileSync(path.join(out, "rerank-load-summary.json"), "utf8"));
-    expect(json.scenarios[0]).toMatchObject({ name: "docs_10", passed: true });
-  }, 120_000);
+  it.skipIf(!hasK6)(
+    "rerank-load meets generous targets and exits 0",
+    () => {
+      const out = outDir("load-pass");
+      const r = k6Run(bundles["rerank-load"], {
+        RERANK_URL: server!.url,
+        RERANK_API_KEY: KEY,
+        TARGETS: targetsFile("pass.json", 5_000),
+        DURATION: "2s",
+        SUMMARY_DIR: out,
+      });
+      expect(r.status, r.output).toBe(0);
+      const json = JSON.parse(readFileSync(path.join(out, "rerank-load-summary.json"), "utf8"));
+      expect(json.scenarios[0]).toMatchObject({ name: "docs_10", passed: true });
+    },
+    120_000,
+  );
 
-  it.skipIf(!hasK6)("rerank-load exits 99 when the p95 target is missed, and JUnit says which", () => {
-    const out = outDir("load-fail");
-    const r = k6Run(bundles["rerank-load"], { RERANK_URL: server!.url, RERANK_API_KEY: KEY, TARGETS: targetsFile("fail.json", 0.001), DURATION: "2s", SUMMARY_DIR: out });
-    expect(r.status, r.output).toBe(99);
-    const junit = parseXml(readFileSync(path.join(out, "rerank-load-junit.xml"), "utf8"));
-    const failed = findAll(junit, "testcase").filter((c) => findAll(c, "failure").length > 0);
-    expect(failed.map((c) => c.attrs.name)).toEqual(["http_req_duration{scenario:docs_10} p(95)<=0.001"]);
-  }, 120_000);
+  it.skipIf(!hasK6)(
+    "rerank-load exits 99 when the p95 target is missed, and JUnit says which",
+    () => {
+      const out = outDir("load-fail");
+      const r = k6Run(bundles["rerank-load"], {
+        RERANK_URL: server!.url,
+        RERANK_API_KEY: KEY,
+        TARGETS: targetsFile("fail.json", 0.001),
+        DURATION: "2s",
+        SUMMARY_DIR: out,
+      });
+      expect(r.status, r.output).toBe(99);
+      const junit = parseXml(readFileSync(path.join(out, "rerank-load-junit.xml"), "utf8"));
+      const failed = findAll(junit, "testcase").filter((c) => findAll(c, "failure").length > 0);
+      expect(failed.map((c) => c.attrs.name)).toEqual(["http_req_duration{scenario:docs_10} p(95)<=0.001"]);
+    },
+    120_000,
+  );
 });

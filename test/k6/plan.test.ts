@@ -169,7 +169,10 @@ describe("planLoad and thresholds from the targets file", () => {
     expect(loadOptions(plan).scenarios!.docs_10).toMatchObject({
       executor: "ramping-arrival-rate",
       startRate: 0,
-      stages: [{ target: 200, duration: "20s" }, { target: 200, duration: "40s" }],
+      stages: [
+        { target: 200, duration: "20s" },
+        { target: 200, duration: "40s" },
+      ],
     });
   });
 
@@ -200,7 +203,17 @@ describe("planLoad and thresholds from the targets file", () => {
   it("MIX makes one scenario whose counts are judged each against their own p95 target", () => {
     const plan = planLoad(targets, cfg({ MIX: "10:3,100:1", RATE: "40", DURATION: "10s" }));
     expect(plan).toHaveLength(1);
-    expect(plan[0]).toMatchObject({ name: "mix", docs: 0, rps: 40, mix: [{ docs: 10, weight: 0.75, p95Ms: 50 }, { docs: 100, weight: 0.25, p95Ms: 250 }], expectedIterations: 400, maxDropped: 20 });
+    expect(plan[0]).toMatchObject({
+      name: "mix",
+      docs: 0,
+      rps: 40,
+      mix: [
+        { docs: 10, weight: 0.75, p95Ms: 50 },
+        { docs: 100, weight: 0.25, p95Ms: 250 },
+      ],
+      expectedIterations: 400,
+      maxDropped: 20,
+    });
     const thresholds = thresholdsFor(plan);
     expect(thresholds).toEqual({
       "http_req_failed{scenario:mix}": ["rate<0.01"],
@@ -244,7 +257,11 @@ describe("planLoad and thresholds from the targets file", () => {
   });
 
   it("inlines the default targets file", () => {
-    expect(loadTargets(undefined, () => { throw new Error("must not read"); })).toEqual({ targets, from: "default" });
+    expect(
+      loadTargets(undefined, () => {
+        throw new Error("must not read");
+      }),
+    ).toEqual({ targets, from: "default" });
   });
 });
 

@@ -24,7 +24,29 @@ describe("load --abort-on-fail", () => {
       const html = join(dir, "over.html");
       const started = performance.now();
       const run = await runCli(
-        ["load", "--target", server.url, "--dialect", "vllm", "--docs", "1", "--rate", "150", "--duration", "20s", "--warmup", "0s", "--abort-on-fail", "--no-progress", "--json", json, "--csv", csv, "--html", html],
+        [
+          "load",
+          "--target",
+          server.url,
+          "--dialect",
+          "vllm",
+          "--docs",
+          "1",
+          "--rate",
+          "150",
+          "--duration",
+          "20s",
+          "--warmup",
+          "0s",
+          "--abort-on-fail",
+          "--no-progress",
+          "--json",
+          json,
+          "--csv",
+          csv,
+          "--html",
+          html,
+        ],
         { timeoutMs: 60_000 },
       );
       const wallS = (performance.now() - started) / 1000;
@@ -79,7 +101,10 @@ describe("load --abort-on-fail", () => {
 
   test("a healthy server is never aborted", async () => {
     // 50 req/s of capacity offered 25 req/s, and a plain fast server at 200 req/s.
-    for (const [reply, rate] of [[serialQueue(20), 25], [undefined, 200]] as const) {
+    for (const [reply, rate] of [
+      [serialQueue(20), 25],
+      [undefined, 200],
+    ] as const) {
       const server = await startTestServer(reply);
       try {
         const report = await runLoad(targetAt(server.url), { docs: [1], rate, durationMs: 5_000, warmupMs: 500, abortOnFail: true });
@@ -125,7 +150,16 @@ test("docs/records.md lists every CSV column", () => {
 
 describe("AbortWatch rules", () => {
   const plan: AbortPlan = { rate: 100, arrival: "uniform", windowStart: 0, windowEnd: 10_000, maxErrorRate: 0.01, minAchievedRps: 90 };
-  const counts = (c: Partial<LiveCounts>): LiveCounts => ({ at: 1_000, sent: 100, errors: 0, dropped: 0, okInWindow: 100, inflight: 2, oldestDueAt: 990, ...c });
+  const counts = (c: Partial<LiveCounts>): LiveCounts => ({
+    at: 1_000,
+    sent: 100,
+    errors: 0,
+    dropped: 0,
+    okInWindow: 100,
+    inflight: 2,
+    oldestDueAt: 990,
+    ...c,
+  });
 
   test("error budget: fires only once errors and drops exceed the share of the most requests the window can hold", () => {
     // 10 s at 100 req/s: at most 1001 scheduled, 1% of it is 10.01.
@@ -144,12 +178,40 @@ describe("AbortWatch rules", () => {
     const noRate = { ...plan, minAchievedRps: null };
     const feed = (w: AbortWatch, series: [inflight: number, waitMs: number][]) =>
       series.map(([inflight, waitMs], i) => w.observe(counts({ at: 1_000 * (i + 1), inflight, oldestDueAt: 1_000 * (i + 1) - waitMs })));
-    const growing = feed(new AbortWatch(noRate), [[20, 300], [40, 900], [60, 1500], [80, 2100]]);
+    const growing = feed(new AbortWatch(noRate), [
+      [20, 300],
+      [40, 900],
+      [60, 1500],
+      [80, 2100],
+    ]);
     expect(growing.slice(0, 3)).toEqual([undefined, undefined, undefined]);
     expect(growing[3]?.reason).toBe("over_saturated");
-    expect(feed(new AbortWatch(noRate), [[20, 300], [21, 310], [20, 305], [22, 320], [21, 300]]).every((d) => d === undefined)).toBe(true);
+    expect(
+      feed(new AbortWatch(noRate), [
+        [20, 300],
+        [21, 310],
+        [20, 305],
+        [22, 320],
+        [21, 300],
+      ]).every((d) => d === undefined),
+    ).toBe(true);
     // Rose at every sample, but one dip resets it.
-    expect(feed(new AbortWatch(noRate), [[20, 300], [40, 900], [30, 800], [60, 1500], [80, 2100]]).every((d) => d === undefined)).toBe(true);
-    expect(feed(new AbortWatch(noRate), [[1, 10], [2, 400], [4, 900], [OVERSAT_MIN_INFLIGHT - 1, 1500]]).every((d) => d === undefined)).toBe(true);
+    expect(
+      feed(new AbortWatch(noRate), [
+        [20, 300],
+        [40, 900],
+        [30, 800],
+        [60, 1500],
+        [80, 2100],
+      ]).every((d) => d === undefined),
+    ).toBe(true);
+    expect(
+      feed(new AbortWatch(noRate), [
+        [1, 10],
+        [2, 400],
+        [4, 900],
+        [OVERSAT_MIN_INFLIGHT - 1, 1500],
+      ]).every((d) => d === undefined),
+    ).toBe(true);
   });
 });

@@ -110,7 +110,8 @@ describe("overload and sharding", () => {
       const end = Date.now() + 400; // what an in-process server doing inference looks like
       while (Date.now() < end);
     };
-    const s = (await runLoad(targetAt(server.url), { docs: [10], rate: 100, durationMs: 2_000, warmupMs: 200, isolate: true, onProgress: block })).scenarios[0]!;
+    const s = (await runLoad(targetAt(server.url), { docs: [10], rate: 100, durationMs: 2_000, warmupMs: 200, isolate: true, onProgress: block }))
+      .scenarios[0]!;
     expect(blocked).toBe(true);
     expect(s.workers).toBe(1);
     expect(s.sent).toBe(200);

@@ -38,7 +38,17 @@ function badJson(): string {
 
 function targetsFile(name: string, p95: number): string {
   const file = join(dir, name);
-  writeFileSync(file, JSON.stringify({ source: "test", achieved_rate_tolerance: 0.1, scenarios: [{ docs: 10, rps: 20, p95_ms: p95 }, { docs: 20, rps: 20, p95_ms: p95 }] }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      source: "test",
+      achieved_rate_tolerance: 0.1,
+      scenarios: [
+        { docs: 10, rps: 20, p95_ms: p95 },
+        { docs: 20, rps: 20, p95_ms: p95 },
+      ],
+    }),
+  );
   return file;
 }
 
@@ -59,7 +69,22 @@ describe("rerank-harness load", () => {
     expect(report.schema_version).toBe(2);
     expect(report.scenarios.map((s) => s.name)).toEqual(["docs_10", "docs_20"]);
     const s = report.scenarios[0]!;
-    for (const key of ["name", "docs", "mode", "offered_rps", "concurrency", "duration_s", "sent", "ok", "errors", "dropped", "achieved_rps", "latency_ms", "target", "pass"]) {
+    for (const key of [
+      "name",
+      "docs",
+      "mode",
+      "offered_rps",
+      "concurrency",
+      "duration_s",
+      "sent",
+      "ok",
+      "errors",
+      "dropped",
+      "achieved_rps",
+      "latency_ms",
+      "target",
+      "pass",
+    ]) {
       expect(s).toHaveProperty(key);
     }
     expect(Object.keys(s.latency_ms)).toEqual(["min", "mean", "p50", "p90", "p95", "p99", "max"]);
@@ -67,9 +92,23 @@ describe("rerank-harness load", () => {
   }, 45_000);
 
   it("exits 1 when a scenario misses its p95 target (SLO file given by --targets, the deprecated alias of --slo: one warning)", async () => {
-    const r = await cli(["--target", server.url, "--targets", targetsFile("strict.json", 0.01), "--docs", "10", "--duration", "1s", "--warmup", "0s", "--no-progress"]);
+    const r = await cli([
+      "--target",
+      server.url,
+      "--targets",
+      targetsFile("strict.json", 0.01),
+      "--docs",
+      "10",
+      "--duration",
+      "1s",
+      "--warmup",
+      "0s",
+      "--no-progress",
+    ]);
     expect(r.code).toBe(1);
-    expect(r.stderr.split("\n").filter((l) => /deprecated/.test(l))).toEqual(["warning: --targets is deprecated and will be removed: use --slo (the same file)"]);
+    expect(r.stderr.split("\n").filter((l) => /deprecated/.test(l))).toEqual([
+      "warning: --targets is deprecated and will be removed: use --slo (the same file)",
+    ]);
     expect(r.stdout).toMatch(/docs_10: p95 [\d.]+ ms > target 0\.01 ms/);
     expect(r.stdout).toContain("the scenario failed");
   }, 45_000);

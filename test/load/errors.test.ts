@@ -28,7 +28,15 @@ describe("errors by class", () => {
     const report = await runLoad(targetAt(server.url), { docs: [10], rate: 60, durationMs: 1_000, warmupMs: 0, timeoutMs: 1_500 });
     const s = report.scenarios[0]!;
     // (Timeout generous: on a loaded machine a normal answer must not be cut off.)
-    expect({ sent: s.sent, ok: s.ok, ...s.errors_by_class }).toEqual({ sent: 60, ok: 10, http_4xx: 10, http_5xx: 10, timeout: 10, connection: 10, invalid_body: 10 });
+    expect({ sent: s.sent, ok: s.ok, ...s.errors_by_class }).toEqual({
+      sent: 60,
+      ok: 10,
+      http_4xx: 10,
+      http_5xx: 10,
+      timeout: 10,
+      connection: 10,
+      invalid_body: 10,
+    });
     expect(s.errors).toBe(50);
     expect(s.status_counts).toEqual({ "200": 20, "422": 10, "503": 10 });
     expect(s.sample_errors["http_5xx"]).toMatch(/HTTP 503/);
@@ -80,7 +88,14 @@ describe("modes and scenarios", () => {
 
   it("--ramp runs each rate as its own scenario; default docs come from the targets file", async () => {
     server = await startTestServer(fixedDelay(2));
-    const targets = { source: "test", achieved_rate_tolerance: 0.05, scenarios: [{ docs: 3, rps: 30, p95_ms: 1_000 }, { docs: 7, rps: 30, p95_ms: 1_000 }] };
+    const targets = {
+      source: "test",
+      achieved_rate_tolerance: 0.05,
+      scenarios: [
+        { docs: 3, rps: 30, p95_ms: 1_000 },
+        { docs: 7, rps: 30, p95_ms: 1_000 },
+      ],
+    };
     const report = await runLoad(targetAt(server.url), { ramp: [10, 30], durationMs: 500, warmupMs: 0, targets, targetsSource: "inline" });
     expect(report.scenarios.map((s) => [s.name, s.docs, s.offered_rps, s.sent])).toEqual([
       ["docs_3@10rps", 3, 10, 5],

@@ -153,7 +153,10 @@ describe("Connection", () => {
   });
 
   it("a response nobody asked for kills the connection", async () => {
-    const { origin } = await rawServer(() => {}, (s) => s.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+    const { origin } = await rawServer(
+      () => {},
+      (s) => s.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
+    );
     const { conn, events } = connect(origin);
     await untilDead(events);
     expect([conn.dead, events]).toEqual([true, ["dead"]]);

@@ -47,7 +47,8 @@ describe("response head", () => {
   it("accepts a repeated Content-Length with the same value, refuses differing or non-numeric ones", () => {
     expect(parse("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok").map(summary)).toEqual([[200, true, "ok"]]);
     expect(() => parse("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n")).toThrow('bad content-length "3"');
-    for (const bad of ["+2", "-1", "2.0", "0x2", "2 2"]) expect(() => parse(`HTTP/1.1 200 OK\r\nContent-Length: ${bad}\r\n\r\n`), bad).toThrow(`bad content-length "${bad}"`);
+    for (const bad of ["+2", "-1", "2.0", "0x2", "2 2"])
+      expect(() => parse(`HTTP/1.1 200 OK\r\nContent-Length: ${bad}\r\n\r\n`), bad).toThrow(`bad content-length "${bad}"`);
   });
 
   it("reads a chunked body when chunked is the last transfer coding (any case), and prefers it to Content-Length", () => {
@@ -60,7 +61,13 @@ describe("response head", () => {
   it("decides keep-alive from the version and the Connection header", () => {
     const ka = (version: string, connection?: string) =>
       parse(`HTTP/${version} 200 OK\r\n${connection === undefined ? "" : `Connection: ${connection}\r\n`}Content-Length: 0\r\n\r\n`)[0]!.keepAlive;
-    expect([ka("1.1"), ka("1.1", "close"), ka("1.1", "Upgrade, Close"), ka("1.1", "closed"), ka("1.1", "keep-alive")]).toEqual([true, false, false, true, true]);
+    expect([ka("1.1"), ka("1.1", "close"), ka("1.1", "Upgrade, Close"), ka("1.1", "closed"), ka("1.1", "keep-alive")]).toEqual([
+      true,
+      false,
+      false,
+      true,
+      true,
+    ]);
     expect([ka("1.0"), ka("1.0", "Keep-Alive"), ka("1.0", "keep-alives"), ka("1.0", "close")]).toEqual([false, true, false, false]);
   });
 
@@ -89,7 +96,9 @@ describe("response head", () => {
   });
 
   it("204 and 304 have no body whatever their headers say; the next response follows at once", () => {
-    const res = parse("HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\nHTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    const res = parse(
+      "HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\nHTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+    );
     expect(res.map(summary)).toEqual([
       [304, true, ""],
       [204, true, ""],
@@ -193,9 +202,7 @@ describe("bodies", () => {
   });
 
   it("an oversize declared length names the declared size; a counted one does not", () => {
-    expect(() => parse("HTTP/1.1 200 OK\r\nContent-Length: 2048\r\n\r\n")).toThrow(
-      new BodyTooLargeError(1024, 2048),
-    );
+    expect(() => parse("HTTP/1.1 200 OK\r\nContent-Length: 2048\r\n\r\n")).toThrow(new BodyTooLargeError(1024, 2048));
     expect(new BodyTooLargeError(1024, 2048).message).toBe("response body of 2048 bytes (Content-Length) exceeds the 1 KiB cap; reading stopped");
     expect(new BodyTooLargeError(1024).message).toBe("response body exceeds the 1 KiB cap; reading stopped");
     const err = new BodyTooLargeError(1024);
@@ -213,7 +220,11 @@ describe("bodies", () => {
   });
 
   it("finish() with a head, a chunk or a length part-read is a ParseError", () => {
-    for (const chunks of [["HTTP/1.1 200"], ["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\no"], ["HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\no"]]) {
+    for (const chunks of [
+      ["HTTP/1.1 200"],
+      ["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\no"],
+      ["HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\no"],
+    ]) {
       const { p, feed } = parser();
       feed(...chunks);
       expect(() => p.finish()).toThrow(new ParseError("connection closed before the response was complete"));

@@ -24,7 +24,10 @@ describe("HTTP/1.1 response parser", () => {
     for (let cut = 1; cut < text.length; cut += 7) {
       const res = parse(text.slice(0, cut), text.slice(cut));
       expect(res.map((r) => r.body.toString())).toEqual(["hello", "world"]);
-      expect(res[0]!.serverTimings).toEqual([["x-total-time", 12], ["x-inference-time", 9.5]]);
+      expect(res[0]!.serverTimings).toEqual([
+        ["x-total-time", 12],
+        ["x-inference-time", 9.5],
+      ]);
       expect(res[0]!.keepAlive).toBe(true);
     }
   });
@@ -35,7 +38,9 @@ describe("HTTP/1.1 response parser", () => {
   });
 
   it("skips 1xx, handles 204, connection: close and close-delimited bodies", () => {
-    const res = parse("HTTP/1.1 103 Early Hints\r\nLink: x\r\n\r\nHTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok");
+    const res = parse(
+      "HTTP/1.1 103 Early Hints\r\nLink: x\r\n\r\nHTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok",
+    );
     expect(res.map((r) => [r.status, r.keepAlive, r.body.toString()])).toEqual([
       [204, true, ""],
       [200, false, "ok"],
@@ -61,7 +66,11 @@ describe("HTTP/1.1 response parser", () => {
 });
 
 describe("the body cap holds whatever the framing (bounded heap)", () => {
-  const head = { length: "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", chunked: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", close: "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" };
+  const head = {
+    length: "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n",
+    chunked: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+    close: "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n",
+  };
   const chunk = (n: number) => `${n.toString(16)}\r\n${"a".repeat(n)}\r\n`;
 
   it("accepts a body of exactly the cap in every framing", () => {
@@ -161,7 +170,27 @@ describe("Sender against real servers", () => {
 
   it("speaks TLS (https base URL)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rh-tls-"));
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-days",
+        "1",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+      ],
+      { stdio: "ignore" },
+    );
     const https = createHttpsServer({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (req, res) => {
       req.resume();
       req.on("end", () => res.end(vllmBody()));
@@ -169,7 +198,14 @@ describe("Sender against real servers", () => {
     await new Promise<void>((resolve) => https.listen(0, "127.0.0.1", resolve));
     try {
       const { port } = https.address() as AddressInfo;
-      const sender = new Sender({ baseUrl: `https://127.0.0.1:${port}`, path: "/rerank", dialect: getDialect("vllm"), timeoutMs: 5_000, connections: 2, ca: readFileSync(join(dir, "cert.pem")) });
+      const sender = new Sender({
+        baseUrl: `https://127.0.0.1:${port}`,
+        path: "/rerank",
+        dialect: getDialect("vllm"),
+        timeoutMs: 5_000,
+        connections: 2,
+        ca: readFileSync(join(dir, "cert.pem")),
+      });
       const request = sender.prepare("{}");
       const results = await Promise.all([send(sender, request), send(sender, request), send(sender, request)]);
       await sender.close();

@@ -52,8 +52,19 @@ describe("documents over the server's limit are named before sending", () => {
   });
 
   it("a mix is judged by its largest component; a dialect without a flag only suggests --docs", () => {
-    const spec = (name: string, docs: number, mix?: { docs: number; weight: number }[]): ScenarioSpec => ({ name, docs, mode: "open", rate: 1, concurrency: null, target: undefined, ...(mix ? { mix } : {}) });
-    const mixed = spec("mix", 20, [{ docs: 10, weight: 3 }, { docs: 3000, weight: 1 }]);
+    const spec = (name: string, docs: number, mix?: { docs: number; weight: number }[]): ScenarioSpec => ({
+      name,
+      docs,
+      mode: "open",
+      rate: 1,
+      concurrency: null,
+      target: undefined,
+      ...(mix ? { mix } : {}),
+    });
+    const mixed = spec("mix", 20, [
+      { docs: 10, weight: 3 },
+      { docs: 3000, weight: 1 },
+    ]);
     expect(maxDocsOf(mixed)).toBe(3000);
     expect(oversizeWarnings([spec("docs=10", 10), mixed], { max: 2048, from: "the documented default; Infinity reports no limits" }, "Infinity")).toEqual([
       "scenario mix sends 3000 documents per request, but Infinity takes at most 2048 (the documented default; Infinity reports no limits): those requests will be refused. Choose at most 2048 documents (--docs).",
@@ -62,8 +73,13 @@ describe("documents over the server's limit are named before sending", () => {
 
   it("`load` prints the warning on stderr before the run (no callback wired)", async () => {
     server = await startTeiLikeServer();
-    const run = await runCli(["load", "--target", server.url, "--dialect", "tei", "--docs", "10,50", "--rate", "5", "--duration", "300ms", "--warmup", "0s", "--no-progress"], { timeoutMs: 60_000 });
-    expect(run.stderr).toMatch(/^warning: scenario docs_50 sends 50 documents per request, but Hugging Face TEI takes at most 32 \(GET \/info\).*--max-client-batch-size 50.*--docs\)\.$/m);
+    const run = await runCli(
+      ["load", "--target", server.url, "--dialect", "tei", "--docs", "10,50", "--rate", "5", "--duration", "300ms", "--warmup", "0s", "--no-progress"],
+      { timeoutMs: 60_000 },
+    );
+    expect(run.stderr).toMatch(
+      /^warning: scenario docs_50 sends 50 documents per request, but Hugging Face TEI takes at most 32 \(GET \/info\).*--max-client-batch-size 50.*--docs\)\.$/m,
+    );
     expect(run.stderr).not.toMatch(/docs_10 sends/);
   });
 });

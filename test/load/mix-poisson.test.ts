@@ -17,7 +17,14 @@ describe("mixed workloads", () => {
     const counts = new Map<number, number>();
     server = await startTestServer(countDocs(counts));
     const targets = parseTargets(
-      { source: "test", scenarios: [{ docs: 2, rps: 100, p95_ms: 5_000 }, { docs: 5, rps: 100, p95_ms: 5_000 }, { docs: 9, rps: 100, p95_ms: 0.001 }] },
+      {
+        source: "test",
+        scenarios: [
+          { docs: 2, rps: 100, p95_ms: 5_000 },
+          { docs: 5, rps: 100, p95_ms: 5_000 },
+          { docs: 9, rps: 100, p95_ms: 0.001 },
+        ],
+      },
       "test",
     );
     const report = await runLoad(targetAt(server.url), { targets, mix: parseMix("2:0.6,5:0.3,9:0.1"), rate: 400, durationMs: 3_000, warmupMs: 0 });
@@ -43,7 +50,16 @@ describe("mixed workloads", () => {
 
   it("without --rate, uses the rate that costs the same capacity as the per-count targets", async () => {
     server = await startTestServer(fixedDelay(1));
-    const targets = parseTargets({ source: "test", scenarios: [{ docs: 2, rps: 40, p95_ms: 5_000 }, { docs: 4, rps: 10, p95_ms: 5_000 }] }, "test");
+    const targets = parseTargets(
+      {
+        source: "test",
+        scenarios: [
+          { docs: 2, rps: 40, p95_ms: 5_000 },
+          { docs: 4, rps: 10, p95_ms: 5_000 },
+        ],
+      },
+      "test",
+    );
     const report = await runLoad(targetAt(server.url), { targets, mix: parseMix("2:0.5,4:0.5"), durationMs: 1_000, warmupMs: 0 });
     expect(report.scenarios[0]!.offered_rps).toBeCloseTo(16, 9); // 1 / (0.5/40 + 0.5/10)
   }, 20_000);

@@ -93,7 +93,13 @@ describe("Recorder", () => {
 
   it("keeps a histogram per server timing header, and negative lag (an early wake-up) as zero", () => {
     const r = recorder();
-    r.onComplete(W0 + 10, W0 + 9, W0 + 20, { status: 200, serverTimings: [["x-inference-time", 4], ["x-queue-time", 1]] });
+    r.onComplete(W0 + 10, W0 + 9, W0 + 20, {
+      status: 200,
+      serverTimings: [
+        ["x-inference-time", 4],
+        ["x-queue-time", 1],
+      ],
+    });
     r.onComplete(W0 + 10, W0 + 10, W0 + 20, { status: 200, serverTimings: [["x-inference-time", 6]] });
     const res = r.result();
     expect(Object.keys(res.serverTimings).sort()).toEqual(["x-inference-time", "x-queue-time"]);
@@ -176,7 +182,10 @@ describe("summariseScenario merges every worker's histograms and series", () => 
     expect(s.achieved_rps).toBe(0.667);
     expect(s.error_rate).toBe(round(4 / 6));
     expect(s.pass).toBe(false);
-    expect(s.failures).toEqual([expect.stringMatching(/^achieved 0\.667 req\/s < 1 req\/s needed$/), expect.stringMatching(/errors and drops 66\.67% > 50\.00%/)]);
+    expect(s.failures).toEqual([
+      expect.stringMatching(/^achieved 0\.667 req\/s < 1 req\/s needed$/),
+      expect.stringMatching(/errors and drops 66\.67% > 50\.00%/),
+    ]);
     const lenient = summariseScenario(spec, settings, shards(), { p95_ms: null, rps: null, min_achieved_rps: null, max_error_rate: 1 }, "c");
     expect(lenient.pass).toBe(true);
     expect(lenient.failures).toEqual([]);

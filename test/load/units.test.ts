@@ -10,7 +10,14 @@ import { escapeHtml, jsonForScript, scriptSource } from "../../src/report/html/e
 import { formatTable } from "../../src/report/load-console.js";
 
 const targets = parseTargets(
-  { source: "t", achieved_rate_tolerance: 0.05, scenarios: [{ docs: 10, rps: 200, p95_ms: 50 }, { docs: 50, rps: 100, p95_ms: 150 }] },
+  {
+    source: "t",
+    achieved_rate_tolerance: 0.05,
+    scenarios: [
+      { docs: 10, rps: 200, p95_ms: 50 },
+      { docs: 50, rps: 100, p95_ms: 150 },
+    ],
+  },
   "t",
 );
 
@@ -101,7 +108,12 @@ describe("HTML escaping", () => {
     expect(scriptSource('x="</script>"')).toBe('x="<\\/script>"');
   });
   it("console table aligns columns", () => {
-    expect(formatTable([["scenario", "load", "1"], ["docs_10", "x", "100"]]).split("\n")).toEqual(["scenario  load    1", "docs_10   x     100"]);
+    expect(
+      formatTable([
+        ["scenario", "load", "1"],
+        ["docs_10", "x", "100"],
+      ]).split("\n"),
+    ).toEqual(["scenario  load    1", "docs_10   x     100"]);
   });
 });
 

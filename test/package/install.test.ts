@@ -145,9 +145,19 @@ describe("the packed tarball, installed as a user would", () => {
     // This repo's .npmrc says ignore-scripts; packing is where `prepack` must run.
     const r = await run("npm", ["pack", "--ignore-scripts=false", "--pack-destination", root], REPO, {}, 300_000);
     expect(r.code, r.out).toBe(0);
-    tarball = join(root, readdirSync(root).find((f) => f.endsWith(".tgz"))!);
+    tarball = join(
+      root,
+      readdirSync(root).find((f) => f.endsWith(".tgz"))!,
+    );
     const listing = await run("tar", ["-tzf", tarball], root);
-    for (const f of ["package/bin/rerank-harness.js", "package/dist/src/cli.js", "package/dist/src/index.d.ts", "package/dist/src/vitest/index.d.ts", "package/dist/k6/rerank-load.js", "package/suites/vitest.config.ts"]) {
+    for (const f of [
+      "package/bin/rerank-harness.js",
+      "package/dist/src/cli.js",
+      "package/dist/src/index.d.ts",
+      "package/dist/src/vitest/index.d.ts",
+      "package/dist/k6/rerank-load.js",
+      "package/suites/vitest.config.ts",
+    ]) {
       expect(listing.out).toContain(f);
     }
     console.log(`tarball ${mib(statSync(tarball).size)} (${statSync(tarball).size} bytes); pack with build ${(r.ms / 1000).toFixed(0)} s`);
@@ -185,8 +195,11 @@ describe("the packed tarball, installed as a user would", () => {
     const onlyProtobufjs = (hooks: string[]) => hooks.filter((h) => !/node_modules\/protobufjs: postinstall$/.test(h));
     expect(onlyProtobufjs(installHooks(appModules))).toEqual([]);
     // npm 11 leaves `resolved` out for registry packages (version + integrity); anything else (git, a URL) keeps it.
-    const lock = JSON.parse(readFileSync(join(app, "package-lock.json"), "utf8")) as { packages: Record<string, { resolved?: string; integrity?: string; link?: boolean }> };
-    const fromRegistry = (p: { resolved?: string; integrity?: string }) => (p.resolved ? /^(https:\/\/registry\.npmjs\.org\/|file:)/.test(p.resolved) : Boolean(p.integrity));
+    const lock = JSON.parse(readFileSync(join(app, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { resolved?: string; integrity?: string; link?: boolean }>;
+    };
+    const fromRegistry = (p: { resolved?: string; integrity?: string }) =>
+      p.resolved ? /^(https:\/\/registry\.npmjs\.org\/|file:)/.test(p.resolved) : Boolean(p.integrity);
     const foreign = Object.entries(lock.packages).filter(([path, p]) => path !== "" && !p.link && !fromRegistry(p));
     expect(foreign).toEqual([]);
     expect(JSON.parse(readFileSync(join(appModules, "onnxruntime-node-cpu/package.json"), "utf8")).version).toBe("1.17.0");
@@ -264,7 +277,12 @@ describe("the packed tarball, installed as a user would", () => {
     cpSync(join(CONSUMER_FILES, "conformance.spec.ts"), join(app, "conformance.spec.ts"));
     const vitest = async (target: string, out: string) => {
       const r = await run("npx", ["vitest", "run", "--reporter=json", `--outputFile=${out}`], app, { RH_TARGET: target });
-      return { ...r, json: JSON.parse(readFileSync(join(app, out), "utf8")) as { testResults: Array<{ assertionResults: Array<{ title: string; status: string; failureMessages: string[] }> }> } };
+      return {
+        ...r,
+        json: JSON.parse(readFileSync(join(app, out), "utf8")) as {
+          testResults: Array<{ assertionResults: Array<{ title: string; status: string; failureMessages: string[] }> }>;
+        },
+      };
     };
     const [good, bad] = await Promise.all([vitest("embedded", "good.json"), vitest(`${faulty.url}#model=${SERVED_MODEL}`, "bad.json")]);
     expect(good.code, good.out).toBe(0);

@@ -24,7 +24,9 @@ describe("how a check outcome shows in the user's vitest", () => {
   });
 
   it("fail: throws the check's failure text", () => {
-    expect(() => settle(outcome("fail", "result 0 scored below result 1"), context() as never)).toThrow(/sort\.descending[\s\S]*result 0 scored below result 1/);
+    expect(() => settle(outcome("fail", "result 0 scored below result 1"), context() as never)).toThrow(
+      /sort\.descending[\s\S]*result 0 scored below result 1/,
+    );
   });
 
   it("skip: vitest's skip with the reason", () => {

@@ -24,7 +24,9 @@ afterAll(async () => {
 describe("check --dataset", () => {
   it("passes above --min-ndcg with the figures in the message, fails below (exit 1)", async () => {
     const json = join(dir, "good.json");
-    const ok = await runCli(["check", "--target", good.url, "--only", "relevance.dataset", "--dataset", file, "--min-ndcg", "0.7", "--json", json], { timeoutMs: 60_000 });
+    const ok = await runCli(["check", "--target", good.url, "--only", "relevance.dataset", "--dataset", file, "--min-ndcg", "0.7", "--json", json], {
+      timeoutMs: 60_000,
+    });
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/PASS {2}relevance\.dataset\s+MUST\s+NDCG@10 0\.\d{4} ≥ --min-ndcg 0\.7; MAP/);
     const outcome = (JSON.parse(readFileSync(json, "utf8")) as { checks: Array<{ id: string; status: string; message?: string }> }).checks[0]!;

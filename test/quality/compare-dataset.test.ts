@@ -36,7 +36,10 @@ function independentNdcg(q: TestQuery, candidates: readonly TestDoc[], invert: b
   scored.sort((x, y) => y.s - x.s);
   let dcg = 0;
   scored.slice(0, 10).forEach((x, i) => (dcg += grade(x.d) / Math.log2(i + 2)));
-  const ideal = q.docs.map(grade).filter((g) => g > 0).sort((a, b) => b - a);
+  const ideal = q.docs
+    .map(grade)
+    .filter((g) => g > 0)
+    .sort((a, b) => b - a);
   let idcg = 0;
   ideal.slice(0, 10).forEach((g, i) => (idcg += g / Math.log2(i + 2)));
   return dcg / idcg;
@@ -49,7 +52,9 @@ describe("compare --dataset", () => {
     const file = join(dir, "mteb.jsonl");
     writeMteb(file, queries);
     const json = join(dir, "mteb.json");
-    const run = await runCli(["compare", ...targets(), "--dataset", file, "--skip-checks", "--skip-load", "--json", json, "--no-progress"], { timeoutMs: 60_000 });
+    const run = await runCli(["compare", ...targets(), "--dataset", file, "--skip-checks", "--skip-load", "--json", json, "--no-progress"], {
+      timeoutMs: 60_000,
+    });
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(readFileSync(json, "utf8")) as CompareReport;
     const expected = {
@@ -62,7 +67,13 @@ describe("compare --dataset", () => {
     expect(tw!.ndcg_at_10).toBe(g!.ndcg_at_10);
     expect(g).toMatchObject({ queries: 40, failed_queries: 0, batch_size: null, requests: 40 });
     expect(Object.keys(g!)).toEqual(expect.arrayContaining(["ndcg_at_10", "map", "mrr_at_10", "recall_at_10", "queries", "per_query"]));
-    expect(g!.per_query[0]).toEqual({ query_id: "line-1", ndcg_at_10: expect.any(Number), ap: expect.any(Number), rr_at_10: expect.any(Number), recall_at_10: expect.any(Number) });
+    expect(g!.per_query[0]).toEqual({
+      query_id: "line-1",
+      ndcg_at_10: expect.any(Number),
+      ap: expect.any(Number),
+      rr_at_10: expect.any(Number),
+      recall_at_10: expect.any(Number),
+    });
     expect(report.settings.dataset).toMatchObject({ format: "mteb", queries: 40 });
 
     const [vsInverted, vsTwin] = report.quality_tests!;
@@ -84,10 +95,32 @@ describe("compare --dataset", () => {
     const json = join(dir, "beir.json");
     const run = await runCli(
       [
-        "compare", ...targets(), "--dataset", beir, "--candidates", "100", "--skip-checks",
-        "--docs", "10", "--rate", "20", "--duration", "1s", "--warmup", "0",
-        "--price", "good=2.5/hour", "--price", "inverted=2/1k-searches", "--price", "nobody=1/request",
-        "--json", json, "--html", join(dir, "beir.html"), "--no-progress",
+        "compare",
+        ...targets(),
+        "--dataset",
+        beir,
+        "--candidates",
+        "100",
+        "--skip-checks",
+        "--docs",
+        "10",
+        "--rate",
+        "20",
+        "--duration",
+        "1s",
+        "--warmup",
+        "0",
+        "--price",
+        "good=2.5/hour",
+        "--price",
+        "inverted=2/1k-searches",
+        "--price",
+        "nobody=1/request",
+        "--json",
+        json,
+        "--html",
+        join(dir, "beir.html"),
+        "--no-progress",
       ],
       { timeoutMs: 80_000 },
     );
@@ -103,7 +136,10 @@ describe("compare --dataset", () => {
     expect(report.quality_tests![1]).toMatchObject({ b: "twin", delta: 0, p_value: 1 });
 
     const cost = report.cost!;
-    expect(cost.map((c) => [c.target, c.docs])).toEqual([["good", 10], ["inverted", 10]]);
+    expect(cost.map((c) => [c.target, c.docs])).toEqual([
+      ["good", 10],
+      ["inverted", 10],
+    ]);
     const achieved = report.targets[0]!.load!.scenarios[0]!.achieved_rps;
     expect(cost[0]).toMatchObject({ unit: "hour", throughput_source: "achieved", throughput_rps: achieved });
     expect(cost[0]!.cost_per_1k_queries).toBeCloseTo((2.5 / 3600 / achieved) * 1000, 12);
@@ -119,7 +155,9 @@ describe("compare --dataset", () => {
     const html = readFileSync(join(dir, "beir.html"), "utf8");
     expect(html).toContain('id="compare-quality"');
     expect(html).toContain(`<td class="num">${report.targets[1]!.quality!.ndcg_at_10!.toFixed(4)}</td>`);
-    expect(html).toMatch(/<td>good<\/td><td>inverted<\/td><td class="num">−0\.\d{4}<\/td><td class="num">[^<]+<\/td><td class="num">40<\/td><td class="fail">significant \(p &lt; 0\.05\)/);
+    expect(html).toMatch(
+      /<td>good<\/td><td>inverted<\/td><td class="num">−0\.\d{4}<\/td><td class="num">[^<]+<\/td><td class="num">40<\/td><td class="fail">significant \(p &lt; 0\.05\)/,
+    );
     expect(html).toMatch(/id="compare-cost".*<td>inverted<\/td><td>2\/1k-searches<\/td><td class="num">2\.00<\/td>/s);
   }, 90_000);
 

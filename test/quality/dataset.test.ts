@@ -12,7 +12,10 @@ async function all(d: { iterate(): AsyncIterable<QualityQuery> }): Promise<Quali
   return out;
 }
 async function errorOf(p: Promise<unknown>): Promise<DatasetError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(DatasetError);
   expect((err as Error).message).not.toContain("\n");
   return err as DatasetError;
@@ -31,8 +34,16 @@ describe("MTEB reranking JSONL", () => {
     const qs = await all(d);
     expect(qs).toHaveLength(4);
     expect(qs[0]!.candidates).toHaveLength(10);
-    const positives = qs[0]!.candidates.filter((c) => qs[0]!.qrels.get(c.id) === 1).map((c) => c.text).sort();
-    expect(positives).toEqual(makeQueries(4)[0]!.docs.filter((d) => d.rel > 0).map((d) => d.text).sort());
+    const positives = qs[0]!.candidates
+      .filter((c) => qs[0]!.qrels.get(c.id) === 1)
+      .map((c) => c.text)
+      .sort();
+    expect(positives).toEqual(
+      makeQueries(4)[0]!
+        .docs.filter((d) => d.rel > 0)
+        .map((d) => d.text)
+        .sort(),
+    );
     // Seeded: the same order again, another order with another seed.
     expect((await all(d))[0]!.candidates).toEqual(qs[0]!.candidates);
     const other = await all(await openDataset(file, { seed: 4 }));
@@ -70,12 +81,16 @@ describe("BEIR folder", () => {
     const beir = join(dir, "beir-bad");
     writeBeir(beir, makeQueries(2));
     writeFileSync(join(beir, "qrels", "test.tsv"), "query-id\tcorpus-id\tscore\nq0\tdoc-0-1\t1\nq0 doc-0-2 1\n");
-    expect((await errorOf(openDataset(beir))).message).toBe(`${join(beir, "qrels", "test.tsv")}:3: expected 3 tab-separated columns (query-id, corpus-id, score), got 1`);
+    expect((await errorOf(openDataset(beir))).message).toBe(
+      `${join(beir, "qrels", "test.tsv")}:3: expected 3 tab-separated columns (query-id, corpus-id, score), got 1`,
+    );
     writeFileSync(join(beir, "qrels", "test.tsv"), "q0\tdoc-0-1\t1\nq0\tdoc-0-2\thigh\n");
     expect((await errorOf(openDataset(beir))).message).toMatch(/test\.tsv:2: score "high" is not an integer$/);
     writeBeir(beir, makeQueries(2));
     writeFileSync(join(beir, "corpus.jsonl"), `${JSON.stringify({ _id: "a", text: "x" })}\n${JSON.stringify({ _id: "b" })}\n`);
-    expect((await errorOf(openDataset(beir))).message).toBe(`${join(beir, "corpus.jsonl")}:2: field "text": Invalid input: expected string, received undefined`);
+    expect((await errorOf(openDataset(beir))).message).toBe(
+      `${join(beir, "corpus.jsonl")}:2: field "text": Invalid input: expected string, received undefined`,
+    );
     mkdirSync(join(dir, "empty-beir"));
     expect((await errorOf(openDataset(join(dir, "empty-beir")))).message).toMatch(/qrels\/test\.tsv: cannot read it \(ENOENT\)$/);
   });

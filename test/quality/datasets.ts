@@ -47,7 +47,10 @@ export function writeMteb(file: string, queries: readonly TestQuery[], extraLine
     JSON.stringify({
       query: q.query,
       positive: q.docs.filter((d) => d.rel > 0).map((d) => d.text),
-      negative: q.docs.filter((d) => d.rel === 0).map((d) => d.text).reverse(),
+      negative: q.docs
+        .filter((d) => d.rel === 0)
+        .map((d) => d.text)
+        .reverse(),
     }),
   );
   writeFileSync(file, [...lines, ...extraLines].join("\n") + "\n");

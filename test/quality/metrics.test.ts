@@ -52,7 +52,12 @@ describe("metrics", () => {
     expect(m.rr_at_10).toBe(0.5);
     expect(m.ndcg_at_10).toBeCloseTo(1 / L3, 12);
     // "d9" > "d10" as strings (strcmp), so d9 comes first.
-    expect(trecOrder([{ id: "d10", score: 1 }, { id: "d9", score: 1 }]).map((d) => d.id)).toEqual(["d9", "d10"]);
+    expect(
+      trecOrder([
+        { id: "d10", score: 1 },
+        { id: "d9", score: 1 },
+      ]).map((d) => d.id),
+    ).toEqual(["d9", "d10"]);
     // The order given does not matter.
     expect(trecOrder([...scored].reverse())).toEqual(trecOrder(scored));
   });

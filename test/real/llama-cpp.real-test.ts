@@ -35,7 +35,10 @@ describe(`llama.cpp llama-server (node-llama-cpp's llama.cpp) serving tiny-bert 
   test("the GGUF loads as the tiny-bert reranker: its size, vocabulary and context; one logit per document", async () => {
     const models = (await (await fetch(`${server.url}/v1/models`)).json()) as { data: Array<{ meta: Record<string, unknown> }> };
     expect(models.data[0]?.meta).toMatchObject({ n_vocab: 30522, n_ctx_train: 512, n_embd: 128, ftype: "all F32" });
-    const r = await fetch(`${server.url}/v1/rerank`, { method: "POST", body: JSON.stringify({ query: "What is the capital of France?", documents: ["a", "b", "c"] }) });
+    const r = await fetch(`${server.url}/v1/rerank`, {
+      method: "POST",
+      body: JSON.stringify({ query: "What is the capital of France?", documents: ["a", "b", "c"] }),
+    });
     const body = (await r.json()) as { results: Array<{ index: number; relevance_score: number }> };
     expect(body.results.map((x) => x.index).sort()).toEqual([0, 1, 2]);
     for (const x of body.results) expect(Number.isFinite(x.relevance_score)).toBe(true);
@@ -46,7 +49,9 @@ describe(`llama.cpp llama-server (node-llama-cpp's llama.cpp) serving tiny-bert 
     const expect_ = join(dir, "expect.txt");
     // The fixture's weights are random: it cannot rank the seed's relevant document first.
     writeFileSync(expect_, "relevance.seed tiny-bert has seeded random weights: its ranking is arbitrary\n");
-    const run = await runCli(["check", "--target", server.url, "--dialect", "auto", "--expect-failures", expect_, "--fuzz", "10", "--json", json], { timeoutMs: 300_000 });
+    const run = await runCli(["check", "--target", server.url, "--dialect", "auto", "--expect-failures", expect_, "--fuzz", "10", "--json", json], {
+      timeoutMs: 300_000,
+    });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stderr).toMatch(/dialect auto: .* speaks .*llama\.cpp/i);
     const report = JSON.parse(readFileSync(json, "utf8")) as JsonReport;
@@ -67,7 +72,9 @@ describe(`llama.cpp llama-server (node-llama-cpp's llama.cpp) serving tiny-bert 
 
   test("check --fidelity tiny-bert fails, and the diagnosis names token types (llama.cpp PR #21729)", async () => {
     const json = join(dir, "fidelity.json");
-    const run = await runCli(["check", "--target", server.url, "--dialect", "llamacpp", "--fidelity", "tiny-bert", "--only", "fidelity", "--json", json], { timeoutMs: 300_000 });
+    const run = await runCli(["check", "--target", server.url, "--dialect", "llamacpp", "--fidelity", "tiny-bert", "--only", "fidelity", "--json", json], {
+      timeoutMs: 300_000,
+    });
     expect(run.code, run.stdout + run.stderr).toBe(1);
     const report = JSON.parse(readFileSync(json, "utf8")) as JsonReport;
     const scores = report.checks.find((o) => o.id === "fidelity.scores")!;
@@ -79,11 +86,27 @@ describe(`llama.cpp llama-server (node-llama-cpp's llama.cpp) serving tiny-bert 
   test("compare with the embedded tiny-bert takes the score delta on one scale: small, not the sigmoid's offset", async () => {
     const json = join(dir, "compare.json");
     const run = await runCli(
-      ["compare", "--target", "embedded", "--reference", "tiny-bert", "--target", `${server.url}#dialect=llamacpp&name=llama.cpp`, "--skip-checks", "--skip-load", "--same-model", "--json", json, "--no-progress"],
+      [
+        "compare",
+        "--target",
+        "embedded",
+        "--reference",
+        "tiny-bert",
+        "--target",
+        `${server.url}#dialect=llamacpp&name=llama.cpp`,
+        "--skip-checks",
+        "--skip-load",
+        "--same-model",
+        "--json",
+        json,
+        "--no-progress",
+      ],
       { timeoutMs: 300_000 },
     );
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    const report = JSON.parse(readFileSync(json, "utf8")) as { agreement: Array<{ mean_abs_delta_score: number; score_scale: string; score_kinds: { a: string; b: string } }> };
+    const report = JSON.parse(readFileSync(json, "utf8")) as {
+      agreement: Array<{ mean_abs_delta_score: number; score_scale: string; score_kinds: { a: string; b: string } }>;
+    };
     const [pair] = report.agreement;
     expect(pair).toMatchObject({ score_scale: "probability", score_kinds: { a: "probability", b: "logit" } });
     // Token types zeroed move the logits by about 0.04 (sigmoid slope near 0.25 there): about 0.01 on

@@ -13,7 +13,10 @@ async function hashTree(root: string): Promise<Record<string, string>> {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) await walk(path);
-      else out[relative(root, path)] = createHash("sha256").update(await readFile(path)).digest("hex");
+      else
+        out[relative(root, path)] = createHash("sha256")
+          .update(await readFile(path))
+          .digest("hex");
     }
   };
   await walk(root);
@@ -39,9 +42,7 @@ describe("fixture models", () => {
     expect(Object.keys(ha).sort()).toEqual(
       ["bm25", "tiny-bert"]
         .flatMap((m) =>
-          ["config.json", "onnx/model.onnx", "special_tokens_map.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt"].map(
-            (f) => `${m}/${f}`,
-          ),
+          ["config.json", "onnx/model.onnx", "special_tokens_map.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt"].map((f) => `${m}/${f}`),
         )
         .sort(),
     );

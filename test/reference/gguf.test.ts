@@ -85,7 +85,12 @@ describe("tiny-bert as a llama.cpp BERT reranker GGUF", async () => {
     expect(types[paris]).toBe(1);
     const suffix = vocab.indexOf("##ing");
     expect(tokens[suffix]).toBe("ing");
-    expect(meta).toMatchObject({ "tokenizer.ggml.bos_token_id": 101, "tokenizer.ggml.eos_token_id": 102, "tokenizer.ggml.add_bos_token": true, "tokenizer.ggml.add_eos_token": true });
+    expect(meta).toMatchObject({
+      "tokenizer.ggml.bos_token_id": 101,
+      "tokenizer.ggml.eos_token_id": 102,
+      "tokenizer.ggml.add_bos_token": true,
+      "tokenizer.ggml.add_eos_token": true,
+    });
   });
 
   test("the tensors llama.cpp's BERT loader asks for, in its shapes; the pooler as cls, the classifier as cls.output", () => {
@@ -112,7 +117,11 @@ describe("tiny-bert as a llama.cpp BERT reranker GGUF", async () => {
     const file = readFileSync(path);
     const at = Number(r.tensorDataOffset) + Number(info.offset);
     const dst = new DataView(file.buffer, file.byteOffset + at); // [out 512][in 128]
-    for (const [i, o] of [[0, 0], [5, 300], [127, 511]] as const) {
+    for (const [i, o] of [
+      [0, 0],
+      [5, 300],
+      [127, 511],
+    ] as const) {
       expect(dst.getFloat32((o * 128 + i) * 4, true)).toBe(src.getFloat32((i * 512 + o) * 4, true));
     }
   });

@@ -47,12 +47,7 @@ async function exchange(res: Awaited<ReturnType<typeof request>>): Promise<Excha
 
 /** Asserts vLLM's error envelope. */
 export function isErrorEnvelope(body: any, status: number): boolean {
-  return (
-    typeof body?.error?.message === "string" &&
-    typeof body.error.type === "string" &&
-    "param" in body.error &&
-    body.error.code === status
-  );
+  return typeof body?.error?.message === "string" && typeof body.error.type === "string" && "param" in body.error && body.error.code === status;
 }
 
 /** Polls /metrics until the scoring queue holds at least `n` requests (or ~2 s pass). */

@@ -70,7 +70,12 @@ describe("Hugging Face hub download", () => {
     expect(scores.indexOf(Math.max(...scores))).toBe(1);
     await online.close();
     const fetched = hub.log.length;
-    expect(hub.log.filter((l) => l.status === 200).map((l) => l.path.split("/main/")[1]).sort()).toEqual([...FILES].sort());
+    expect(
+      hub.log
+        .filter((l) => l.status === 200)
+        .map((l) => l.path.split("/main/")[1])
+        .sort(),
+    ).toEqual([...FILES].sort());
 
     // Cached: a second load makes no request at all, also with HF_HUB_OFFLINE=1.
     const again = await loadReranker(REPO);

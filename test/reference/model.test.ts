@@ -100,7 +100,10 @@ describe("reference models", () => {
   it("tokenizes a request only when its turn comes: one cancelled while it waits is never tokenized", async () => {
     const encode = vi.spyOn(tiny.encoder, "encode");
     try {
-      const busy = tiny.score("first", Array.from({ length: 50 }, (_, i) => `busy document ${i}`));
+      const busy = tiny.score(
+        "first",
+        Array.from({ length: 50 }, (_, i) => `busy document ${i}`),
+      );
       const abort = new AbortController();
       const gone = tiny.scorePairs([["never tokenized", "a document nobody waits for"]], {}, { signal: abort.signal });
       abort.abort();

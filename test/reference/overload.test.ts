@@ -57,11 +57,10 @@ describe("reference server: overload and shutdown", () => {
 
   it("`serve` prints its URL, and on SIGTERM finishes in-flight work and exits 0", async () => {
     const entry = fileURLToPath(new URL("./serve-entry.ts", import.meta.url));
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", entry, "serve", "--model", "tiny-bert", "--port", "0", "--served-model-name", SEED.model],
-      { env: process.env, stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const child = spawn(process.execPath, ["--import", "tsx", entry, "serve", "--model", "tiny-bert", "--port", "0", "--served-model-name", SEED.model], {
+      env: process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     try {
@@ -102,8 +101,7 @@ async function serveChild(args: string[]) {
   return { url, stop: () => child.kill("SIGKILL") };
 }
 
-const metric = (text: string, name: string) =>
-  [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "gm"))].reduce((n, m) => n + Number(m[1]), 0);
+const metric = (text: string, name: string) => [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "gm"))].reduce((n, m) => n + Number(m[1]), 0);
 
 describe("reference server: admission by expected wait, cancellation, deadlines", () => {
   it("under a flood far above capacity, admitted requests wait a bounded time and the rest get 503 + Retry-After", async () => {
@@ -113,7 +111,10 @@ describe("reference server: admission by expected wait, cancellation, deadlines"
       const outcomes = await openLoop({ url: server.url, rate: 200, seconds: 3, body: (i) => heavyBody(i) });
       const served = outcomes.filter((o) => o.status === 200);
       const shed = outcomes.filter((o) => o.status === 503);
-      expect(outcomes.filter((o) => o.error), "no connection errors").toEqual([]);
+      expect(
+        outcomes.filter((o) => o.error),
+        "no connection errors",
+      ).toEqual([]);
       expect(served.length + shed.length).toBe(outcomes.length);
       expect(served.length).toBeGreaterThan(0);
       expect(shed.length).toBeGreaterThan(outcomes.length / 2);

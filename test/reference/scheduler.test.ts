@@ -424,7 +424,13 @@ describe("BatchScheduler: admission on an estimate, tokenizing at the request's 
     const scheduler = new BatchScheduler(session.run, { tokenBudget: 1000 });
     const blocker = scheduler.submit(pairs(1, 10, 9));
     const bad = scheduler
-      .submitSource({ count: 2, estimatedTokens: 20, encode: () => { throw new InputTooLongError(512, 900); } })
+      .submitSource({
+        count: 2,
+        estimatedTokens: 20,
+        encode: () => {
+          throw new InputTooLongError(512, 900);
+        },
+      })
       .catch((e: unknown) => e);
     const good = scheduler.submitSource(lazy(2, 10, 5));
     await session.releaseOne();

@@ -99,16 +99,23 @@ describe("compare --har", () => {
     try {
       const har = join(dir, "compare.har");
       const targets = [`${a.url}#name=first&dialect=vllm&model=${SERVED_MODEL}`, `${b.url}#name=second&dialect=vllm&model=${SERVED_MODEL}`];
-      const run = await runCli(["compare", ...targets.flatMap((t) => ["--target", t]), "--skip-load", "--only", "schema.,sort.", "--fuzz", "0", "--har", har], { timeoutMs: 120_000 });
+      const run = await runCli(["compare", ...targets.flatMap((t) => ["--target", t]), "--skip-load", "--only", "schema.,sort.", "--fuzz", "0", "--har", har], {
+        timeoutMs: 120_000,
+      });
       expect(run.stderr).toContain(`wrote ${har}`);
       const parsed = JSON.parse(readFileSync(har, "utf8")) as Har;
       await validHar(parsed);
       const entries = parsed.log.entries as unknown as { _target: string; _checkId: string; request: { url: string } }[];
-      for (const [label, server] of [["first", a], ["second", b]] as const) {
+      for (const [label, server] of [
+        ["first", a],
+        ["second", b],
+      ] as const) {
         const mine = entries.filter((e) => e._target === label);
         expect(mine).toHaveLength(server.seen.length);
         expect(mine.every((e) => e.request.url.startsWith(server.url))).toBe(true);
-        expect(new Set(mine.map((e) => e._checkId))).toEqual(new Set(["preflight", "agreement", ...mine.filter((e) => /^(schema|sort)\./.test(e._checkId)).map((e) => e._checkId)]));
+        expect(new Set(mine.map((e) => e._checkId))).toEqual(
+          new Set(["preflight", "agreement", ...mine.filter((e) => /^(schema|sort)\./.test(e._checkId)).map((e) => e._checkId)]),
+        );
         expect(mine.some((e) => e._checkId === "sort.descending")).toBe(true);
       }
     } finally {
@@ -127,10 +134,14 @@ describe("renderHar", () => {
     const dead = new HttpClient({ baseUrl: "http://127.0.0.1:1", timeoutMs: 2_000 });
     const records: ExchangeRecord[] = [];
     try {
-      await recordExchanges((r) => records.push(r), "outer", async () => {
-        await client.send({ path: "/rerank", rawBody: long });
-        await tagExchanges("inner", () => dead.send({ path: "/rerank", json: { query: secret } }).catch(() => undefined));
-      });
+      await recordExchanges(
+        (r) => records.push(r),
+        "outer",
+        async () => {
+          await client.send({ path: "/rerank", rawBody: long });
+          await tagExchanges("inner", () => dead.send({ path: "/rerank", json: { query: secret } }).catch(() => undefined));
+        },
+      );
       await client.send({ path: "/rerank", json: {} }); // outside any recording: not recorded
     } finally {
       await client.close();

@@ -8,7 +8,9 @@ import { renderJsonSchemas } from "../../src/report/json-schemas.js";
 describe("report JSON conventions", () => {
   it("schemas/*.schema.json are what `npm run schemas` generates from the zod schemas (in sync)", () => {
     const rendered = renderJsonSchemas();
-    const published = readdirSync("schemas").filter((f) => f.endsWith(".schema.json")).sort();
+    const published = readdirSync("schemas")
+      .filter((f) => f.endsWith(".schema.json"))
+      .sort();
     expect(published).toEqual(Object.keys(rendered).sort());
     for (const [file, text] of Object.entries(rendered)) expect(readFileSync(`schemas/${file}`, "utf8"), `schemas/${file}: run npm run schemas`).toBe(text);
   });

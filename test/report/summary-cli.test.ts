@@ -26,12 +26,17 @@ let run: CliRun;
 beforeAll(async () => {
   upstream = await startVllmLikeServer({ fault: "unsorted" });
   // Successful rerank answers gain a field with markup, a fence and the key in it.
-  proxy = await startRewritingProxy(upstream, (s) => (s.status === 200 && s.json && Array.isArray(s.json.results) ? { status: 200, json: { note: HOSTILE, ...s.json } } : undefined));
+  proxy = await startRewritingProxy(upstream, (s) =>
+    s.status === 200 && s.json && Array.isArray(s.json.results) ? { status: 200, json: { note: HOSTILE, ...s.json } } : undefined,
+  );
   writeFileSync(stepSummary, "# an earlier step's summary\n");
-  run = await runCli(["check", "--target", proxy.url, "--dialect", "vllm", "--model", SERVED_MODEL, "--fuzz", "0", "--only", "sort.,schema.,top_n.", "--summary", summaryFile], {
-    env: { RERANK_API_KEY: KEY, GITHUB_STEP_SUMMARY: stepSummary, GITHUB_ACTIONS: "true" },
-    timeoutMs: 80_000,
-  });
+  run = await runCli(
+    ["check", "--target", proxy.url, "--dialect", "vllm", "--model", SERVED_MODEL, "--fuzz", "0", "--only", "sort.,schema.,top_n.", "--summary", summaryFile],
+    {
+      env: { RERANK_API_KEY: KEY, GITHUB_STEP_SUMMARY: stepSummary, GITHUB_ACTIONS: "true" },
+      timeoutMs: 80_000,
+    },
+  );
 }, 90_000);
 
 afterAll(async () => {
@@ -65,32 +70,36 @@ describe("check --summary against a faulty server", () => {
     expect(run.stdout + run.stderr).not.toContain(KEY);
   });
 
-  it.skipIf(!HAS_CHROMIUM)("renders in Chromium with the verdict and the failing check at the top, and no injected markup (skipped without chromium)", async () => {
-    const html = marked.parse(readFileSync(summaryFile, "utf8"), { async: false, gfm: true });
-    const browser = await launchChromium();
-    try {
-      const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
-      await page.setContent(`<!doctype html><meta charset="utf-8"><body style="font-family:sans-serif;max-width:960px">${html}</body>`);
-      const heading = page.locator("h2").first();
-      expect(await heading.textContent()).toBe("❌ rerank-harness check: FAILED");
-      const failing = page.locator("details > summary", { hasText: "sort.descending" }).first();
-      await expect.poll(() => failing.count()).toBe(1);
-      // Both in the first screenful, the verdict above the failure.
-      const h = (await heading.boundingBox())!;
-      const f = (await failing.boundingBox())!;
-      expect(h.y).toBeLessThan(f.y);
-      expect(f.y + f.height).toBeLessThan(700);
-      // The server's markup stayed text: no element, no handler run; its exchange opens on click.
-      expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
-      expect(await page.locator("img").count()).toBe(0);
-      await failing.click();
-      const opened = page.locator("details[open] pre code").first();
-      expect(await opened.textContent()).toContain('<img src=x onerror=\\"window.__pwned=1\\">');
-      await page.screenshot({ path: join(tmpdir(), "rh-summary-check.png"), fullPage: false });
-    } finally {
-      await browser.close();
-    }
-  }, 60_000);
+  it.skipIf(!HAS_CHROMIUM)(
+    "renders in Chromium with the verdict and the failing check at the top, and no injected markup (skipped without chromium)",
+    async () => {
+      const html = marked.parse(readFileSync(summaryFile, "utf8"), { async: false, gfm: true });
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+        await page.setContent(`<!doctype html><meta charset="utf-8"><body style="font-family:sans-serif;max-width:960px">${html}</body>`);
+        const heading = page.locator("h2").first();
+        expect(await heading.textContent()).toBe("❌ rerank-harness check: FAILED");
+        const failing = page.locator("details > summary", { hasText: "sort.descending" }).first();
+        await expect.poll(() => failing.count()).toBe(1);
+        // Both in the first screenful, the verdict above the failure.
+        const h = (await heading.boundingBox())!;
+        const f = (await failing.boundingBox())!;
+        expect(h.y).toBeLessThan(f.y);
+        expect(f.y + f.height).toBeLessThan(700);
+        // The server's markup stayed text: no element, no handler run; its exchange opens on click.
+        expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+        expect(await page.locator("img").count()).toBe(0);
+        await failing.click();
+        const opened = page.locator("details[open] pre code").first();
+        expect(await opened.textContent()).toContain('<img src=x onerror=\\"window.__pwned=1\\">');
+        await page.screenshot({ path: join(tmpdir(), "rh-summary-check.png"), fullPage: false });
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
 });
 
 describe("load --summary against a server that fails half its requests", () => {
@@ -103,10 +112,30 @@ describe("load --summary against a server that fails half its requests", () => {
     });
     const file = join(dir, "load-summary.md");
     try {
-      const load = await runCli(["load", "--target", server.url, "--dialect", "vllm", "--docs", "10", "--rate", "20", "--duration", "1s", "--warmup", "0s", "--no-progress", "--summary", file], {
-        env: { RERANK_API_KEY: KEY, GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: "" },
-        timeoutMs: 60_000,
-      });
+      const load = await runCli(
+        [
+          "load",
+          "--target",
+          server.url,
+          "--dialect",
+          "vllm",
+          "--docs",
+          "10",
+          "--rate",
+          "20",
+          "--duration",
+          "1s",
+          "--warmup",
+          "0s",
+          "--no-progress",
+          "--summary",
+          file,
+        ],
+        {
+          env: { RERANK_API_KEY: KEY, GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: "" },
+          timeoutMs: 60_000,
+        },
+      );
       expect(load.code, load.stderr).toBe(1);
       const md = readFileSync(file, "utf8");
       expect(md.split("\n")[0]).toBe("## ❌ rerank-harness load: FAILED");

@@ -33,7 +33,12 @@ describe("Markdown escaping", () => {
   });
 
   it("a table cell holds any text, pipes included, and the table keeps its columns", () => {
-    const html = render(mdTable(["a", "b"], HOSTILE.map((t) => [mdText(t), mdCode(t)])));
+    const html = render(
+      mdTable(
+        ["a", "b"],
+        HOSTILE.map((t) => [mdText(t), mdCode(t)]),
+      ),
+    );
     expect(html.match(/<tr>/g)).toHaveLength(HOSTILE.length + 1);
     expect(html.match(/<td>/g)).toHaveLength(HOSTILE.length * 2);
     expect(html).not.toMatch(/<(img|script|a|em|strong|del|h1|li|blockquote)\b/);
@@ -59,7 +64,12 @@ function outcome(i: number, status: CheckOutcome["status"] = "fail"): CheckOutco
     message: `case ${i}: 500 instead of 400`,
     evidence: [
       {
-        request: { method: "POST", url: "http://127.0.0.1:9/rerank", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "q".repeat(200), documents: ["d".repeat(400)] }) },
+        request: {
+          method: "POST",
+          url: "http://127.0.0.1:9/rerank",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ query: "q".repeat(200), documents: ["d".repeat(400)] }),
+        },
         status: 500,
         content_type: "text/html",
         body_start: `<html>${"x".repeat(1_500)}</html>`,
@@ -102,7 +112,10 @@ describe("layoutSummary", () => {
     const size = Buffer.byteLength(md, "utf8");
     expect(size).toBeLessThan(GITHUB_SUMMARY_LIMIT);
     expect(size).toBeGreaterThan(GITHUB_SUMMARY_LIMIT / 2); // it used the room, not dropped everything
-    const note = /This summary was cut to fit \d+ KiB \(GitHub refuses a step summary over 1 MiB\): it leaves out (.*)\. The JSON report \\\(report\\\.json\\\) has everything\./.exec(md);
+    const note =
+      /This summary was cut to fit \d+ KiB \(GitHub refuses a step summary over 1 MiB\): it leaves out (.*)\. The JSON report \\\(report\\\.json\\\) has everything\./.exec(
+        md,
+      );
     expect(note, md.slice(0, 600)).not.toBeNull();
     expect(note![1]).toMatch(/the evidence of \d+ of 5000 failures/);
     // The first failures keep their evidence; every failure shown is still a complete <details>.
@@ -143,7 +156,14 @@ describe("loadSummary", () => {
     failures: pass ? [] : ["achieved 12.5 req/s < 47.5 req/s needed", "errors and drops 75.00% > 1.00% allowed (375 errors, 0 dropped)"],
   });
   // Only the fields the summary reads: the renderer takes the --json report's shape.
-  const report = { schema_version: 2, target: "embedded", dialect: "vllm", started_at: "2026-01-01T00:00:00Z", passed: false, scenarios: [scenario("docs_10", true), scenario("docs_50", false)] } as unknown as LoadReport;
+  const report = {
+    schema_version: 2,
+    target: "embedded",
+    dialect: "vllm",
+    started_at: "2026-01-01T00:00:00Z",
+    passed: false,
+    scenarios: [scenario("docs_10", true), scenario("docs_50", false)],
+  } as unknown as LoadReport;
 
   it("the failed scenario with its reasons and first errors, then the scenario table", () => {
     const doc = loadSummary(report);
@@ -160,12 +180,22 @@ describe("loadSummary", () => {
 
 describe("compareSummary", () => {
   it("each target's start error and failed checks, titled with its label, then the side-by-side table", () => {
-    const target = (label: string, conformance?: ConformanceReport, error?: string) => ({ label, spec: label, dialect: "vllm", ...(conformance ? { conformance } : {}), ...(error ? { error } : {}) });
+    const target = (label: string, conformance?: ConformanceReport, error?: string) => ({
+      label,
+      spec: label,
+      dialect: "vllm",
+      ...(conformance ? { conformance } : {}),
+      ...(error ? { error } : {}),
+    });
     const report: CompareReport = {
       started_at: "2026-01-01T00:00:00Z",
       duration_ms: 10,
       settings: { seed: 1, duration_ms: 1, skip_checks: false, skip_load: true, same_model: false, relevance_sets: 0 },
-      targets: [target("self-hosted | vLLM", checkReport([{ ...outcome(1), status: "pass" }])), target("vendor", checkReport([outcome(2)])), target("broken", undefined, "ECONNREFUSED <b>")],
+      targets: [
+        target("self-hosted | vLLM", checkReport([{ ...outcome(1), status: "pass" }])),
+        target("vendor", checkReport([outcome(2)])),
+        target("broken", undefined, "ECONNREFUSED <b>"),
+      ],
       agreement: [],
       passed: false,
     };
@@ -180,7 +210,6 @@ describe("compareSummary", () => {
 });
 
 describe("workflow annotations", () => {
-
   it("escape as @actions/core does: data %, CR, LF; properties also : and ,", () => {
     expect(escapeData("100% done\r\nnext: a,b")).toBe("100%25 done%0D%0Anext: a,b");
     expect(escapeProperty("100% done\r\nnext: a,b")).toBe("100%25 done%0D%0Anext%3A a%2Cb");

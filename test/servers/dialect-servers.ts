@@ -31,7 +31,12 @@ function serve(handle: (req: Request) => Reply): Promise<TestServer> {
     req.on("end", () => {
       let reply: Reply;
       try {
-        reply = handle({ method: req.method ?? "GET", path: (req.url ?? "/").split("?")[0]!, headers: req.headers, raw: Buffer.concat(chunks).toString("utf8") });
+        reply = handle({
+          method: req.method ?? "GET",
+          path: (req.url ?? "/").split("?")[0]!,
+          headers: req.headers,
+          raw: Buffer.concat(chunks).toString("utf8"),
+        });
       } catch (err) {
         reply = json(500, { error: String(err) });
       }
@@ -42,7 +47,11 @@ function serve(handle: (req: Request) => Reply): Promise<TestServer> {
   return listen(server);
 }
 
-const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const words = (text: string) =>
+  text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 const tokens = (query: string, doc: string) => words(query).length + words(doc).length + 3;
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -73,7 +82,9 @@ function infinityString(value: unknown, loc: (string | number)[]): string | Repl
   if (typeof value !== "string") return fastApi422("string_type", loc, "Input should be a valid string", value);
   const stripped = value.trim();
   if (stripped.length > INFINITY_MAX_CHARS) {
-    return fastApi422("string_too_long", loc, `String should have at most ${INFINITY_MAX_CHARS} characters`, value.slice(0, 40), { max_length: INFINITY_MAX_CHARS });
+    return fastApi422("string_too_long", loc, `String should have at most ${INFINITY_MAX_CHARS} characters`, value.slice(0, 40), {
+      max_length: INFINITY_MAX_CHARS,
+    });
   }
   return stripped;
 }
@@ -104,8 +115,12 @@ export async function startInfinityLikeServer(options: { apiKey?: string } = {})
     if (typeof query !== "string") return query;
     if (!("documents" in body)) return fastApi422("missing", ["body", "documents"], "Field required", body);
     if (!Array.isArray(body.documents)) return fastApi422("list_type", ["body", "documents"], "Input should be a valid list", body.documents);
-    if (body.documents.length < 1) return fastApi422("too_short", ["body", "documents"], "List should have at least 1 item after validation, not 0", [], { min_length: 1 });
-    if (body.documents.length > 2048) return fastApi422("too_long", ["body", "documents"], `List should have at most 2048 items after validation, not ${body.documents.length}`, "…", { max_length: 2048 });
+    if (body.documents.length < 1)
+      return fastApi422("too_short", ["body", "documents"], "List should have at least 1 item after validation, not 0", [], { min_length: 1 });
+    if (body.documents.length > 2048)
+      return fastApi422("too_long", ["body", "documents"], `List should have at most 2048 items after validation, not ${body.documents.length}`, "…", {
+        max_length: 2048,
+      });
     const documents: string[] = [];
     for (const [i, d] of body.documents.entries()) {
       const s = infinityString(d, ["body", "documents", i]);
@@ -148,7 +163,8 @@ export async function startLlamacppLikeServer(options: { apiKey?: string } = {})
   const modelFile = `${SERVED_MODEL}.gguf`;
   return serve((req) => {
     if (req.method === "GET" && (req.path === "/health" || req.path === "/v1/health")) return json(200, { status: "ok" });
-    if (options.apiKey && !bearer(req, options.apiKey) && req.headers["x-api-key"] !== options.apiKey) return llamaError(401, "Invalid API Key", "authentication_error");
+    if (options.apiKey && !bearer(req, options.apiKey) && req.headers["x-api-key"] !== options.apiKey)
+      return llamaError(401, "Invalid API Key", "authentication_error");
     if (req.method === "GET" && (req.path === "/v1/models" || req.path === "/models")) {
       const model = { id: modelFile, object: "model", created: 0, owned_by: "llamacpp", meta: { n_ctx_train: 512 } };
       return json(200, { models: [{ name: modelFile, model: modelFile }], object: "list", data: [model] });
@@ -178,7 +194,11 @@ export async function startLlamacppLikeServer(options: { apiKey?: string } = {})
     const topN = typeof b.top_n === "number" ? b.top_n : documents.length;
     if (topN < 0) return llamaError(500, "vector::_M_default_append", "server_error"); // resize(huge)
     const kept = ranked.slice(0, Math.min(topN, documents.length));
-    if (teiFormat) return json(200, kept.map((r) => ({ index: r.index, score: r.score, ...(b.return_text === true ? { text: documents[r.index] } : {}) })));
+    if (teiFormat)
+      return json(
+        200,
+        kept.map((r) => ({ index: r.index, score: r.score, ...(b.return_text === true ? { text: documents[r.index] } : {}) })),
+      );
     const used = counts.reduce((x, y) => x + y, 0);
     return json(200, {
       model: typeof b.model === "string" ? b.model : modelFile,
@@ -216,7 +236,8 @@ export async function startJinaLikeServer(options: { apiKey?: string } = {}): Pr
     if (!texts || texts.some((t) => t === null)) return invalid("documents: a list of strings or {text} objects", ["body", "documents"]);
     if (texts.length === 0) return invalid("List should have at least 1 item", ["body", "documents"]);
     const topN = body.top_n;
-    if (topN !== undefined && topN !== null && (!Number.isInteger(topN) || (topN as number) < 1)) return invalid("Input should be greater than or equal to 1", ["body", "top_n"]);
+    if (topN !== undefined && topN !== null && (!Number.isInteger(topN) || (topN as number) < 1))
+      return invalid("Input should be greater than or equal to 1", ["body", "top_n"]);
     const rd = body.return_documents;
     if (rd !== undefined && rd !== null && typeof rd !== "boolean") return invalid("Input should be a valid boolean", ["body", "return_documents"]);
     if (body.model !== SERVED_MODEL) return json(400, { detail: `Model ${body.model} not found`, code: "INPUT_MODEL_NOT_FOUND" });
@@ -272,13 +293,18 @@ export async function startCohereLikeServer(version: 1 | 2, options: { apiKey?: 
     if (topN !== undefined && (!Number.isInteger(topN) || (topN as number) < 1)) return bad(422, "invalid request: top_n must be a positive integer");
     const rd = body.return_documents;
     if (version === 1 && rd !== undefined && typeof rd !== "boolean") return bad(400, "invalid request: return_documents must be a boolean");
-    if (body.model !== undefined && body.model !== SERVED_MODEL) return bad(404, `model '${String(body.model)}' not found, make sure the correct model ID was used`);
+    if (body.model !== undefined && body.model !== SERVED_MODEL)
+      return bad(404, `model '${String(body.model)}' not found, make sure the correct model ID was used`);
     const documents = texts as string[];
     const ranked = rank(body.query, documents);
     const kept = typeof topN === "number" ? ranked.slice(0, topN) : ranked;
     return json(200, {
       id: randomUUID(),
-      results: kept.map((r) => ({ index: r.index, relevance_score: r.score, ...(version === 1 && rd === true ? { document: { text: documents[r.index] } } : {}) })),
+      results: kept.map((r) => ({
+        index: r.index,
+        relevance_score: r.score,
+        ...(version === 1 && rd === true ? { document: { text: documents[r.index] } } : {}),
+      })),
       meta: { api_version: { version: String(version) }, billed_units: { search_units: 1 } },
     });
   });

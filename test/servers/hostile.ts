@@ -45,7 +45,11 @@ export async function startHostileServer(kind: Hostile): Promise<TestServer> {
     case "resets":
       return listenTracked(createHttpServer((req) => req.socket.destroy()));
     case "html_200":
-      return listen(createHttpServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><html><body><h1>Welcome to nginx!</h1></body></html>")));
+      return listen(
+        createHttpServer((_req, res) =>
+          res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><html><body><h1>Welcome to nginx!</h1></body></html>"),
+        ),
+      );
     case "giant_body":
       return listenTracked(
         createHttpServer((_req, res) => {
@@ -113,7 +117,11 @@ export async function startStaticFileServer(): Promise<TestServer> {
   return listen(
     createHttpServer((req, res) => {
       if (req.method === "GET") return res.writeHead(200, { "content-type": "text/html" }).end("<html><body><ul><li>index.html</li></ul></body></html>");
-      res.writeHead(501, { "content-type": "text/html;charset=utf-8" }).end(`<!DOCTYPE HTML><html><head><title>Error response</title></head><body><h1>Error response</h1><p>Error code: 501</p><p>Message: Unsupported method ('${req.method}').</p></body></html>`);
+      res
+        .writeHead(501, { "content-type": "text/html;charset=utf-8" })
+        .end(
+          `<!DOCTYPE HTML><html><head><title>Error response</title></head><body><h1>Error response</h1><p>Error code: 501</p><p>Message: Unsupported method ('${req.method}').</p></body></html>`,
+        );
     }),
   );
 }

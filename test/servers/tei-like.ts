@@ -22,10 +22,21 @@ export interface TeiLikeOptions {
 export async function startTeiLikeServer(options: TeiLikeOptions = {}): Promise<TestServer> {
   const maxBatch = options.maxClientBatchSize ?? 32;
   const info = {
-    model_id: "test-reranker", model_sha: null, model_dtype: "float32", served_model_name: "test-reranker",
+    model_id: "test-reranker",
+    model_sha: null,
+    model_dtype: "float32",
+    served_model_name: "test-reranker",
     model_type: { reranker: { id2label: { "0": "LABEL_0" }, label2id: { LABEL_0: 0 } } },
-    max_concurrent_requests: 512, max_input_length: 512, max_batch_tokens: 16384, max_batch_requests: null,
-    max_client_batch_size: maxBatch, auto_truncate: true, tokenization_workers: 2, version: "1.9.3", sha: null, docker_label: null,
+    max_concurrent_requests: 512,
+    max_input_length: 512,
+    max_batch_tokens: 16384,
+    max_batch_requests: null,
+    max_client_batch_size: maxBatch,
+    auto_truncate: true,
+    tokenization_workers: 2,
+    version: "1.9.3",
+    sha: null,
+    docker_label: null,
   };
   const text = (res: ServerResponse, status: number, body: string) => res.writeHead(status, { "content-type": "text/plain; charset=utf-8" }).end(body);
   const json = (res: ServerResponse, status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
@@ -48,17 +59,26 @@ export async function startTeiLikeServer(options: TeiLikeOptions = {}): Promise<
       }
       const r = body as Record<string, unknown>;
       const ok =
-        body !== null && typeof body === "object" && !Array.isArray(body) && typeof r.query === "string" &&
-        Array.isArray(r.texts) && r.texts.every((t) => typeof t === "string") &&
+        body !== null &&
+        typeof body === "object" &&
+        !Array.isArray(body) &&
+        typeof r.query === "string" &&
+        Array.isArray(r.texts) &&
+        r.texts.every((t) => typeof t === "string") &&
         (r.return_text === undefined || typeof r.return_text === "boolean");
       if (!ok) return text(res, 422, "Failed to deserialize the JSON body into the target type: missing field or invalid type");
       const texts = r.texts as string[];
       if (texts.length === 0) return json(res, 400, { error: "`texts` cannot be empty", error_type: "Empty" });
-      if (texts.length > maxBatch) return json(res, 422, { error: `batch size ${texts.length} > maximum allowed batch size ${maxBatch}`, error_type: "Validation" });
+      if (texts.length > maxBatch)
+        return json(res, 422, { error: `batch size ${texts.length} > maximum allowed batch size ${maxBatch}`, error_type: "Validation" });
       const ranks = texts.map((t, index) => ({ index, score: lexicalScore(r.query as string, t.split(/\s+/).slice(0, 512).join(" ")) }));
       // Ascending stable sort, then reverse(): ties come out in reverse input order.
       ranks.sort((a, b) => a.score - b.score).reverse();
-      json(res, 200, ranks.map((x) => ({ index: x.index, score: x.score, ...(r.return_text ? { text: texts[x.index] } : options.nullText ? { text: null } : {}) })));
+      json(
+        res,
+        200,
+        ranks.map((x) => ({ index: x.index, score: x.score, ...(r.return_text ? { text: texts[x.index] } : options.nullText ? { text: null } : {}) })),
+      );
     });
   });
   return listen(server);

@@ -41,7 +41,7 @@ export const FAULTS = {
   too_long_500: "an over-long input crashes to 500",
   double_sigmoid: "a sigmoid applied to scores that are already probabilities: all in [0.5, 0.731] (node-llama-cpp#617)",
   concurrency_dependent: "scores drop 12% for each other request in flight (dynamic batching in bf16)",
-  intermittent_refusal: "every 4th valid request is refused: 400 \"The model does not support Rerank (Score) API\" (vllm#14693)",
+  intermittent_refusal: 'every 4th valid request is refused: 400 "The model does not support Rerank (Score) API" (vllm#14693)',
 } as const;
 export type Fault = keyof typeof FAULTS;
 
@@ -55,7 +55,10 @@ const MAX_MODEL_LEN = 512;
 const STOP = new Set("a an and are as at be by do does for from has have how in is it of on or the to was what when where which who why with".split(" "));
 
 function words(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 }
 
 /** Shared content words, squashed through a sigmoid: (0, 1), higher for more overlap. */
@@ -103,7 +106,8 @@ export async function startVllmLikeServer(options: { fault?: Fault; apiKey?: str
   let inFlight = 0;
   // intermittent_refusal: counts valid rerank requests.
   let valid = 0;
-  const crash = (res: ServerResponse) => sendJson(res, 500, { error: { message: "Internal Server Error", type: "InternalServerError", param: null, code: 500 } });
+  const crash = (res: ServerResponse) =>
+    sendJson(res, 500, { error: { message: "Internal Server Error", type: "InternalServerError", param: null, code: 500 } });
 
   const rerank = (path: string, raw: string, res: ServerResponse, factor = 1) => {
     let body: unknown;
@@ -163,15 +167,21 @@ export async function startVllmLikeServer(options: { fault?: Fault; apiKey?: str
       else if (topN > 0) order = order.slice(0, has(fault, "top_n_off_by_one") ? topN + 1 : topN);
       else if (topN === 0 && req.top_n !== undefined && has(fault, "top_n_zero_empty")) order = [];
     }
-    const echo = (text: string) =>
-      has(fault, "echo_trimmed") ? text.trim() : has(fault, "unicode_mangled") ? text.replace(/[^\x00-\x7f]/g, "?") : text;
+    const echo = (text: string) => (has(fault, "echo_trimmed") ? text.trim() : has(fault, "unicode_mangled") ? text.replace(/[^\x00-\x7f]/g, "?") : text);
     const results = order.map(({ s, index }, pos) => ({
       index: has(fault, "shifted_indices") ? index + 1 : has(fault, "duplicated_indices") ? order[0]!.index : index,
-      ...(has(fault, "missing_document") ? {} : { document: has(fault, "document_bare_string") ? echo(documents[index]!) : { text: echo(documents[index]!), multi_modal: null } }),
+      ...(has(fault, "missing_document")
+        ? {}
+        : { document: has(fault, "document_bare_string") ? echo(documents[index]!) : { text: echo(documents[index]!), multi_modal: null } }),
       relevance_score: has(fault, "null_score") && pos === 0 ? null : has(fault, "string_score") ? String(s) : s,
     }));
     const total = tokens.reduce((a, b) => a + b, 0);
-    sendJson(res, 200, { id: `rerank-${Math.random().toString(16).slice(2)}`, model: SERVED_MODEL, usage: { prompt_tokens: total, total_tokens: total }, results });
+    sendJson(res, 200, {
+      id: `rerank-${Math.random().toString(16).slice(2)}`,
+      model: SERVED_MODEL,
+      usage: { prompt_tokens: total, total_tokens: total },
+      results,
+    });
   };
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -189,7 +199,10 @@ export async function startVllmLikeServer(options: { fault?: Fault; apiKey?: str
         }
         if (req.method === "GET" && path === "/health") return res.writeHead(200).end();
         if (req.method === "GET" && path === "/v1/models") {
-          return sendJson(res, 200, { object: "list", data: [{ id: SERVED_MODEL, object: "model", created: 0, owned_by: "vllm", root: SERVED_MODEL, parent: null, max_model_len: MAX_MODEL_LEN }] });
+          return sendJson(res, 200, {
+            object: "list",
+            data: [{ id: SERVED_MODEL, object: "model", created: 0, owned_by: "vllm", root: SERVED_MODEL, parent: null, max_model_len: MAX_MODEL_LEN }],
+          });
         }
         if (req.method !== "POST" || !["/rerank", "/v1/rerank", "/v2/rerank"].includes(path)) {
           throw new HttpError(404, `Not Found: ${req.method} ${path}`);

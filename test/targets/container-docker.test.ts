@@ -125,21 +125,27 @@ describe.skipIf(!engine)("container targets on a real Docker engine (local image
       startTarget(parseTargetSpec(`container:${fake}#args=--port%208000%20--health-status%20503`), ctx({ startupTimeoutMs: 3_000 })).catch((e: Error) => e),
     ])) as [Error, Error];
     expect(pull).toBeInstanceOf(TargetStartError);
-    expect(pull.message).toMatch(/could not pull image rerank-harness-test\/not-built-here:0\.0\.1 \(.+\).*docker pull rerank-harness-test\/not-built-here:0\.0\.1.*docker load/);
+    expect(pull.message).toMatch(
+      /could not pull image rerank-harness-test\/not-built-here:0\.0\.1 \(.+\).*docker pull rerank-harness-test\/not-built-here:0\.0\.1.*docker load/,
+    );
     expect(health).toBeInstanceOf(TargetStartError);
     expect(health.message).toMatch(/not healthy within 3 s \(last: GET \/health answered 503\)/);
     expect(Date.now() - t0).toBeLessThan(30_000);
     expect(containersOf(process.pid)).toEqual([]);
   }, 60_000);
 
-  it.skipIf(engineHasNvidia)("--gpus all on an engine without NVIDIA support fails before creating anything, naming the toolkit", async () => {
-    const t0 = Date.now();
-    const err = (await startTarget(parseTargetSpec(`container:${fake}#gpus=all`), ctx()).catch((e: unknown) => e)) as Error;
-    expect(err).toBeInstanceOf(TargetStartError);
-    expect(err.message).toMatch(/GPUs requested \(--gpus all\) but this Docker engine cannot give containers NVIDIA GPUs .*NVIDIA Container Toolkit/);
-    expect(Date.now() - t0).toBeLessThan(30_000);
-    expect(containersOf(process.pid)).toEqual([]);
-  }, 60_000);
+  it.skipIf(engineHasNvidia)(
+    "--gpus all on an engine without NVIDIA support fails before creating anything, naming the toolkit",
+    async () => {
+      const t0 = Date.now();
+      const err = (await startTarget(parseTargetSpec(`container:${fake}#gpus=all`), ctx()).catch((e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(TargetStartError);
+      expect(err.message).toMatch(/GPUs requested \(--gpus all\) but this Docker engine cannot give containers NVIDIA GPUs .*NVIDIA Container Toolkit/);
+      expect(Date.now() - t0).toBeLessThan(30_000);
+      expect(containersOf(process.pid)).toEqual([]);
+    },
+    60_000,
+  );
 
   it("SIGINT while waiting for health or during checks, SIGTERM during load: exit 130/143, no container left", async () => {
     const waiting = spawnCli(["check", "--startup-timeout", "120s", "--target", `container:${fake}#args=--port%208000%20--health-status%20503`]);

@@ -64,7 +64,16 @@ describe("--gpus auto: GPU detection as Docker does it, from injected `docker in
   it("an nvidia runtime, the runtime hook on the daemon's PATH, or NVIDIA CDI devices each mean GPUs", () => {
     const runtime = gpuSupportFrom({ Runtimes: { runc: {}, nvidia: { path: "nvidia-container-runtime" } } }, false);
     const hook = gpuSupportFrom({ Runtimes: { runc: {} } }, hookOnPath(`/nonexistent:${hookDir}`));
-    const cdi = gpuSupportFrom({ Runtimes: { runc: {} }, DiscoveredDevices: [{ Source: "cdi", ID: "nvidia.com/gpu=0" }, { Source: "cdi", ID: "nvidia.com/gpu=all" }] }, false);
+    const cdi = gpuSupportFrom(
+      {
+        Runtimes: { runc: {} },
+        DiscoveredDevices: [
+          { Source: "cdi", ID: "nvidia.com/gpu=0" },
+          { Source: "cdi", ID: "nvidia.com/gpu=all" },
+        ],
+      },
+      false,
+    );
     const none = gpuSupportFrom({ Runtimes: { runc: {} }, DiscoveredDevices: [{ Source: "cdi", ID: "vendor.example/fpga=0" }] }, hookOnPath(emptyDir));
     expect([runtime, hook, cdi, none].map(gpusAvailable)).toEqual([true, true, true, false]);
     expect(deviceRequestsFor({ mode: "auto" }, runtime)).toEqual(ALL_GPUS);
@@ -116,7 +125,11 @@ describe("container:IMAGE and per-target overrides", () => {
       passEnv: [],
     });
     // No args: the image's own CMD runs.
-    expect(plan("container:registry.example:5000/team/rr@sha256:" + "a".repeat(64), false)).toMatchObject({ command: [], exposedPort: 8000, healthPath: "/health" });
+    expect(plan("container:registry.example:5000/team/rr@sha256:" + "a".repeat(64), false)).toMatchObject({
+      command: [],
+      exposedPort: 8000,
+      healthPath: "/health",
+    });
     expect(() => plan("container:local/x:1#env=1BAD=x", false)).toThrow(/env "1BAD=x" is not NAME=value/);
   });
 
@@ -130,7 +143,11 @@ describe("container:IMAGE and per-target overrides", () => {
     ) as Extract<TargetSpec, { kind: "container" }>[];
     const planOf = (spec: Extract<TargetSpec, { kind: "container" }>) => planContainer(spec, ctx, resolveTarget(spec, ctx), NO_GPUS);
     expect(planOf(image!)).toMatchObject({ command: ["--model", "a b"], env: { TOKEN_FILE: "/x", N: "2" }, exposedPort: 7000 });
-    expect(planOf(vllm!)).toMatchObject({ command: ["m", "--port", "9001"], exposedPort: 9001, env: { VLLM_NO_USAGE_STATS: "1", VLLM_LOGGING_LEVEL: "DEBUG" } });
+    expect(planOf(vllm!)).toMatchObject({
+      command: ["m", "--port", "9001"],
+      exposedPort: 9001,
+      env: { VLLM_NO_USAGE_STATS: "1", VLLM_LOGGING_LEVEL: "DEBUG" },
+    });
     expect(resolveTarget(image!, ctx).dialect.name).toBe("vllm");
   });
 
@@ -189,7 +206,11 @@ describe("container:vllm", () => {
   });
 
   it("without nvidia falls back to vLLM's CPU image; --gpus all forces the GPU request", () => {
-    expect(plan("container:vllm", false)).toMatchObject({ image: expect.stringMatching(/^vllm\/vllm-openai-cpu:v0\.19\.0-(x86_64|arm64)$/), deviceRequests: [], gpu: false });
+    expect(plan("container:vllm", false)).toMatchObject({
+      image: expect.stringMatching(/^vllm\/vllm-openai-cpu:v0\.19\.0-(x86_64|arm64)$/),
+      deviceRequests: [],
+      gpu: false,
+    });
     expect(plan("container:vllm#gpus=all", false)).toMatchObject({ image: "vllm/vllm-openai:v0.19.0", deviceRequests: ALL_GPUS });
     expect(plan("container:vllm", true, { gpus: "0" })).toMatchObject({ deviceRequests: [{ DeviceIDs: ["0"] }] });
   });
@@ -250,7 +271,11 @@ describe("dry-run description", () => {
     const d = describeTarget(parseTargetSpec("container:tei"), ctx, NO_GPUS);
     for (const key of ["image", "command", "env", "exposedPort", "healthPath", "startupTimeoutMs", "deviceRequests"]) expect(d).toHaveProperty(key);
     expect(d).toMatchObject({ kind: "container", server: "tei", dialect: "tei", nvidiaDriverOnHost: false });
-    expect(describeTarget(parseTargetSpec("process:serve#port=8123"), ctx)).toMatchObject({ kind: "process", url: "http://127.0.0.1:8123", healthPath: "/health" });
+    expect(describeTarget(parseTargetSpec("process:serve#port=8123"), ctx)).toMatchObject({
+      kind: "process",
+      url: "http://127.0.0.1:8123",
+      healthPath: "/health",
+    });
     expect(describeTarget(parseTargetSpec("cohere"), ctx)).toMatchObject({ kind: "url", url: "https://api.cohere.com", apiKeyEnv: "CO_API_KEY" });
   });
 });

@@ -34,7 +34,9 @@ describe("detectDialect", () => {
   test("a static file server is no rerank API", async () => {
     const { createServer } = await import("node:http");
     const { listen } = await import("../servers/vllm-like.js");
-    const server = await listen(createServer((_req, res) => res.writeHead(501, { "content-type": "text/html" }).end("<html>Unsupported method ('POST')</html>")));
+    const server = await listen(
+      createServer((_req, res) => res.writeHead(501, { "content-type": "text/html" }).end("<html>Unsupported method ('POST')</html>")),
+    );
     try {
       const found = await detectDialect({ baseUrl: server.url, timeoutMs: 3_000 });
       expect(found.dialect).toBeNull();
@@ -61,9 +63,17 @@ describe("detectDialect", () => {
   test("auto finding a dialect that needs a model, without one, refuses to start", async () => {
     const server = await startCohereLikeServer(1);
     try {
-      const target = await startTarget(parseTargetSpec(server.url), { reference: "bm25", apiKeyEnv: "RH_NO_KEY", timeoutMs: 3_000, log: () => {}, dialect: "auto" });
+      const target = await startTarget(parseTargetSpec(server.url), {
+        reference: "bm25",
+        apiKeyEnv: "RH_NO_KEY",
+        timeoutMs: 3_000,
+        log: () => {},
+        dialect: "auto",
+      });
       expect(target.dialect.name).toBe("cohere-v1");
-      await expect(startTarget(parseTargetSpec(`${server.url}#dialect=cohere-v2`), { reference: "bm25", apiKeyEnv: "RH_NO_KEY", timeoutMs: 3_000, log: () => {} })).rejects.toThrow(ModelRequiredError);
+      await expect(
+        startTarget(parseTargetSpec(`${server.url}#dialect=cohere-v2`), { reference: "bm25", apiKeyEnv: "RH_NO_KEY", timeoutMs: 3_000, log: () => {} }),
+      ).rejects.toThrow(ModelRequiredError);
     } finally {
       await server.close();
     }
@@ -74,9 +84,13 @@ describe("detectDialect", () => {
     const { listen } = await import("../servers/vllm-like.js");
     const server = await listen(createServer((_req, res) => res.writeHead(400, { "content-type": "application/json" }).end('{"error":"model is required"}')));
     try {
-      const err = (await startTarget(parseTargetSpec(server.url), { reference: "bm25", apiKeyEnv: "RH_NO_KEY", timeoutMs: 3_000, log: () => {}, dialect: "auto" }).catch(
-        (e: unknown) => e,
-      )) as Error & { hint?: string };
+      const err = (await startTarget(parseTargetSpec(server.url), {
+        reference: "bm25",
+        apiKeyEnv: "RH_NO_KEY",
+        timeoutMs: 3_000,
+        log: () => {},
+        dialect: "auto",
+      }).catch((e: unknown) => e)) as Error & { hint?: string };
       expect(err).toBeInstanceOf(Error);
       expect(`${err.message} ${err.hint ?? ""}`).toMatch(/answered no probe as a rerank API; some dialects need --model/);
     } finally {

@@ -125,22 +125,23 @@ async function killLauncherAndCheck(run: ReturnType<typeof launchLikeNpx>, marke
 }
 
 describe.skipIf(!linux || !npm)("a run whose launcher (npx) is killed", () => {
-  it.skipIf(!engine)("while waiting on an unhealthy container: removes the container, exits 143, leaves nothing", async () => {
-    const fake = fakeRerankerImage();
-    const marker = randomUUID();
-    const run = launchLikeNpx(`check --startup-timeout 120s --target 'container:${fake}#args=--port%208000%20--health-status%20503'`, marker);
-    const harness = await until("the harness process", () => harnessPid(run.npm.pid!), 60_000);
-    await until("the run's container", () => containersLabelled(`rerank-harness.pid=${harness}`).length > 0);
-    await killLauncherAndCheck(run, marker, harness);
-    expect(containersLabelled(`rerank-harness.pid=${harness}`)).toEqual([]);
-  }, 240_000);
+  it.skipIf(!engine)(
+    "while waiting on an unhealthy container: removes the container, exits 143, leaves nothing",
+    async () => {
+      const fake = fakeRerankerImage();
+      const marker = randomUUID();
+      const run = launchLikeNpx(`check --startup-timeout 120s --target 'container:${fake}#args=--port%208000%20--health-status%20503'`, marker);
+      const harness = await until("the harness process", () => harnessPid(run.npm.pid!), 60_000);
+      await until("the run's container", () => containersLabelled(`rerank-harness.pid=${harness}`).length > 0);
+      await killLauncherAndCheck(run, marker, harness);
+      expect(containersLabelled(`rerank-harness.pid=${harness}`)).toEqual([]);
+    },
+    240_000,
+  );
 
   it("in the middle of `load` against a process: target: stops it and its whole tree, exits 143", async () => {
     const marker = randomUUID();
-    const run = launchLikeNpx(
-      `load --target 'process:{harness} serve --port {port}' --docs 2 --rate 5 --duration 120s --warmup 0s`,
-      marker,
-    );
+    const run = launchLikeNpx(`load --target 'process:{harness} serve --port {port}' --docs 2 --rate 5 --duration 120s --warmup 0s`, marker);
     const harness = await until("the harness process", () => harnessPid(run.npm.pid!), 60_000);
     await until("the load run to be ready", () => /ready at/.test(run.stderr()), 120_000);
     await new Promise((r) => setTimeout(r, 1_500)); // into the load itself

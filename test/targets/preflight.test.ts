@@ -32,7 +32,18 @@ describe("preflightTarget (URL targets)", () => {
   it("a refused key or a missing route stops it too; a working target passes", async () => {
     await expect(preflightTarget(target(await serve(401, "{}")), { timeoutMs: 2_000 })).rejects.toThrow(/401.*RERANK_API_KEY/);
     await expect(preflightTarget(target(await serve(404, "{}")), { timeoutMs: 2_000 })).rejects.toThrow(/404/);
-    const ok = await serve(200, JSON.stringify({ id: "x", model: "m", usage: { total_tokens: 3 }, results: [{ index: 1, relevance_score: 0.9 }, { index: 0, relevance_score: 0.1 }] }));
+    const ok = await serve(
+      200,
+      JSON.stringify({
+        id: "x",
+        model: "m",
+        usage: { total_tokens: 3 },
+        results: [
+          { index: 1, relevance_score: 0.9 },
+          { index: 0, relevance_score: 0.1 },
+        ],
+      }),
+    );
     await expect(preflightTarget(target(ok), { timeoutMs: 2_000 })).resolves.toMatchObject({ status: 200 });
   });
 });

@@ -19,7 +19,11 @@ afterEach(() => {
 describe("target specs with # settings", () => {
   it("splits a URL from its settings and lets them win over the command's flags", () => {
     const spec = parseTargetSpec("https://api.cohere.com#dialect=cohere-v2&model=rerank-v3.5&key-env=CO_API_KEY");
-    expect(spec).toMatchObject({ kind: "url", url: "https://api.cohere.com", settings: { dialect: "cohere-v2", model: "rerank-v3.5", "key-env": "CO_API_KEY" } });
+    expect(spec).toMatchObject({
+      kind: "url",
+      url: "https://api.cohere.com",
+      settings: { dialect: "cohere-v2", model: "rerank-v3.5", "key-env": "CO_API_KEY" },
+    });
     process.env["CO_API_KEY"] = "co-secret-value";
     const r = resolveTarget(spec, { ...ctx, dialect: "vllm", model: "other" });
     expect(r.dialect.name).toBe("cohere-v2");
@@ -63,13 +67,25 @@ describe("presets", () => {
     process.env["CO_API_KEY"] = "co-preset-key";
     const spec = parseTargetSpec("cohere");
     expect(spec).toMatchObject({ kind: "url", url: "https://api.cohere.com" });
-    expect(resolveTarget(spec, ctx)).toMatchObject({ label: "cohere", model: "rerank-v3.5", apiKeyEnv: "CO_API_KEY", apiKey: "co-preset-key", dialect: { name: "cohere-v2" } });
+    expect(resolveTarget(spec, ctx)).toMatchObject({
+      label: "cohere",
+      model: "rerank-v3.5",
+      apiKeyEnv: "CO_API_KEY",
+      apiKey: "co-preset-key",
+      dialect: { name: "cohere-v2" },
+    });
   });
 
   it("jina expands likewise, and its settings can be overridden after #", () => {
     const spec = parseTargetSpec("jina#model=jina-reranker-v1-turbo-en&key-env=MY_KEY&name=jina-turbo");
     process.env["MY_KEY"] = "jina-override";
-    expect(resolveTarget(spec, ctx)).toMatchObject({ label: "jina-turbo", model: "jina-reranker-v1-turbo-en", apiKeyEnv: "MY_KEY", apiKey: "jina-override", dialect: { name: "jina" } });
+    expect(resolveTarget(spec, ctx)).toMatchObject({
+      label: "jina-turbo",
+      model: "jina-reranker-v1-turbo-en",
+      apiKeyEnv: "MY_KEY",
+      apiKey: "jina-override",
+      dialect: { name: "jina" },
+    });
     expect(spec).toMatchObject({ url: "https://api.jina.ai" });
   });
 

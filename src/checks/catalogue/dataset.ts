@@ -42,7 +42,10 @@ export const datasetChecks: CheckDefinition[] = [
       const ndcg = result.ndcg_at_10;
       const rest = `MAP ${fmt(result.map)}, MRR@10 ${fmt(result.mrr_at_10)}, recall@10 ${fmt(result.recall_at_10)} over ${result.queries} queries of ${spec.path}`;
       if (result.failed_queries > 0) {
-        throw new CheckFailure(`${result.failed_queries} of ${dataset.queries} queries could not be scored (${result.failures[0]}); NDCG@10 ${fmt(ndcg)} on the others`, evidence);
+        throw new CheckFailure(
+          `${result.failed_queries} of ${dataset.queries} queries could not be scored (${result.failures[0]}); NDCG@10 ${fmt(ndcg)} on the others`,
+          evidence,
+        );
       }
       if (spec.minNdcg !== undefined && (ndcg ?? 0) < spec.minNdcg) throw new CheckFailure(`NDCG@10 ${fmt(ndcg)} < --min-ndcg ${spec.minNdcg}; ${rest}`);
       return `NDCG@10 ${fmt(ndcg)}${spec.minNdcg !== undefined ? ` ≥ --min-ndcg ${spec.minNdcg}` : ""}; ${rest}`;

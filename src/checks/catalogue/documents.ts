@@ -40,11 +40,16 @@ function assertOmitted(r: RerankResult, expect: DocExpectation, what: string): v
   for (const [pos, raw] of rawResults(r.exchange.json).entries()) {
     const present = expect.field in raw;
     const value = raw[expect.field];
-    if (present && value !== null) fail(`${what}: results[${pos}].${expect.field} is present (${JSON.stringify(value).slice(0, 80)}); it should be left out`, [r.evidence]);
+    if (present && value !== null)
+      fail(`${what}: results[${pos}].${expect.field} is present (${JSON.stringify(value).slice(0, 80)}); it should be left out`, [r.evidence]);
     if (present && expect.whenOmitted === "absent") {
-      fail(`${what}: results[${pos}].${expect.field} is null; the dialect leaves the field out (${expect.whenOmittedSource}), and strict clients reject null (xorbitsai/inference#2566, joonsoome/embed-rerank#11)`, [r.evidence]);
+      fail(
+        `${what}: results[${pos}].${expect.field} is null; the dialect leaves the field out (${expect.whenOmittedSource}), and strict clients reject null (xorbitsai/inference#2566, joonsoome/embed-rerank#11)`,
+        [r.evidence],
+      );
     }
-    if (!present && expect.whenOmitted === "null") fail(`${what}: results[${pos}].${expect.field} is missing; the dialect sends null (${expect.whenOmittedSource})`, [r.evidence]);
+    if (!present && expect.whenOmitted === "null")
+      fail(`${what}: results[${pos}].${expect.field} is missing; the dialect sends null (${expect.whenOmittedSource})`, [r.evidence]);
   }
 }
 
@@ -105,13 +110,14 @@ export const documentChecks: CheckDefinition[] = [
     id: "documents.echo_exact",
     area: "documents",
     level: "MUST",
-    statement: "An echoed document equals the input text exactly (quotes, newlines and emoji included), or, where the dialect strips whitespace, the input without leading and trailing whitespace.",
+    statement:
+      "An echoed document equals the input text exactly (quotes, newlines and emoji included), or, where the dialect strips whitespace, the input without leading and trailing whitespace.",
     source: (d) =>
       d.expectations.returnDocuments === null
         ? `${d.title} never echoes documents (${d.sources[0]})`
         : d.expectations.returnDocuments.echo === "stripped"
-        ? `${d.title} strips leading/trailing whitespace before echoing (${d.sources[1] ?? d.sources[0]})`
-        : `${d.title} echoes the input as sent (${d.sources[0]})`,
+          ? `${d.title} strips leading/trailing whitespace before echoing (${d.sources[1] ?? d.sources[0]})`
+          : `${d.title} echoes the input as sent (${d.sources[0]})`,
     skipReason: (d) => noDocs(d) ?? (!docs(d).switchable && !docs(d).byDefault ? `${d.title} never echoes documents` : null),
     async run(ctx) {
       const { r, label } = await answer(ctx, docs(ctx.dialect).switchable ? true : undefined, ECHO_DOCUMENTS);

@@ -180,7 +180,9 @@ function withServerLimits(e: BadInputExpectation, cls: BadInputClass, limits: Se
 /** Which limit the check used and where it came from: the server's report, or the documented default. */
 function limitNote(cls: BadInputClass, e: BadInputExpectation, limits: ServerLimits, from: string): string {
   if (cls === "tooManyDocuments") {
-    return limits.maxDocuments !== undefined ? `limit ${limits.maxDocuments} documents, from ${from}` : `the documented default limit of ${e.limit} documents applies (${from})`;
+    return limits.maxDocuments !== undefined
+      ? `limit ${limits.maxDocuments} documents, from ${from}`
+      : `the documented default limit of ${e.limit} documents applies (${from})`;
   }
   const parts = [
     limits.maxInputTokens !== undefined ? `max input ${limits.maxInputTokens} tokens` : undefined,
@@ -195,9 +197,21 @@ export const errorChecks: CheckDefinition[] = [
   badInputCheck("wrongType", "errors.wrong_type", "A query or documents of the wrong JSON type are refused with the dialect's status and error body."),
   badInputCheck("emptyDocuments", "errors.empty_documents", "An empty documents list is refused with the dialect's status and error body."),
   badInputCheck("malformedJson", "errors.malformed_json", "A body that is not valid JSON is refused with the dialect's status, never a 5xx."),
-  badInputCheck("nonObjectJson", "errors.non_object_json", "A JSON body that is not an object ([], null, 123, a string) is refused with a 4xx, never a 5xx (vllm PR #42961)."),
+  badInputCheck(
+    "nonObjectJson",
+    "errors.non_object_json",
+    "A JSON body that is not an object ([], null, 123, a string) is refused with a 4xx, never a 5xx (vllm PR #42961).",
+  ),
   badInputCheck("wrongContentType", "errors.wrong_content_type", "A JSON body sent as text/plain is refused with a 4xx, never a 5xx (vllm#11171)."),
   badInputCheck("unknownModel", "errors.unknown_model", "A model name the server does not serve is refused, not silently answered by another model."),
-  badInputCheck("tooLong", "errors.too_long", "A 20,000-word document (or twice the input limit the server reports, if more) is refused with the dialect's status, or truncated where the dialect (or the server's own report) says it truncates; never a 5xx."),
-  badInputCheck("tooManyDocuments", "errors.too_many_documents", "One document more than the batch limit is refused with the dialect's status; the limit is the server's own report (TEI: GET /info) where it gives one, else the documented default, and the outcome says which."),
+  badInputCheck(
+    "tooLong",
+    "errors.too_long",
+    "A 20,000-word document (or twice the input limit the server reports, if more) is refused with the dialect's status, or truncated where the dialect (or the server's own report) says it truncates; never a 5xx.",
+  ),
+  badInputCheck(
+    "tooManyDocuments",
+    "errors.too_many_documents",
+    "One document more than the batch limit is refused with the dialect's status; the limit is the server's own report (TEI: GET /info) where it gives one, else the documented default, and the outcome says which.",
+  ),
 ];

@@ -11,8 +11,7 @@ const CONCURRENCY = 4;
 const WORDS = ["capital", "France", "Paris", "river", "museum", "energy", "ocean", "music", "city", "history"];
 
 /** A readable word followed by arbitrary printable Unicode, so no string is blank. */
-const text = (max: number) =>
-  fc.tuple(fc.constantFrom(...WORDS), fc.string({ unit: "grapheme", maxLength: max })).map(([w, s]) => `${w} ${s}`);
+const text = (max: number) => fc.tuple(fc.constantFrom(...WORDS), fc.string({ unit: "grapheme", maxLength: max })).map(([w, s]) => `${w} ${s}`);
 
 /** Valid common inputs, within every dialect's documented limits. */
 function positiveInputs(dialect: Dialect): fc.Arbitrary<Omit<RerankInput, "model">> {
@@ -84,7 +83,8 @@ export const fuzzChecks: CheckDefinition[] = [
     id: "fuzz.positive",
     area: "fuzz",
     level: "MUST",
-    statement: "Generated valid requests (seeded, --fuzz N of them) are all accepted with a valid, sorted, complete body (Schemathesis positive_data_acceptance).",
+    statement:
+      "Generated valid requests (seeded, --fuzz N of them) are all accepted with a valid, sorted, complete body (Schemathesis positive_data_acceptance).",
     source: (d) => `the ${d.title} request schema (src/contract/dialects/${d.name}.ts, from ${d.sources[0]}); Schemathesis docs/reference/checks.md v4.25.0`,
     skipReason: () => null,
     async run(ctx) {
@@ -92,31 +92,40 @@ export const fuzzChecks: CheckDefinition[] = [
       const inputs = samples(positiveInputs(ctx.dialect), ctx, 1);
       const problems: string[] = [];
       const evidence: Evidence[] = [];
-      await pool(inputs, async (input) => {
-        const n = input.documents.length;
-        const r = await ctx.rerank(input, { label: "generated valid request" });
-        const fault = (msg: string) => {
-          evidence.push(r.evidence);
-          return msg;
-        };
-        if (!r.output) return fault(r.violation ? `status ${r.exchange.status}: ${r.violation.message}` : refusal(ctx.dialect, r.exchange));
-        try {
-          assertPermutationSubset(r.output, n, []);
-          assertCount(r.output, input.topN !== undefined ? Math.min(input.topN, n) : n, `${n} documents, top_n ${input.topN ?? "absent"}`, []);
-          assertSortedDescending(r.output, []);
-        } catch (err) {
-          return fault((err as Error).message);
-        }
-        return null;
-      }, problems);
-      if (problems.length > 0) throw new CheckFailure(`${problems.length}${problems.length >= 5 ? "+" : ""} of ${inputs.length} valid requests failed: ${problems.join("; ")}`, evidence.slice(0, 3));
+      await pool(
+        inputs,
+        async (input) => {
+          const n = input.documents.length;
+          const r = await ctx.rerank(input, { label: "generated valid request" });
+          const fault = (msg: string) => {
+            evidence.push(r.evidence);
+            return msg;
+          };
+          if (!r.output) return fault(r.violation ? `status ${r.exchange.status}: ${r.violation.message}` : refusal(ctx.dialect, r.exchange));
+          try {
+            assertPermutationSubset(r.output, n, []);
+            assertCount(r.output, input.topN !== undefined ? Math.min(input.topN, n) : n, `${n} documents, top_n ${input.topN ?? "absent"}`, []);
+            assertSortedDescending(r.output, []);
+          } catch (err) {
+            return fault((err as Error).message);
+          }
+          return null;
+        },
+        problems,
+      );
+      if (problems.length > 0)
+        throw new CheckFailure(
+          `${problems.length}${problems.length >= 5 ? "+" : ""} of ${inputs.length} valid requests failed: ${problems.join("; ")}`,
+          evidence.slice(0, 3),
+        );
     },
   },
   {
     id: "fuzz.negative",
     area: "fuzz",
     level: "MUST",
-    statement: "Generated schema-violating requests (seeded, --fuzz N of them) are refused with a 4xx, never accepted or answered with a 5xx (Schemathesis negative_data_rejection, not_a_server_error).",
+    statement:
+      "Generated schema-violating requests (seeded, --fuzz N of them) are refused with a 4xx, never accepted or answered with a 5xx (Schemathesis negative_data_rejection, not_a_server_error).",
     source: (d) => `the ${d.title} request schema (src/contract/dialects/${d.name}.ts, from ${d.sources[0]}); Schemathesis docs/reference/checks.md v4.25.0`,
     skipReason: () => null,
     async run(ctx) {
@@ -130,13 +139,21 @@ export const fuzzChecks: CheckDefinition[] = [
       const requests = samples(arb, ctx, 2);
       const problems: string[] = [];
       const evidence: Evidence[] = [];
-      await pool(requests, async (m) => {
-        const ex = await ctx.send({ method: "POST", path: m.path, json: m.body }, m.label);
-        if (ex.status >= 400 && ex.status < 500) return null;
-        evidence.push(evidenceOf(ex, m.label));
-        return ex.status >= 500 ? `${m.label}: server error ${ex.status}${errorSummary(ctx.dialect, ex)}` : `${m.label}: accepted with ${ex.status}`;
-      }, problems);
-      if (problems.length > 0) throw new CheckFailure(`${problems.length}${problems.length >= 5 ? "+" : ""} of ${requests.length} invalid requests were not refused with a 4xx: ${problems.join("; ")}`, evidence.slice(0, 3));
+      await pool(
+        requests,
+        async (m) => {
+          const ex = await ctx.send({ method: "POST", path: m.path, json: m.body }, m.label);
+          if (ex.status >= 400 && ex.status < 500) return null;
+          evidence.push(evidenceOf(ex, m.label));
+          return ex.status >= 500 ? `${m.label}: server error ${ex.status}${errorSummary(ctx.dialect, ex)}` : `${m.label}: accepted with ${ex.status}`;
+        },
+        problems,
+      );
+      if (problems.length > 0)
+        throw new CheckFailure(
+          `${problems.length}${problems.length >= 5 ? "+" : ""} of ${requests.length} invalid requests were not refused with a 4xx: ${problems.join("; ")}`,
+          evidence.slice(0, 3),
+        );
     },
   },
 ];

@@ -48,7 +48,8 @@ export const inputChecks: CheckDefinition[] = [
     id: "input.object_documents",
     area: "input",
     level: "MUST",
-    statement: "Documents given as {\"text\": …} objects are accepted where the dialect allows them; where it does not, they are refused with a 4xx or answered correctly, never with a 5xx.",
+    statement:
+      'Documents given as {"text": …} objects are accepted where the dialect allows them; where it does not, they are refused with a 4xx or answered correctly, never with a 5xx.',
     source: (d) => `${d.title}: object documents ${d.expectations.objectDocuments ? "accepted" : "refused"} (${d.sources[0]})`,
     skipReason: () => null,
     async run(ctx) {

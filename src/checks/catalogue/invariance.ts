@@ -49,7 +49,11 @@ function topKInversions(a: RerankOutput, b: RerankOutput): [number, number][] {
 }
 
 /** Sends the request while `others` are in flight (half launched before it, half after); every failure is kept with its status and body. */
-async function amongConcurrent(ctx: CheckContext, observed: { query: string; documents: string[] }, others: { id: string; query: string; documents: string[] }[]) {
+async function amongConcurrent(
+  ctx: CheckContext,
+  observed: { query: string; documents: string[] },
+  others: { id: string; query: string; documents: string[] }[],
+) {
   const send = (input: { query: string; documents: string[] }, label: string) => ctx.rerank(input, { label });
   const half = Math.floor(others.length / 2);
   const before = others.slice(0, half).map((o) => send(o, `concurrent request ${o.id}`));
@@ -106,7 +110,10 @@ export const invarianceChecks: CheckDefinition[] = [
     skipReason: () => null,
     async run(ctx) {
       const input = documents();
-      let order = shuffled(input.documents.map((_, i) => i), ctx.target.seed);
+      let order = shuffled(
+        input.documents.map((_, i) => i),
+        ctx.target.seed,
+      );
       if (order.every((v, i) => v === i)) order = order.reverse();
       const a = await ctx.rerankOk(input, { label: "original order" });
       const b = await ctx.rerankOk({ ...input, documents: order.map((i) => input.documents[i]!) }, { label: `shuffled: ${order.join(",")}` });
@@ -175,7 +182,10 @@ export const invarianceChecks: CheckDefinition[] = [
       const alone = await ctx.rerankOk(observed, { label: "the request alone" });
       const among = await amongConcurrent(ctx, observed, others);
       if (among.problems.length > 0) {
-        fail(`${among.problems.length} of ${among.sent} valid requests sent concurrently failed: ${among.problems.slice(0, 5).join("; ")}${among.problems.length > 5 ? "; …" : ""}`, among.evidence.slice(0, 5));
+        fail(
+          `${among.problems.length} of ${among.sent} valid requests sent concurrently failed: ${among.problems.slice(0, 5).join("; ")}${among.problems.length > 5 ? "; …" : ""}`,
+          among.evidence.slice(0, 5),
+        );
       }
       const b = among.observedAnswer!;
       const evidence = [alone.evidence, b.evidence];

@@ -55,7 +55,8 @@ export const scoreChecks: CheckDefinition[] = [
     area: "scores",
     level: "SHOULD",
     statement: "Scores lie in [0, 1], as a cross-encoder's default sigmoid gives, where the dialect allows other kinds of model.",
-    source: (d) => `${d.title}: cross-encoders give sigmoid (0,1) by default; bi-encoders (cosine) and ColBERT (MaxSim) do not (vllm docs/models/pooling_models/scoring.md)`,
+    source: (d) =>
+      `${d.title}: cross-encoders give sigmoid (0,1) by default; bi-encoders (cosine) and ColBERT (MaxSim) do not (vllm docs/models/pooling_models/scoring.md)`,
     skipReason: (d) => (d.expectations.score.kind === "any" ? null : `${d.title} documents its score kind (${d.expectations.score.kind}); see scores.range`),
     async run(ctx) {
       const sets = relevanceSets().slice(0, 3);
@@ -98,13 +99,19 @@ export const scoreChecks: CheckDefinition[] = [
       const evidence = answers.map((r) => r.evidence);
       const [lo, hi] = [Math.min(...scores), Math.max(...scores)];
       if (lo >= 0.5 && hi <= DOUBLE_SIGMOID_MAX + 1e-6 && hi > lo) {
-        fail(`every score lies in [${lo}, ${hi}], inside [0.5, ${DOUBLE_SIGMOID_MAX.toFixed(4)}]: the signature of a sigmoid applied to scores that were already probabilities (node-llama-cpp#617)`, evidence);
+        fail(
+          `every score lies in [${lo}, ${hi}], inside [0.5, ${DOUBLE_SIGMOID_MAX.toFixed(4)}]: the signature of a sigmoid applied to scores that were already probabilities (node-llama-cpp#617)`,
+          evidence,
+        );
       }
       for (const [k, r] of answers.entries()) {
         const set = sets[k]!;
         const high = r.output.results.find((x) => x.index !== set.relevant && x.score >= 0.5);
         if (high) {
-          fail(`${set.id}: the irrelevant ${JSON.stringify(set.documents[high.index])} scored ${high.score} for ${JSON.stringify(set.query)}; a calibrated probability is below 0.5`, [r.evidence]);
+          fail(
+            `${set.id}: the irrelevant ${JSON.stringify(set.documents[high.index])} scored ${high.score} for ${JSON.stringify(set.query)}; a calibrated probability is below 0.5`,
+            [r.evidence],
+          );
         }
       }
       return `scores span [${lo.toPrecision(3)}, ${hi.toPrecision(3)}]; every irrelevant document below 0.5`;
@@ -117,7 +124,7 @@ export const relevanceChecks: CheckDefinition[] = [
     id: "relevance.seed",
     area: "relevance",
     level: "MUST",
-    statement: "\"What is the capital of France?\" ranks \"The capital of France is Paris.\" first, above the others.",
+    statement: '"What is the capital of France?" ranks "The capital of France is Paris." first, above the others.',
     source: "vllm#20794/#20478/#21681 (Qwen3-Reranker ranked the relevant document last); fixtures/relevance.json seed-france",
     skipReason: () => null,
     async run(ctx) {
@@ -126,7 +133,10 @@ export const relevanceChecks: CheckDefinition[] = [
       const r = await ctx.rerankOk({ query: seed.query, documents: seed.documents }, { label: "seed-france" });
       const [first, second] = r.output.results;
       if (first?.index !== seed.relevant) {
-        fail(`ranked index ${first?.index} (${JSON.stringify(seed.documents[first?.index ?? -1] ?? null)}) first; expected ${seed.relevant} (${JSON.stringify(seed.documents[seed.relevant])})`, [r.evidence]);
+        fail(
+          `ranked index ${first?.index} (${JSON.stringify(seed.documents[first?.index ?? -1] ?? null)}) first; expected ${seed.relevant} (${JSON.stringify(seed.documents[seed.relevant])})`,
+          [r.evidence],
+        );
       }
       if (second && !(first.score > second.score)) fail(`the relevant document ties with index ${second.index} (${first.score})`, [r.evidence]);
     },
@@ -154,7 +164,8 @@ export const relevanceChecks: CheckDefinition[] = [
           }
         }
       }
-      if (misses.length > 0) throw new CheckFailure(`${misses.length} of ${sets.length} labelled sets rank another document first: ${misses.join("; ")}`, evidence.slice(0, 3));
+      if (misses.length > 0)
+        throw new CheckFailure(`${misses.length} of ${sets.length} labelled sets rank another document first: ${misses.join("; ")}`, evidence.slice(0, 3));
     },
   },
 ];

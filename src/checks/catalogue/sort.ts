@@ -45,7 +45,10 @@ export const sortChecks: CheckDefinition[] = [
       const order = dupes.map((x) => x.index);
       const expected = ctx.dialect.expectations.ties === "input-order" ? [1, 3, 4] : [4, 3, 1];
       if (order.join() !== expected.join()) {
-        fail(`identical documents at indices 1, 3, 4 tie; expected them in order ${expected.join(", ")} (${ctx.dialect.expectations.ties}), got ${order.join(", ")}`, [r.evidence]);
+        fail(
+          `identical documents at indices 1, 3, 4 tie; expected them in order ${expected.join(", ")} (${ctx.dialect.expectations.ties}), got ${order.join(", ")}`,
+          [r.evidence],
+        );
       }
     },
   },

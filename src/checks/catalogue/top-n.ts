@@ -43,7 +43,11 @@ async function expectRule(ctx: CheckContext, k: number, rule: TopNRule): Promise
   const accepts = rule === "all" || rule === "empty" || rule === "all-or-rejected";
   const rejects = rule === "rejected" || rule === "all-or-rejected";
   if (refused) {
-    if (!rejects) fail(`top_n=${k} was refused (${status}${errorSummary(ctx.dialect, r.exchange)}); the dialect answers ${rule === "empty" ? "with no results" : "with all results"}`, ev);
+    if (!rejects)
+      fail(
+        `top_n=${k} was refused (${status}${errorSummary(ctx.dialect, r.exchange)}); the dialect answers ${rule === "empty" ? "with no results" : "with all results"}`,
+        ev,
+      );
     return;
   }
   if (!r.output) fail(`top_n=${k}: expected ${rule}; got status ${status}${r.violation ? ` (${r.violation.message})` : ""}`, ev);

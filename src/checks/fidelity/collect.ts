@@ -88,7 +88,10 @@ function scaleOf(ctx: CheckContext, server: number[][]): { scale: ScoreScale; no
   const kind = ctx.dialect.expectations.score.kind;
   if (kind !== "any") return { scale: kind, note: `${ctx.dialect.title} documents ${kind === "logit" ? "raw logits" : "probabilities"}` };
   const inUnit = server.every((row) => row.every((s) => s >= 0 && s <= 1));
-  return { scale: inUnit ? "probability" : "logit", note: `${ctx.dialect.title} allows any score kind; every score ${inUnit ? "lies" : "does not lie"} in [0, 1]` };
+  return {
+    scale: inUnit ? "probability" : "logit",
+    note: `${ctx.dialect.title} allows any score kind; every score ${inUnit ? "lies" : "does not lie"} in [0, 1]`,
+  };
 }
 
 /**

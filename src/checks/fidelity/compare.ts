@@ -57,7 +57,12 @@ export interface OrderViolation {
 }
 
 /** Every pair of documents whose expected scores differ by more than the tolerance and whose server order is not the same. */
-export function orderViolations(requests: readonly ScoredRequest[], expected: readonly number[][], scale: ScoreScale, precision: Precision): { violations: OrderViolation[]; compared: number } {
+export function orderViolations(
+  requests: readonly ScoredRequest[],
+  expected: readonly number[][],
+  scale: ScoreScale,
+  precision: Precision,
+): { violations: OrderViolation[]; compared: number } {
   const violations: OrderViolation[] = [];
   let compared = 0;
   requests.forEach((r, i) => {
@@ -97,7 +102,7 @@ export function variantsFor(requests: readonly ScoredRequest[], variants: Varian
     out.push({
       id: "token_types_zeroed",
       description: "with token types zeroed (the document fed as segment A, like the query)",
-      source: "llama.cpp PR #21729; llama.cpp src/models/bert.cpp \"token types are hardcoded to zero\" (v0.4.0); elixir-nx/bumblebee#444",
+      source: 'llama.cpp PR #21729; llama.cpp src/models/bert.cpp "token types are hardcoded to zero" (v0.4.0); elixir-nx/bumblebee#444',
       expected: map(variants.zeroTokenTypes, (x) => onScale(x, scale)),
     });
   }
@@ -109,7 +114,10 @@ export function variantsFor(requests: readonly ScoredRequest[], variants: Varian
   });
   out.push({
     id: "other_score_kind",
-    description: scale === "probability" ? "as raw logits, where the dialect documents probabilities" : "as probabilities (sigmoid), where the dialect documents raw logits",
+    description:
+      scale === "probability"
+        ? "as raw logits, where the dialect documents probabilities"
+        : "as probabilities (sigmoid), where the dialect documents raw logits",
     source: "llama.cpp#8555 (rank pooling returns raw logits; other servers apply the sigmoid): the kind is per server and per flag",
     expected: map(logits, (x) => (scale === "probability" ? x : sigmoid(x))),
   });
@@ -133,11 +141,10 @@ export interface Diagnosis {
 
 /** Which variant the server's scores match within tolerance (the closest one if several do). */
 export function diagnose(requests: readonly ScoredRequest[], variants: readonly Variant[], scale: ScoreScale, precision: Precision): Diagnosis {
-  const ranked = variants
-    .map((v) => ({ v, d: scoreDelta(requests, v.expected, scale, precision) }))
-    .sort((a, b) => a.d.maxAbs - b.d.maxAbs);
+  const ranked = variants.map((v) => ({ v, d: scoreDelta(requests, v.expected, scale, precision) })).sort((a, b) => a.d.maxAbs - b.d.maxAbs);
   const hit = ranked.find((x) => x.d.over === 0);
-  if (hit) return { match: hit.v, text: `the server's scores match the model ${hit.v.description}: ${hit.v.source}; largest |Δ| against it ${fmt(hit.d.maxAbs)}` };
+  if (hit)
+    return { match: hit.v, text: `the server's scores match the model ${hit.v.description}: ${hit.v.source}; largest |Δ| against it ${fmt(hit.d.maxAbs)}` };
   const tried = ranked.map((x) => `${x.v.id} |Δ| ${fmt(x.d.maxAbs)}`).join(", ");
   return {
     text: `no known variant explains the difference (tried ${tried}): the server may be serving another model, or another revision of it`,

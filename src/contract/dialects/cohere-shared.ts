@@ -20,7 +20,11 @@ export const cohereBadInput: Record<BadInputClass, BadInputExpectation | null> =
   missingDocuments: { statuses: [400, 422], body: "envelope", source: documented },
   wrongType: { statuses: [400, 422], body: "envelope", source: documented },
   emptyDocuments: { statuses: [400, 422], body: "envelope", source: `${COHERE_ERRORS}: "list of documents must not be empty" 400` },
-  malformedJson: { statuses: [400, 422], body: "envelope", source: `${COHERE_ERRORS}: "invalid json syntax" 400; the 422 UnprocessableEntity response lists "JSON is invalid"` },
+  malformedJson: {
+    statuses: [400, 422],
+    body: "envelope",
+    source: `${COHERE_ERRORS}: "invalid json syntax" 400; the 422 UnprocessableEntity response lists "JSON is invalid"`,
+  },
   nonObjectJson: { statuses: [400, 422], body: "envelope", source: documented },
   wrongContentType: { statuses: "any-4xx", body: "any", source: `${COHERE_ERRORS}: not documented` },
   unknownModel: { statuses: [404, 400], body: "envelope", source: `${COHERE_ERRORS}: 404 "model 'xyz' not found"` },

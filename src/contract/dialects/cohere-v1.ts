@@ -48,7 +48,15 @@ export const cohereV1 = defineDialect({
   expectations: {
     topN: { zero: "rejected", negative: "rejected" }, // top_n minimum 1
     // return_documents default false; "if false, the API will return none": absent or null
-    returnDocuments: { switchable: true, byDefault: false, shape: "object", whenOmitted: "absent-or-null", field: "document", echo: "exact", whenOmittedSource: `${COHERE_SPEC} results[].document: optional; "If return_documents is set as false this will return none"` }, // results[].document (cohere-openapi.yaml)
+    returnDocuments: {
+      switchable: true,
+      byDefault: false,
+      shape: "object",
+      whenOmitted: "absent-or-null",
+      field: "document",
+      echo: "exact",
+      whenOmittedSource: `${COHERE_SPEC} results[].document: optional; "If return_documents is set as false this will return none"`,
+    }, // results[].document (cohere-openapi.yaml)
     score: { kind: "probability" }, // relevance_score normalized [0,1]
     ties: "unspecified",
     objectDocuments: true, // string | map<string,string> with text

@@ -22,9 +22,7 @@ export const InfinityRerankResponse = z.looseObject({
   created: z.number().int(),
   model: z.string(),
   usage: z.looseObject({ prompt_tokens: z.number().int().nonnegative(), total_tokens: z.number().int().nonnegative() }),
-  results: z.array(
-    z.looseObject({ relevance_score: z.number(), index: z.number().int().nonnegative(), document: z.string().nullish() }),
-  ),
+  results: z.array(z.looseObject({ relevance_score: z.number(), index: z.number().int().nonnegative(), document: z.string().nullish() })),
 });
 
 /** FastAPI's validation body, or the OpenAI-style envelope of application errors. */
@@ -62,7 +60,15 @@ export const infinity = defineDialect({
     topN: { zero: "rejected", negative: "rejected" }, // top_n gt=0 (test_torch_reranker.py: -1 and 0 → 422)
     // return_documents default false; document is a bare string, null otherwise (never left out: ReRankResult, pymodels.py).
     // INPUT_STRING strips whitespace and batch_handler.rerank echoes the validated value: echoes are stripped.
-    returnDocuments: { switchable: true, byDefault: false, shape: "string", whenOmitted: "null", field: "document", echo: "stripped", whenOmittedSource: `${PYMODELS} ReRankResult document: Optional[str] = None, serialised by the FastAPI response_model (None is not excluded): null` },
+    returnDocuments: {
+      switchable: true,
+      byDefault: false,
+      shape: "string",
+      whenOmitted: "null",
+      field: "document",
+      echo: "stripped",
+      whenOmittedSource: `${PYMODELS} ReRankResult document: Optional[str] = None, serialised by the FastAPI response_model (None is not excluded): null`,
+    },
     score: { kind: "probability" }, // sigmoid unless raw_scores
     ties: "input-order", // Python stable sort
     objectDocuments: false, // strings only; objects → 422
@@ -77,7 +83,12 @@ export const infinity = defineDialect({
       wrongContentType: { statuses: [422], body: "envelope", source: fastapi422 },
       unknownModel: null, // with one served model any name is accepted
       // Over 8192*15 characters: 422 string_too_long; shorter over-long input is truncated by the model (200).
-      tooLong: { statuses: [422], body: "envelope", source: `${INPUT_STRING}: max_length 122,880 characters → 422 string_too_long; shorter input is truncated`, mayAccept: "truncates it" },
+      tooLong: {
+        statuses: [422],
+        body: "envelope",
+        source: `${INPUT_STRING}: max_length 122,880 characters → 422 string_too_long; shorter input is truncated`,
+        mayAccept: "truncates it",
+      },
       tooManyDocuments: { statuses: [422], body: "envelope", source: `${PYMODELS}: documents conlist max_length 2048 (ITEMS_LIMIT) → 422`, limit: 2048 },
     },
     auth: { statuses: [401], path: "/rerank" }, // infinity_server.py: HTTPBearer → 401 {"detail":"Unauthorized"}

@@ -54,7 +54,15 @@ export const jina = defineDialect({
   expectations: {
     topN: { zero: "rejected", negative: "rejected" }, // top_n: integer ≥1 | null
     // return_documents default true; document in practice {text}
-    returnDocuments: { switchable: true, byDefault: true, shape: "object", whenOmitted: "absent-or-null", field: "document", echo: "exact", whenOmittedSource: `${SPEC} RerankingResponse.results[].document: string | {text} | {image} | null, not required` }, // RerankingResponse.results[].document
+    returnDocuments: {
+      switchable: true,
+      byDefault: true,
+      shape: "object",
+      whenOmitted: "absent-or-null",
+      field: "document",
+      echo: "exact",
+      whenOmittedSource: `${SPEC} RerankingResponse.results[].document: string | {text} | {image} | null, not required`,
+    }, // RerankingResponse.results[].document
     // relevance_score: "higher is more relevant"; the models include jina-colbert-v1-en/v2 (MaxSim sums, not in [0,1])
     score: { kind: "any" },
     ties: "unspecified",

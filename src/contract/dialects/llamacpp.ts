@@ -30,7 +30,13 @@ const invalidRequest = `${TESTS} test_invalid_rerank_req: invalid_request_error 
 export const llamacpp = defineDialect({
   name: "llamacpp",
   title: "llama.cpp server",
-  sources: [`${COMMON} (format_response_rerank, format_error_response)`, `${HTTP} (post handlers)`, SERVER, TESTS, "llama.cpp tools/server/README.md @ 00dc8057"],
+  sources: [
+    `${COMMON} (format_response_rerank, format_error_response)`,
+    `${HTTP} (post handlers)`,
+    SERVER,
+    TESTS,
+    "llama.cpp tools/server/README.md @ 00dc8057",
+  ],
   requiresModel: false,
   knownFaults: [
     {
@@ -41,7 +47,7 @@ export const llamacpp = defineDialect({
     {
       check: "errors.too_long",
       source: `${COMMON}; the rerank task path in tools/server/server-context.cpp`,
-      reason: "input over the physical batch (-ub, default 512 tokens) is answered 500 \"input is too large to process. increase the physical batch size\"",
+      reason: 'input over the physical batch (-ub, default 512 tokens) is answered 500 "input is too large to process. increase the physical batch size"',
     },
   ],
   paths: ["/rerank", "/v1/rerank", "/reranking", "/v1/reranking"], // tools/server/README.md
@@ -69,7 +75,12 @@ export const llamacpp = defineDialect({
       malformedJson: { statuses: [400], body: "envelope", source: `${COMMON}: invalid_request_error is 400 (parse errors are a known 500)` },
       nonObjectJson: { statuses: [400], body: "envelope", source: `${TESTS}: a body without a string "query" → 400 ""query" must be provided"` },
       // The handler runs json::parse(req.body) whatever the Content-Type says (only multipart is special).
-      wrongContentType: { statuses: "any-4xx", body: "any", source: `${HTTP}: Content-Type is not read; a JSON body sent as text/plain is answered 200`, mayAccept: "does not read Content-Type" },
+      wrongContentType: {
+        statuses: "any-4xx",
+        body: "any",
+        source: `${HTTP}: Content-Type is not read; a JSON body sent as text/plain is answered 200`,
+        mayAccept: "does not read Content-Type",
+      },
       unknownModel: null, // model is echoed, not matched
       // "input is too large to process" is a 500 today (known fault above); exceed_context_size_error is 400
       tooLong: { statuses: [400], body: "envelope", source: `${COMMON} format_error_response: exceed_context_size_error 400` },

@@ -48,7 +48,11 @@ export const tei = defineDialect({
       const parsed = TeiInfo.safeParse(body);
       if (!parsed.success) throw new ContractViolationError("tei", "GET /info body", parsed.error.issues);
       const info = parsed.data;
-      return { maxDocuments: info.max_client_batch_size, maxInputTokens: info.max_input_length, ...(info.auto_truncate !== undefined ? { truncates: info.auto_truncate } : {}) };
+      return {
+        maxDocuments: info.max_client_batch_size,
+        maxInputTokens: info.max_input_length,
+        ...(info.auto_truncate !== undefined ? { truncates: info.auto_truncate } : {}),
+      };
     },
   },
   paths: ["/rerank"], // no /v1/rerank (server.rs route table)
@@ -67,7 +71,15 @@ export const tei = defineDialect({
   expectations: {
     topN: null,
     // return_text (default false) → `text` as a bare string, omitted (not null) otherwise
-    returnDocuments: { switchable: true, byDefault: false, shape: "string", whenOmitted: "absent", field: "text", echo: "exact", whenOmittedSource: `${TEI} router/src/http/types.rs Rank.text: #[serde(skip_serializing_if = "Option::is_none")]` },
+    returnDocuments: {
+      switchable: true,
+      byDefault: false,
+      shape: "string",
+      whenOmitted: "absent",
+      field: "text",
+      echo: "exact",
+      whenOmittedSource: `${TEI} router/src/http/types.rs Rank.text: #[serde(skip_serializing_if = "Option::is_none")]`,
+    },
     score: { kind: "probability" }, // sigmoid/softmax unless raw_scores (core/src/infer.rs predict)
     ties: "reverse-input-order", // ascending stable sort then reverse()
     objectDocuments: false,
@@ -82,8 +94,19 @@ export const tei = defineDialect({
       wrongContentType: { statuses: [415], body: "text", source: axumPlainText + " 'Expected request with Content-Type: application/json'" },
       unknownModel: null, // TEI has no model field
       // auto-truncate is on by default since v1.9.0 (PR #829); without it 422 Validation
-      tooLong: { statuses: [422], body: "envelope", source: `${TEI} core/src/tokenization.rs: "must have less than N tokens" 422 (auto-truncate on since v1.9.0)`, mayAccept: "truncates it" },
-      tooManyDocuments: { statuses: [422], body: "envelope", source: `${TEI} router/src/http/server.rs rerank: batch_size > info.max_client_batch_size → 422 Validation; --max-client-batch-size default 32 (router/src/main.rs), reported by GET /info`, limit: 32, limitFlag: "--max-client-batch-size" },
+      tooLong: {
+        statuses: [422],
+        body: "envelope",
+        source: `${TEI} core/src/tokenization.rs: "must have less than N tokens" 422 (auto-truncate on since v1.9.0)`,
+        mayAccept: "truncates it",
+      },
+      tooManyDocuments: {
+        statuses: [422],
+        body: "envelope",
+        source: `${TEI} router/src/http/server.rs rerank: batch_size > info.max_client_batch_size → 422 Validation; --max-client-batch-size default 32 (router/src/main.rs), reported by GET /info`,
+        limit: 32,
+        limitFlag: "--max-client-batch-size",
+      },
     },
     auth: { statuses: [401], path: "/rerank" }, // empty body; /health, /metrics public
   },

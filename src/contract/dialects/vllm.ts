@@ -76,7 +76,15 @@ export const vllm = defineDialect({
     // RerankRequest.top_n default 0; <=0 → all; > len → all. Newest layout may add ge=0 (negative → 400).
     topN: { zero: "all", negative: "all-or-rejected" },
     // No return_documents support: document{text} always present (scoring/serving.py).
-    returnDocuments: { switchable: false, byDefault: true, shape: "object", whenOmitted: "absent-or-null", field: "document", echo: "exact", whenOmittedSource: `${E}/pooling/scoring/protocol.py @ 53158688 RerankResult.document: always sent (no return_documents switch)` }, // RerankResult.document (scoring/protocol.py)
+    returnDocuments: {
+      switchable: false,
+      byDefault: true,
+      shape: "object",
+      whenOmitted: "absent-or-null",
+      field: "document",
+      echo: "exact",
+      whenOmittedSource: `${E}/pooling/scoring/protocol.py @ 53158688 RerankResult.document: always sent (no return_documents switch)`,
+    }, // RerankResult.document (scoring/protocol.py)
     // Cross-encoders (what /rerank usually serves): sigmoid by default, (0,1) (test_online_rerank.py).
     // Bi-encoders give cosine [-1,1] and ColBERT unbounded MaxSim (docs scoring.md): `--score-kind any`.
     score: { kind: "probability" },
@@ -90,10 +98,18 @@ export const vllm = defineDialect({
       emptyDocuments: { statuses: [400], body: "envelope", source: `${SCORING} _validate_score_input_lens: "At least one text_pair element must be given"` },
       malformedJson: { statuses: [400], body: "envelope", source: `${SERVER_UTILS}: FastAPI json_invalid → validation_exception_handler → 400` },
       nonObjectJson: { statuses: [400], body: "envelope", source: `${E}/pooling/scoring/protocol.py @ 53158688 OpenAIBaseModel wrap validator → 400` },
-      wrongContentType: { statuses: [400, 415], body: "envelope", source: `${E}/serve/utils/api_utils.py @ 00a5fdd2 validate_json_request: 400 since PR #17664, 415 before (PR #13193)` },
+      wrongContentType: {
+        statuses: [400, 415],
+        body: "envelope",
+        source: `${E}/serve/utils/api_utils.py @ 00a5fdd2 validate_json_request: 400 since PR #17664, 415 before (PR #13193)`,
+      },
       // Older OpenAIServing._check_model: 404 NotFoundError; the newer PoolingServing._check_model returns
       // None and the name fails in _maybe_get_adapters: ValueError "… does not exist." → 400.
-      unknownModel: { statuses: [400, 404], body: "envelope", source: `${POOLING_SERVING} _maybe_get_adapters → 400; older ${ENGINE_SERVING} _check_model → 404` },
+      unknownModel: {
+        statuses: [400, 404],
+        body: "envelope",
+        source: `${POOLING_SERVING} _maybe_get_adapters → 400; older ${ENGINE_SERVING} _check_model → 404`,
+      },
       tooLong: { statuses: [400], body: "envelope", source: `${ENGINE_SERVING} _validate_input: "maximum context length" 400` },
       tooManyDocuments: null, // no documented limit
     },

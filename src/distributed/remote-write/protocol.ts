@@ -77,7 +77,9 @@ export function encodeWriteRequest(points: SeriesPoint[]): Uint8Array {
 
 /** Decodes a body back (tests, and a fake receiver). */
 export function decodeWriteRequest(body: Uint8Array): { timeseries: Array<Record<string, unknown>> } {
-  return WriteRequest.toObject(WriteRequest.decode(snappy.uncompress(body)), { longs: Number, defaults: true }) as { timeseries: Array<Record<string, unknown>> };
+  return WriteRequest.toObject(WriteRequest.decode(snappy.uncompress(body)), { longs: Number, defaults: true }) as {
+    timeseries: Array<Record<string, unknown>>;
+  };
 }
 
 /** The headers remote write 1.0 requires. */

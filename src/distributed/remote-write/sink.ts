@@ -161,7 +161,11 @@ export class RemoteWriteSink {
 
   private points(s: ScenarioSnapshot, ts: number): SeriesPoint[] {
     const base = { testid: this.options.testid, scenario: s.scenario, instance: this.options.instance };
-    const point = (name: string, value: number, extra: Record<string, string> = {}): SeriesPoint => ({ labels: { __name__: name, ...base, ...extra }, timestampMs: ts, value });
+    const point = (name: string, value: number, extra: Record<string, string> = {}): SeriesPoint => ({
+      labels: { __name__: name, ...base, ...extra },
+      timestampMs: ts,
+      value,
+    });
     const answered = s.ok + s.errors;
     const withStatus = Object.values(s.statusCounts).reduce((a, b) => a + b, 0);
     const statuses = { ...s.statusCounts, ...(answered > withStatus ? { "0": answered - withStatus } : {}) };
@@ -210,5 +214,17 @@ export function snapshotFromProgress(live: LiveScenario): ScenarioSnapshot {
   }
   const elapsedS = Math.min(live.durationMs, Math.max(0, Date.now() - live.windowStartMs)) / 1000;
   // Live, completions inside the window are approximated by the successes so far; the final write is exact.
-  return { scenario: live.scenario, sent, ok, errors, dropped, okInWindow: ok, statusCounts, latency, offeredRps: live.offeredRps, windowStartMs: live.windowStartMs, windowS: elapsedS };
+  return {
+    scenario: live.scenario,
+    sent,
+    ok,
+    errors,
+    dropped,
+    okInWindow: ok,
+    statusCounts,
+    latency,
+    offeredRps: live.offeredRps,
+    windowStartMs: live.windowStartMs,
+    windowS: elapsedS,
+  };
 }

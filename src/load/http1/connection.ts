@@ -47,7 +47,13 @@ export class Connection {
     private readonly onDead: (c: Connection) => void,
   ) {
     this.socket = origin.tls
-      ? tls.connect({ host: origin.host, port: origin.port, servername: origin.servername, ALPNProtocols: ["http/1.1"], ...(origin.ca ? { ca: origin.ca } : {}) })
+      ? tls.connect({
+          host: origin.host,
+          port: origin.port,
+          servername: origin.servername,
+          ALPNProtocols: ["http/1.1"],
+          ...(origin.ca ? { ca: origin.ca } : {}),
+        })
       : net.connect({ host: origin.host, port: origin.port });
     this.socket.setNoDelay(true);
     this.parser = new ResponseParser(maxBodyBytes, (res) => this.complete(res));

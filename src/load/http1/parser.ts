@@ -32,7 +32,9 @@ export class BodyTooLargeError extends HarnessError {
     /** The Content-Length the server declared, when that is what gave it away. */
     declared?: number,
   ) {
-    super(`response body ${declared === undefined ? "exceeds" : `of ${declared} bytes (Content-Length) exceeds`} the ${formatBytes(limitBytes)} cap; reading stopped`);
+    super(
+      `response body ${declared === undefined ? "exceeds" : `of ${declared} bytes (Content-Length) exceeds`} the ${formatBytes(limitBytes)} cap; reading stopped`,
+    );
   }
 }
 

@@ -39,9 +39,7 @@ export class ApiError extends HarnessError {
   }
 
   static fromZod(error: z.ZodError): ApiError {
-    const message = error.issues
-      .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
-      .join("; ");
+    const message = error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
     const first = error.issues[0]?.path[0];
     return new ApiError(400, message || "Invalid request", first === undefined ? null : String(first));
   }

@@ -1,12 +1,5 @@
 import { randomUUID } from "node:crypto";
-import {
-  DeadlineExceededError,
-  InputTooLongError,
-  OverloadedError,
-  RequestCancelledError,
-  RerankerClosedError,
-  type ShedReason,
-} from "../errors.js";
+import { DeadlineExceededError, InputTooLongError, OverloadedError, RequestCancelledError, RerankerClosedError, type ShedReason } from "../errors.js";
 import type { Reranker, ScoreOptions } from "../model.js";
 import type { SubmitOptions } from "../scheduler.js";
 import { ApiError } from "./api-error.js";
@@ -31,7 +24,12 @@ export async function handleRerank(ctx: HandlerContext, body: unknown, submit: S
     throw new ApiError(400, `Too many documents: ${req.documents.length} > ${ctx.maxDocuments}`, "documents");
   }
   const texts = req.documents.map((d) => (typeof d === "string" ? d : d.text));
-  const { scores, tokens } = await score(ctx, texts.map((t) => [req.query, t] as const), scoreOptions(ctx, req), submit);
+  const { scores, tokens } = await score(
+    ctx,
+    texts.map((t) => [req.query, t] as const),
+    scoreOptions(ctx, req),
+    submit,
+  );
 
   const order = scores.map((s, index) => ({ s, index })).sort((a, b) => b.s - a.s || a.index - b.index);
   const topN = req.top_n && req.top_n > 0 ? req.top_n : order.length;
@@ -110,12 +108,7 @@ function scoreOptions(ctx: HandlerContext, req: ScoringOptions): ScoreOptions {
   };
 }
 
-async function score(
-  ctx: HandlerContext,
-  pairs: ReadonlyArray<readonly [string, string]>,
-  opts: ScoreOptions,
-  submit: SubmitOptions,
-) {
+async function score(ctx: HandlerContext, pairs: ReadonlyArray<readonly [string, string]>, opts: ScoreOptions, submit: SubmitOptions) {
   const shed = (err: OverloadedError) => shedError(ctx, err);
   // A request is admitted on an estimate of its tokens and tokenized only when its turn comes,
   // so a refused or abandoned one costs next to nothing.

@@ -103,7 +103,14 @@ export async function loadWithStubs(bundle: string, dir: string, stub: K6Stub): 
 export function fakeVllm(body: Record<string, unknown>): StubHttpResponse {
   const query = new Set(String(body.query).toLowerCase().split(/\W+/));
   const docs = body.documents as string[];
-  const scored = docs.map((text, index) => ({ index, text, score: text.toLowerCase().split(/\W+/).filter((w) => query.has(w)).length }));
+  const scored = docs.map((text, index) => ({
+    index,
+    text,
+    score: text
+      .toLowerCase()
+      .split(/\W+/)
+      .filter((w) => query.has(w)).length,
+  }));
   scored.sort((a, b) => b.score - a.score || a.index - b.index);
   const topN = typeof body.top_n === "number" && body.top_n > 0 ? body.top_n : docs.length;
   const results = scored.slice(0, topN).map((r) => ({ index: r.index, relevance_score: r.score / (r.score + 1), document: { text: r.text } }));
@@ -126,7 +133,15 @@ export function curlPost(url: string, body: Record<string, unknown>, headers: Re
  */
 export async function loadInBareContext(bundle: string, stub: K6Stub, { keepBigInt = false } = {}): Promise<Record<string, unknown>> {
   const { runInNewContext } = await import("node:vm");
-  const cjs = await build({ entryPoints: [bundle], bundle: true, write: false, format: "cjs", platform: "neutral", external: ["k6", "k6/*"], logLevel: "silent" });
+  const cjs = await build({
+    entryPoints: [bundle],
+    bundle: true,
+    write: false,
+    format: "cjs",
+    platform: "neutral",
+    external: ["k6", "k6/*"],
+    logLevel: "silent",
+  });
   const k6 = {
     check(val: unknown, sets: Record<string, (v: unknown) => boolean>, tags?: Record<string, string>) {
       let all = true;
@@ -140,8 +155,23 @@ export async function loadInBareContext(bundle: string, stub: K6Stub, { keepBigI
   };
   const modules: Record<string, unknown> = {
     k6,
-    "k6/http": { __esModule: true, default: { post: (url: string, body: string, params: K6Stub["posts"][number]["params"]) => (stub.posts.push({ url, body, params }), stub.server(url, JSON.parse(body), params.headers)) } },
-    "k6/execution": { __esModule: true, default: { get scenario() { return stub.scenario; } } },
+    "k6/http": {
+      __esModule: true,
+      default: {
+        post: (url: string, body: string, params: K6Stub["posts"][number]["params"]) => (
+          stub.posts.push({ url, body, params }),
+          stub.server(url, JSON.parse(body), params.headers)
+        ),
+      },
+    },
+    "k6/execution": {
+      __esModule: true,
+      default: {
+        get scenario() {
+          return stub.scenario;
+        },
+      },
+    },
     "k6/metrics": {
       __esModule: true,
       Rate: class {

@@ -15,7 +15,12 @@ if (args.includes("--exit")) {
 const port = Number(flag("--port", process.env.PORT ?? "8000"));
 const healthStatus = Number(flag("--health-status", "200"));
 const unsorted = args.includes("--unsorted");
-const words = (t) => new Set(String(t).toLowerCase().match(/[a-z0-9]+/g) ?? []);
+const words = (t) =>
+  new Set(
+    String(t)
+      .toLowerCase()
+      .match(/[a-z0-9]+/g) ?? [],
+  );
 
 const server = createServer((req, res) => {
   let body = "";
@@ -33,7 +38,8 @@ const server = createServer((req, res) => {
     } catch {
       return send(400, { error: { message: "invalid JSON", type: "BadRequestError", code: 400 } });
     }
-    if (typeof q.query !== "string" || !Array.isArray(q.documents)) return send(400, { error: { message: "query and documents required", type: "BadRequestError", code: 400 } });
+    if (typeof q.query !== "string" || !Array.isArray(q.documents))
+      return send(400, { error: { message: "query and documents required", type: "BadRequestError", code: 400 } });
     const qw = words(q.query);
     let results = q.documents.map((d, index) => {
       const dw = words(typeof d === "string" ? d : d?.text);

@@ -26,7 +26,9 @@ export function docker(args: string[], timeoutMs = 60_000): string {
 
 /** Ids of containers carrying a label (running or not). */
 export function containersLabelled(label: string): string[] {
-  return docker(["ps", "-aq", "--filter", `label=${label}`]).split(/\s+/).filter(Boolean);
+  return docker(["ps", "-aq", "--filter", `label=${label}`])
+    .split(/\s+/)
+    .filter(Boolean);
 }
 
 function imageExists(tag: string): boolean {
@@ -86,7 +88,9 @@ export function nodeBaseImage(): string {
   const node = realpathSync(process.execPath);
   // Both runtimes the reference may load: the peer onnxruntime-node and the bundled 1.17.0 alias.
   const arch = process.arch === "arm64" ? "arm64" : "x64";
-  const runtimes = [`node_modules/onnxruntime-node/bin/napi-v6/linux/${arch}`, `node_modules/onnxruntime-node-cpu/bin/napi-v3/linux/${arch}`].map((d) => join(ROOT, d));
+  const runtimes = [`node_modules/onnxruntime-node/bin/napi-v6/linux/${arch}`, `node_modules/onnxruntime-node-cpu/bin/napi-v3/linux/${arch}`].map((d) =>
+    join(ROOT, d),
+  );
   const natives = [node, ...runtimes.flatMap((ort) => (existsSync(ort) ? readdirSync(ort).map((f) => join(ort, f)) : []))];
   // System libraries only: the runtimes' own libonnxruntime travels with their packages.
   const libs = [...new Set(natives.flatMap(sharedLibraries))].filter((lib) => !lib.startsWith(ROOT));
@@ -115,7 +119,14 @@ export function fakeRerankerImage(): string {
       join(dir, "Dockerfile"),
       `FROM ${base}\nCOPY fake-reranker.mjs /app/fake-reranker.mjs\nENTRYPOINT ["/usr/local/bin/node", "/app/fake-reranker.mjs"]\nCMD ["--port", "8000"]\n`,
     );
-    return buildCached("rerank-harness-test/fake-reranker", createHash("sha256").update(base).update(fingerprint([script])).digest("hex"), dir);
+    return buildCached(
+      "rerank-harness-test/fake-reranker",
+      createHash("sha256")
+        .update(base)
+        .update(fingerprint([script]))
+        .digest("hex"),
+      dir,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
