@@ -118,6 +118,8 @@ export class HttpClient {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), timeoutMs);
     const startedAt = performance.now();
+    // For the exchange recording (--har), which redacts as it writes.
+    const asSent = { method, url: url.toString(), headers, body, startedAt };
     let headersMs = 0;
     try {
       const res = await this.agent.request({
@@ -141,23 +143,12 @@ export class HttpClient {
       };
       if (res.statusCode >= 300 && res.statusCode < 400) exchange.redirect = { location: responseHeaders["location"] };
       parseJsonInto(exchange);
-      reportExchange({
-        method,
-        url: url.toString(),
-        headers,
-        body,
-        startedAt,
-        response: { status: res.statusCode, headers: responseHeaders, text, headersMs, totalMs },
-      });
+      reportExchange({ ...asSent, response: { status: res.statusCode, headers: responseHeaders, text, headersMs, totalMs } });
       return exchange;
     } catch (err) {
       const error = toTransportError(err, performance.now() - startedAt, deadline.signal.aborted, timeoutMs, headersMs > 0);
       reportExchange({
-        method,
-        url: url.toString(),
-        headers,
-        body,
-        startedAt,
+        ...asSent,
         error: { message: `${error.reason}: ${error.message}`, elapsedMs: error.elapsedMs },
       });
       throw error;
