@@ -1,4 +1,5 @@
-import { stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { availableParallelism } from "node:os";
 import type { EncodedPair } from "./pair-encoder.js";
 import { CrossEncoderSession, loadsInEveryThread, type RunOutput } from "./session.js";
@@ -24,7 +25,7 @@ export interface SessionLayout {
 export function defaultLayout(ort: OnnxruntimeInfo, modelBytes: number, cores = availableParallelism()): SessionLayout {
   const fit = Math.floor(REPLICA_MEMORY_BYTES / Math.max(1, modelBytes));
   const replicas = loadsInEveryThread(ort) ? Math.max(1, Math.min(cores, fit)) : 1;
-  return { replicas, threads: Math.max(1, Math.floor(cores / replicas)) };
+  return { replicas, threads: threadsEach(replicas, cores) };
 }
 
 /**
@@ -40,10 +41,9 @@ export class SessionPool {
 
   static async create(modelPath: string, opts: { padId?: number; replicas?: number; threads?: number } = {}): Promise<SessionPool> {
     const ort = resolveOnnxruntime();
-    const fallback = defaultLayout(ort, (await stat(modelPath).catch(() => undefined))?.size ?? 0);
     // Sessions sharing one worker (a runtime that loads in one thread only) could not run side by side.
-    const replicas = loadsInEveryThread(ort) ? (opts.replicas ?? envReplicas() ?? fallback.replicas) : 1;
-    const threads = opts.threads ?? (replicas === fallback.replicas ? fallback.threads : Math.max(1, Math.floor(availableParallelism() / replicas)));
+    const replicas = loadsInEveryThread(ort) ? (opts.replicas ?? envReplicas() ?? defaultLayout(ort, await weightBytes(modelPath)).replicas) : 1;
+    const threads = opts.threads ?? threadsEach(replicas);
     // Loaded side by side (each in its own worker); if one fails, the others are released.
     const created = await Promise.allSettled(
       Array.from({ length: replicas }, () => CrossEncoderSession.create(modelPath, { padId: opts.padId ?? 0, threads })),
@@ -79,6 +79,30 @@ export class SessionPool {
   async release(): Promise<void> {
     await Promise.all(this.sessions.map((s) => s.release()));
   }
+}
+
+/** The cores shared among the replicas: intra-op threads for each. */
+function threadsEach(replicas: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / replicas));
+}
+
+/**
+ * Bytes of a model's weights: the graph file and its external-data files beside it
+ * (`model.onnx_data`, `model.onnx.data`…), where large models keep their weights.
+ */
+export async function weightBytes(modelPath: string): Promise<number> {
+  const dir = dirname(modelPath);
+  const name = basename(modelPath);
+  const files = (await readdir(dir).catch(() => [name])).filter((f) => f.startsWith(name));
+  const sizes = await Promise.all(
+    files.map((f) =>
+      stat(join(dir, f)).then(
+        (s) => s.size,
+        () => 0,
+      ),
+    ),
+  );
+  return sizes.reduce((a, b) => a + b, 0);
 }
 
 /** RERANK_HARNESS_ORT_REPLICAS: a fixed number of replicas (benchmarks compare layouts with it). */

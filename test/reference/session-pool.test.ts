@@ -3,7 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveModelFiles } from "../../src/reference/model-source.js";
 import type { EncodedPair } from "../../src/reference/pair-encoder.js";
-import { defaultLayout, SessionPool } from "../../src/reference/session-pool.js";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defaultLayout, SessionPool, weightBytes } from "../../src/reference/session-pool.js";
 import { resolveOnnxruntime } from "../../src/util/optional-deps.js";
 
 const peer130 = { path: "onnxruntime-node", version: "1.30.0", source: "peer" } as const;
@@ -24,6 +27,17 @@ describe("defaultLayout", () => {
   it("the bundled 1.17 (one worker per process) and a peer older than 1.30: one session, a thread per core", () => {
     expect(defaultLayout(bundled, 20 * MB, 4)).toEqual({ replicas: 1, threads: 4 });
     expect(defaultLayout({ ...peer130, version: "1.29.1" }, 20 * MB, 4)).toEqual({ replicas: 1, threads: 4 });
+  });
+});
+
+describe("weightBytes", () => {
+  it("counts the graph and its external-data files, not the other variants beside it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rh-weights-"));
+    writeFileSync(join(dir, "model.onnx"), Buffer.alloc(100));
+    writeFileSync(join(dir, "model.onnx_data"), Buffer.alloc(5000));
+    writeFileSync(join(dir, "model_quantized.onnx"), Buffer.alloc(700));
+    expect(await weightBytes(join(dir, "model.onnx"))).toBe(5100);
+    expect(await weightBytes(join(dir, "model_quantized.onnx"))).toBe(700);
   });
 });
 
