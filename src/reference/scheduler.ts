@@ -267,7 +267,7 @@ export class BatchScheduler {
             // The session is busy: wait for a batch to end or a request to come, whichever is first.
             await new Promise<void>((resolve) => {
               this.wake = resolve;
-              void this.inFlight[0]!.done.then(resolve);
+              void this.batchEnded().then(resolve);
             });
             this.wake = undefined;
             continue;
@@ -283,9 +283,17 @@ export class BatchScheduler {
     }
   }
 
+  /**
+   * Resolves when any batch in flight has been answered: with replicas, a later batch on another
+   * replica may end before the oldest, and its replica should not wait for the oldest to get work.
+   */
+  private batchEnded(): Promise<void> {
+    return Promise.race(this.inFlight.map((b) => b.done));
+  }
+
   /** Resolves once no batch waits in a replica's queue (the last ones handed over are running). */
   private async lastBatchRunning(): Promise<void> {
-    while (this.inFlight.length > this.parallelism) await this.inFlight[0]!.done;
+    while (this.inFlight.length > this.parallelism) await this.batchEnded();
   }
 
   /**
@@ -344,7 +352,7 @@ export class BatchScheduler {
       while (end < items.length && (end - start + 1) * items[end]!.pair.ids.length <= budget) end += 1;
       const chunk = items.slice(start, end);
       start = end;
-      while (this.inFlight.length >= SESSION_DEPTH * this.parallelism) await this.inFlight[0]!.done;
+      while (this.inFlight.length >= SESSION_DEPTH * this.parallelism) await this.batchEnded();
       // Pairs of settled jobs (cancelled, past their deadline, failed) never reach the session.
       const live = chunk.filter((c) => !c.job.settled);
       if (live.length === 0) continue;

@@ -58,7 +58,14 @@ function heldRuns() {
       batches.push([...batch]);
       waiting.push(() => resolve({ logits: new Float32Array(batch.length).fill(1), labels: 1 }));
     });
-  return { run, batches, releaseOne: () => waiting.shift()?.(), releaseAll: () => waiting.splice(0).forEach((release) => release()) };
+  return {
+    run,
+    batches,
+    releaseOne: () => waiting.shift()?.(),
+    /** Releases the i-th batch still held (0: the oldest). */
+    releaseAt: (i: number) => waiting.splice(i, 1)[0]?.(),
+    releaseAll: () => waiting.splice(0).forEach((release) => release()),
+  };
 }
 
 /** An estimator that believes the session computes `rate` tokens per second. */
@@ -417,6 +424,22 @@ describe("BatchScheduler: admission on an estimate, tokenizing at the request's 
     }
     expect(await done).toHaveLength(40);
     expect(held.batches.map((b) => b.length)).toEqual(new Array(8).fill(5));
+  });
+
+  it("with two replicas, hands the next batch over when any batch ends, not only the oldest", async () => {
+    const held = heldRuns();
+    const scheduler = new BatchScheduler(held.run, { tokenBudget: 50, parallelism: 2 });
+    const done = scheduler.submit(pairs(40, 10, 1));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(held.batches).toHaveLength(4);
+    held.releaseAt(1); // the other replica's batch ends first
+    await new Promise((r) => setTimeout(r, 5));
+    expect(held.batches).toHaveLength(5);
+    for (let i = 0; i < 8; i++) {
+      held.releaseAll();
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(await done).toHaveLength(40);
   });
 
   it("a request whose tokenizing throws fails alone; the others are served", async () => {
