@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../../src/targets/process.js";
 
 // The real Prometheus (Debian's, 2.42 here) on a loopback port, started and stopped by the test,
 // with the remote-write receiver and native histograms on and a throw-away TSDB.
@@ -16,17 +16,6 @@ export interface RunningPrometheus {
   process: ChildProcess;
   log: () => string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startPrometheus(): Promise<RunningPrometheus> {

@@ -40,7 +40,7 @@ function loadArgs(delayMs: number, runner: string, out: string, extra: string[] 
     "3s",
     "--warmup",
     "0s",
-    "--targets",
+    "--slo",
     slo(10_000),
     "--no-progress",
     "--out",

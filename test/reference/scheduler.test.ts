@@ -65,6 +65,18 @@ function heldRuns() {
     /** Releases the i-th batch still held (0: the oldest). */
     releaseAt: (i: number) => waiting.splice(i, 1)[0]?.(),
     releaseAll: () => waiting.splice(0).forEach((release) => release()),
+    /** Releases every batch held, and those handed over meanwhile, until `done` settles. */
+    releaseUntil: async (done: Promise<unknown>) => {
+      let settled = false;
+      void done.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      while (!settled) {
+        waiting.splice(0).forEach((release) => release());
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    },
   };
 }
 
@@ -418,10 +430,7 @@ describe("BatchScheduler: admission on an estimate, tokenizing at the request's 
     held.releaseOne();
     await new Promise((r) => setTimeout(r, 5));
     expect(held.batches).toHaveLength(5);
-    for (let i = 0; i < 8; i++) {
-      held.releaseAll();
-      await new Promise((r) => setTimeout(r, 2));
-    }
+    await held.releaseUntil(done);
     expect(await done).toHaveLength(40);
     expect(held.batches.map((b) => b.length)).toEqual(new Array(8).fill(5));
   });
@@ -435,10 +444,7 @@ describe("BatchScheduler: admission on an estimate, tokenizing at the request's 
     held.releaseAt(1); // the other replica's batch ends first
     await new Promise((r) => setTimeout(r, 5));
     expect(held.batches).toHaveLength(5);
-    for (let i = 0; i < 8; i++) {
-      held.releaseAll();
-      await new Promise((r) => setTimeout(r, 2));
-    }
+    await held.releaseUntil(done);
     expect(await done).toHaveLength(40);
   });
 
