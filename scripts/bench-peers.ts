@@ -71,54 +71,21 @@ interface Scenario {
 
 async function measure(name: string, url: string, dialect: string) {
   const found = join(dir, `${name}-find-max.json`);
-  await cli([
-    "load",
-    "--target",
-    url,
-    "--dialect",
-    dialect,
-    "--targets",
-    targets,
-    "--find-max",
-    "--find-max-budget",
-    BUDGET,
-    "--duration",
-    DURATION,
-    "--warmup",
-    "1s",
-    "--no-progress",
-    "--json",
-    found,
-  ]);
+  // Both runs: this target, its dialect, the SLO file; a second of warm-up, JSON out.
+  const run = (file: string, ...args: string[]) =>
+    cli(["load", "--target", url, "--dialect", dialect, "--slo", targets, ...args, "--warmup", "1s", "--no-progress", "--json", file]);
+  await run(found, "--find-max", "--find-max-budget", BUDGET, "--duration", DURATION);
   const report = JSON.parse(readFileSync(found, "utf8")) as { capacity?: Array<{ docs: number; max_rps: number | null }> };
   const capacity = Object.fromEntries((report.capacity ?? []).map((c) => [c.docs, c.max_rps]));
-  const max10 = capacity[10];
+  // Twice the capacity found at 10 documents, when one was found.
+  const offered = capacity[10] ? Math.round(2 * capacity[10]) : undefined;
   let overload: Scenario | undefined;
-  if (max10) {
+  if (offered) {
     const over = join(dir, `${name}-overload.json`);
-    await cli([
-      "load",
-      "--target",
-      url,
-      "--dialect",
-      dialect,
-      "--targets",
-      targets,
-      "--docs",
-      "10",
-      "--rate",
-      String(Math.round(2 * max10)),
-      "--duration",
-      "10s",
-      "--warmup",
-      "1s",
-      "--no-progress",
-      "--json",
-      over,
-    ]);
+    await run(over, "--docs", "10", "--rate", String(offered), "--duration", "10s");
     overload = (JSON.parse(readFileSync(over, "utf8")) as { scenarios: Scenario[] }).scenarios[0];
   }
-  return { name, capacity, overload, offered: max10 ? Math.round(2 * max10) : undefined };
+  return { name, capacity, overload, offered };
 }
 
 const build = await ensureLlamaServer((line) => process.stderr.write(`${line}\n`));

@@ -132,9 +132,10 @@ class Meter {
       requests: sorted.length,
     };
   }
-  /** CPU ms per pair, everything the side needs (server and its load generator together); undefined where unknown. */
-  cpuPerPair(): number | undefined {
-    return this.cpuMs === undefined ? undefined : (this.cpuMs + this.clientCpuMs) / this.latencies.length / this.docs;
+  /** CPU ms per pair: the side's own, and its load generator's; undefined where unknown. */
+  cpuPerPair(): { own: number; client: number } | undefined {
+    const pairs = this.latencies.length * this.docs;
+    return this.cpuMs === undefined ? undefined : { own: this.cpuMs / pairs, client: this.clientCpuMs / pairs };
   }
   /** Share of the machine's cores the side kept busy. */
   busy(): number | undefined {
@@ -301,12 +302,13 @@ async function grid(): Promise<void> {
           rates.bare.push(bare);
           ratios.push(server / bare);
           const [serverCpu, bareCpu, serverBusy, bareBusy] = [serverMeter.cpuPerPair(), better.cpuPerPair(), serverMeter.busy(), better.busy()];
-          if (serverCpu !== undefined && bareCpu !== undefined && serverBusy !== undefined && bareBusy !== undefined) {
-            split.cost.push(bareCpu / serverCpu);
+          if (serverCpu && bareCpu && serverBusy !== undefined && bareBusy !== undefined) {
+            // The bare side has no load generator: its own CPU is all it needs.
+            split.cost.push(bareCpu.own / (serverCpu.own + serverCpu.client));
             split.busy.push(serverBusy / bareBusy);
-            split.bare.push(bareCpu);
-            split.server.push(serverCpu - serverMeter.clientCpuMs / serverMeter.latencies.length / docs);
-            split.client.push(serverMeter.clientCpuMs / serverMeter.latencies.length / docs);
+            split.bare.push(bareCpu.own);
+            split.server.push(serverCpu.own);
+            split.client.push(serverCpu.client);
           }
         }
         await http.close();
