@@ -33,13 +33,17 @@ export interface ShardResult {
   abandoned?: number;
 }
 
-/** One group's share of a shard's measurements. */
-export interface ShardGroup {
+/** A group's counts (a mix's documents count): the same in a live recorder, a shard and a merged result. */
+export interface GroupCounts {
   sent: number;
   ok: number;
   errors: number;
   dropped: number;
   okInWindow: number;
+}
+
+/** One group's share of a shard's measurements. */
+export interface ShardGroup extends GroupCounts {
   latency: string;
 }
 
@@ -56,12 +60,7 @@ export interface ShardProgress {
   statusCounts?: Record<string, number>;
 }
 
-interface Group {
-  sent: number;
-  ok: number;
-  errors: number;
-  dropped: number;
-  okInWindow: number;
+interface Group extends GroupCounts {
   latency: Histogram;
 }
 

@@ -2,7 +2,7 @@ import { encodeHistogram, mergeEncoded, newHistogram, percentileDistribution, pe
 import type { LoadSettings } from "./options.js";
 import { emptyErrorCounts, ERROR_CLASSES, type ErrorCounts } from "./outcome.js";
 import type { ScenarioSpec } from "./plan.js";
-import type { ShardResult } from "./recorder.js";
+import type { GroupCounts, ShardResult } from "./recorder.js";
 import type { AbortInfo, LatencySummary, MixPart, ScenarioResult, ScenarioTargetView, SeriesPoint } from "./report.js";
 import { errorRate, judge } from "./verdict.js";
 
@@ -42,14 +42,9 @@ export interface ScenarioMeasurement {
   aborted?: AbortInfo;
 }
 
-export interface MixMeasurement {
+export interface MixMeasurement extends GroupCounts {
   docs: number;
   weight: number;
-  sent: number;
-  ok: number;
-  errors: number;
-  dropped: number;
-  okInWindow: number;
   latency: Histogram;
   targetP95: number | null;
 }
@@ -206,7 +201,7 @@ export function abortLine(a: AbortInfo): string {
 function shardMixParts(spec: ScenarioSpec, shards: ShardResult[], partTargets: Array<number | null>): MixMeasurement[] {
   return spec.mix!.map((c, g) => {
     const parts = shards.map((s) => s.groups?.[g]).filter((x) => x !== undefined);
-    const sum = (k: "sent" | "ok" | "errors" | "dropped" | "okInWindow"): number => parts.reduce((a, p) => a + p[k], 0);
+    const sum = (k: keyof GroupCounts): number => parts.reduce((a, p) => a + p[k], 0);
     return {
       docs: c.docs,
       weight: c.weight,
