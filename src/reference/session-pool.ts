@@ -61,10 +61,6 @@ export class SessionPool {
     return this.sessions.length;
   }
 
-  get inputNames(): readonly string[] {
-    return this.sessions[0]!.inputNames;
-  }
-
   /** Runs one batch on the least busy replica (the first of equals); see CrossEncoderSession.run. */
   run(pairs: readonly EncodedPair[], signal?: AbortSignal): Promise<RunOutput | undefined> {
     const idlest = this.sessions.reduce((a, b) => (b.queued < a.queued ? b : a));
