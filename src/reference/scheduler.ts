@@ -1,6 +1,7 @@
 import { DeadlineExceededError, OverloadedError, RequestCancelledError, RerankerClosedError } from "./errors.js";
 import type { EncodedPair } from "./pair-encoder.js";
 import { ThroughputEstimator } from "./throughput.js";
+import { cutBatches } from "./batch-cuts.js";
 
 export interface SchedulerOptions {
   /** Upper bound on batch × padded length per session run. */
@@ -334,22 +335,21 @@ export class BatchScheduler {
   }
 
   /**
-   * Hands a tokenized round's live pairs to the session in micro-batches, at most SESSION_DEPTH
-   * per replica at a time; `onLastBatch` is called once the last is handed over. Answers are
-   * handled as they come; the promise resolves once every batch is handed over (not answered).
+   * Hands a tokenized round's live pairs to the session in micro-batches (cutBatches: a round
+   * under a budget per replica is shared out among them), at most SESSION_DEPTH per replica at a
+   * time; `onLastBatch` is called once the last is handed over. Answers are handled as they come;
+   * the promise resolves once every batch is handed over (not answered).
    */
   private async runRound(jobs: Job[], onLastBatch: () => void): Promise<void> {
     const items = jobs.flatMap((job) => (job.settled || !job.pairs ? [] : job.pairs.map((pair, index) => ({ job, index, pair }))));
     items.sort((a, b) => a.pair.ids.length - b.pair.ids.length);
-    // A round smaller than a budget per replica is shared out (in about equal tokens), so that
-    // every replica works on it; a larger one fills the replicas with budget-sized batches.
-    const share = Math.ceil(tokensOf(items.map((i) => i.pair)) / this.parallelism);
-    const budget = Math.min(this.tokenBudget, Math.max(1, share));
+    const ends = cutBatches(
+      items.map((i) => i.pair.ids.length),
+      this.tokenBudget,
+      this.parallelism,
+    );
     let start = 0;
-    while (start < items.length) {
-      // Longest-last order means the batch's padded length is its last item's length.
-      let end = start + 1;
-      while (end < items.length && (end - start + 1) * items[end]!.pair.ids.length <= budget) end += 1;
+    for (const end of ends) {
       const chunk = items.slice(start, end);
       start = end;
       while (this.inFlight.length >= SESSION_DEPTH * this.parallelism) await this.batchEnded();
