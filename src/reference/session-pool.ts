@@ -2,8 +2,7 @@ import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { availableParallelism } from "node:os";
 import type { EncodedPair } from "./pair-encoder.js";
-import { CrossEncoderSession, loadsInEveryThread, type RunOutput } from "./session.js";
-import { resolveOnnxruntime, type OnnxruntimeInfo } from "../util/optional-deps.js";
+import { CrossEncoderSession, type RunOutput } from "./session.js";
 
 /** Model memory all replicas together may take (each replica holds its own copy of the weights). */
 const REPLICA_MEMORY_BYTES = 1024 * 1024 * 1024;
@@ -18,20 +17,19 @@ export interface SessionLayout {
  * The layout when none is asked for. A small model runs faster as one single-threaded session per
  * core, each on its own batch, than as one session whose operators are split across the cores:
  * tiny-bert on 2 cores gave 1.3× (one request split in two) to 1.5× (two requests) the pairs/s of
- * one session with 2 threads (docs/performance.md). Replicas need a runtime that loads in every
- * worker thread (the bundled 1.17 does not: one session with a thread per core) and memory: one
- * per core while all copies of the weights together stay within REPLICA_MEMORY_BYTES.
+ * one session with 2 threads (docs/performance.md). Each replica holds its own copy of the
+ * weights: one per core while all copies together stay within REPLICA_MEMORY_BYTES.
  */
-export function defaultLayout(ort: OnnxruntimeInfo, modelBytes: number, cores = availableParallelism()): SessionLayout {
+export function defaultLayout(modelBytes: number, cores = availableParallelism()): SessionLayout {
   const fit = Math.floor(REPLICA_MEMORY_BYTES / Math.max(1, modelBytes));
-  const replicas = loadsInEveryThread(ort) ? Math.max(1, Math.min(cores, fit)) : 1;
+  const replicas = Math.max(1, Math.min(cores, fit));
   return { replicas, threads: threadsEach(replicas, cores) };
 }
 
 /**
- * Replicas of one model's session, each in its own worker thread; a batch goes to the replica with
- * the fewest runs queued. The scheduler keeps each replica's next batch queued behind its running
- * one, so with R replicas up to 2R batches are in flight.
+ * Replicas of one model's session, each in its own worker thread or process (session-host.ts); a
+ * batch goes to the replica with the fewest runs queued. The scheduler keeps each replica's next
+ * batch queued behind its running one, so with R replicas up to 2R batches are in flight.
  */
 export class SessionPool {
   private constructor(
@@ -40,11 +38,9 @@ export class SessionPool {
   ) {}
 
   static async create(modelPath: string, opts: { padId?: number; replicas?: number; threads?: number } = {}): Promise<SessionPool> {
-    const ort = resolveOnnxruntime();
-    // Sessions sharing one worker (a runtime that loads in one thread only) could not run side by side.
-    const replicas = loadsInEveryThread(ort) ? (opts.replicas ?? envReplicas() ?? defaultLayout(ort, await weightBytes(modelPath)).replicas) : 1;
+    const replicas = opts.replicas ?? envReplicas() ?? defaultLayout(await weightBytes(modelPath)).replicas;
     const threads = opts.threads ?? threadsEach(replicas);
-    // Loaded side by side (each in its own worker); if one fails, the others are released.
+    // Loaded side by side (each in its own host); if one fails, the others are released.
     const created = await Promise.allSettled(
       Array.from({ length: replicas }, () => CrossEncoderSession.create(modelPath, { padId: opts.padId ?? 0, threads })),
     );

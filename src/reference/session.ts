@@ -1,8 +1,7 @@
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { InvalidModelError } from "./errors.js";
 import type { EncodedPair } from "./pair-encoder.js";
-import { SESSION_WORKER_SOURCE } from "./session-worker.js";
+import { hostFor, type HostMessage, type SessionHost } from "./session-host.js";
 import { resolveOnnxruntime, type OnnxruntimeInfo } from "../util/optional-deps.js";
 
 const CROSS_ENCODER_INPUTS = ["input_ids", "attention_mask", "token_type_ids"];
@@ -20,92 +19,10 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
-interface WorkerMessage {
-  sid: number;
-  id?: number;
-  ready?: boolean;
-  inputNames?: string[];
-  fatal?: string;
-  logits?: Float32Array;
-  dims?: number[];
-  error?: string;
-  skipped?: boolean;
-  released?: boolean;
-}
-
-interface Guest {
-  onMessage: (msg: WorkerMessage) => void;
-  onFailure: (err: Error) => void;
-}
-
 /**
- * An inference worker and the sessions it hosts. A runtime whose binding loads in every thread
- * gets a worker per session (sessions run in parallel; the worker ends with its session). The
- * bundled onnxruntime-node 1.17 loads in one thread per process only, so its sessions share one
- * worker per process, kept (unref'd while it hosts none) because a new one could not load it again.
- * Which runtime is which: loadsInEveryThread.
- */
-class WorkerHost {
-  private static readonly shared = new Map<string, WorkerHost>();
-  private static nextSid = 0;
-  private readonly guests = new Map<number, Guest>();
-  private readonly worker: Worker;
-
-  static for(ort: OnnxruntimeInfo): WorkerHost {
-    if (loadsInEveryThread(ort)) return new WorkerHost(ort.path, false);
-    let host = WorkerHost.shared.get(ort.path);
-    if (!host) WorkerHost.shared.set(ort.path, (host = new WorkerHost(ort.path, true)));
-    return host;
-  }
-
-  private constructor(
-    private readonly ortPath: string,
-    private readonly keep: boolean,
-  ) {
-    this.worker = new Worker(SESSION_WORKER_SOURCE, { eval: true, workerData: { ortPath } });
-    this.worker.on("message", (msg: WorkerMessage) => this.guests.get(msg.sid)?.onMessage(msg));
-    const fail = (err: Error) => {
-      if (WorkerHost.shared.get(this.ortPath) === this) WorkerHost.shared.delete(this.ortPath);
-      for (const guest of this.guests.values()) guest.onFailure(err);
-      this.guests.clear();
-    };
-    this.worker.on("error", fail);
-    this.worker.on("exit", () => fail(new Error("inference worker exited")));
-  }
-
-  attach(guest: Guest): number {
-    const sid = WorkerHost.nextSid++;
-    this.guests.set(sid, guest);
-    this.worker.ref();
-    return sid;
-  }
-
-  post(msg: object, transfer?: ArrayBuffer[]): void {
-    this.worker.postMessage(msg, transfer);
-  }
-
-  async detach(sid: number): Promise<void> {
-    this.guests.delete(sid);
-    if (this.guests.size > 0) return;
-    if (this.keep) this.worker.unref();
-    else await this.worker.terminate();
-  }
-}
-
-/**
- * Whether a runtime's binding may be loaded by several worker threads at once: known for 1.30
- * (this repository's tests run sessions in parallel workers on it), known not for 1.17.0 (the
- * bundled one). Anything older than 1.30, or unknown, shares one worker: slower only when one
- * process runs several models at once, never a load failure.
- */
-export function loadsInEveryThread(ort: OnnxruntimeInfo): boolean {
-  const [major = 0, minor = 0] = ort.version.split(".").map(Number);
-  return ort.source === "peer" && (major > 1 || (major === 1 && minor >= 30));
-}
-
-/**
- * An onnxruntime session for a cross-encoder, run in a worker thread: padded int64 batches in,
- * logits [batch, labels] out. intra-op threads match the cores; runs are issued one at a time.
+ * An onnxruntime session for a cross-encoder, run apart from this thread (a worker thread, or a
+ * child process: session-host.ts): padded int64 batches in, logits [batch, labels] out. Runs are
+ * issued one at a time.
  */
 export class CrossEncoderSession {
   private nextId = 0;
@@ -114,16 +31,16 @@ export class CrossEncoderSession {
   private onReleased: (() => void) | undefined;
 
   private constructor(
-    private readonly host: WorkerHost,
+    private readonly host: SessionHost,
     private sid: number,
     readonly inputNames: readonly string[],
     private readonly padId: number,
-    /** Set to 1 at (id % length) to skip batch id if it has not started. */
-    private readonly cancel: Int32Array,
+    /** Set to 1 at (id % length) to skip batch id if it has not started (a host that shares memory). */
+    private readonly cancel: Int32Array | undefined,
   ) {}
 
   static async create(modelPath: string, opts: { padId?: number; threads?: number } = {}): Promise<CrossEncoderSession> {
-    const host = WorkerHost.for(resolveOnnxruntime());
+    const host = hostFor(resolveOnnxruntime());
     let session: CrossEncoderSession | undefined;
     let ready!: (names: string[]) => void;
     let failed!: (err: Error) => void;
@@ -140,12 +57,12 @@ export class CrossEncoderSession {
       },
       onFailure: (err) => (session ? session.fail(err) : failed(err)),
     });
-    const cancel = new Int32Array(new SharedArrayBuffer(CANCEL_SLOTS * Int32Array.BYTES_PER_ELEMENT));
+    const cancel = host.sharesMemory ? new Int32Array(new SharedArrayBuffer(CANCEL_SLOTS * Int32Array.BYTES_PER_ELEMENT)) : undefined;
     host.post({
       op: "create",
       sid,
       modelPath,
-      cancel: cancel.buffer,
+      cancel: cancel?.buffer,
       threads: opts.threads ?? defaultIntraOpThreads(resolveOnnxruntime()),
       spin: process.env.RERANK_HARNESS_ORT_SPIN === "1",
     });
@@ -170,7 +87,7 @@ export class CrossEncoderSession {
     return this.pending.size;
   }
 
-  private handle(msg: WorkerMessage): void {
+  private handle(msg: HostMessage): void {
     if (msg.released) {
       this.onReleased?.();
       return;
@@ -196,15 +113,22 @@ export class CrossEncoderSession {
    */
   run(pairs: readonly EncodedPair[], signal?: AbortSignal): Promise<RunOutput | undefined> {
     if (this.failure) return Promise.reject(this.failure);
+    if (signal?.aborted) return Promise.resolve(undefined); // skipped before it was handed over
     const { ids, mask, types, dims } = padBatch(pairs, this.padId);
     const id = this.nextId++;
+    const flags = this.cancel;
     const slot = id % CANCEL_SLOTS;
-    Atomics.store(this.cancel, slot, signal?.aborted ? 1 : 0);
-    // Only while unanswered: the slot is reused CANCEL_SLOTS runs later.
-    signal?.addEventListener("abort", () => this.pending.has(id) && Atomics.store(this.cancel, slot, 1), { once: true });
+    if (flags) Atomics.store(flags, slot, 0);
+    // Only while unanswered: a flag's slot is reused CANCEL_SLOTS runs later.
+    const cancel = () => {
+      if (!this.pending.has(id)) return;
+      if (flags) Atomics.store(flags, slot, 1);
+      else this.host.post({ op: "cancel", sid: this.sid, id });
+    };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.host.post({ op: "run", sid: this.sid, id, ids, mask, types, dims }, [ids.buffer, mask.buffer, types.buffer]);
+      signal?.addEventListener("abort", cancel, { once: true });
     });
   }
 

@@ -58,3 +58,18 @@ export async function waitForQueueDepth(baseUrl: string, n: number): Promise<voi
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/**
+ * Runs `create` with RERANK_HARNESS_ONNXRUNTIME set to `runtime` (the runtime is resolved when a
+ * session is created), then restores the variable.
+ */
+export async function withOnnxruntime<T>(runtime: "peer" | "bundled", create: () => Promise<T>): Promise<T> {
+  const before = process.env.RERANK_HARNESS_ONNXRUNTIME;
+  process.env.RERANK_HARNESS_ONNXRUNTIME = runtime;
+  try {
+    return await create();
+  } finally {
+    if (before === undefined) delete process.env.RERANK_HARNESS_ONNXRUNTIME;
+    else process.env.RERANK_HARNESS_ONNXRUNTIME = before;
+  }
+}

@@ -7,26 +7,19 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultLayout, SessionPool, weightBytes } from "../../src/reference/session-pool.js";
-import { resolveOnnxruntime } from "../../src/util/optional-deps.js";
+import { withOnnxruntime } from "./helpers.js";
 
-const peer130 = { path: "onnxruntime-node", version: "1.30.0", source: "peer" } as const;
-const bundled = { path: "onnxruntime-node-cpu", version: "1.17.0", source: "bundled" } as const;
 const MB = 1024 * 1024;
 
 describe("defaultLayout", () => {
-  it("a small model on a runtime that loads in every thread: one single-threaded session per core", () => {
-    expect(defaultLayout(peer130, 20 * MB, 2)).toEqual({ replicas: 2, threads: 1 });
-    expect(defaultLayout(peer130, 20 * MB, 16)).toEqual({ replicas: 16, threads: 1 });
+  it("a small model: one single-threaded session per core", () => {
+    expect(defaultLayout(20 * MB, 2)).toEqual({ replicas: 2, threads: 1 });
+    expect(defaultLayout(20 * MB, 16)).toEqual({ replicas: 16, threads: 1 });
   });
 
   it("as many copies of the weights as fit in 1 GiB, the cores shared among them", () => {
-    expect(defaultLayout(peer130, 300 * MB, 16)).toEqual({ replicas: 3, threads: 5 });
-    expect(defaultLayout(peer130, 2048 * MB, 16)).toEqual({ replicas: 1, threads: 16 });
-  });
-
-  it("the bundled 1.17 (one worker per process) and a peer older than 1.30: one session, a thread per core", () => {
-    expect(defaultLayout(bundled, 20 * MB, 4)).toEqual({ replicas: 1, threads: 4 });
-    expect(defaultLayout({ ...peer130, version: "1.29.1" }, 20 * MB, 4)).toEqual({ replicas: 1, threads: 4 });
+    expect(defaultLayout(300 * MB, 16)).toEqual({ replicas: 3, threads: 5 });
+    expect(defaultLayout(2048 * MB, 16)).toEqual({ replicas: 1, threads: 16 });
   });
 });
 
@@ -45,10 +38,11 @@ describe("weightBytes", () => {
 const batch = (n: number, len: number): EncodedPair[] =>
   Array.from({ length: n }, (_, i) => ({ ids: [101, ...new Array(len - 2).fill(2000 + i), 102], typeIds: new Array(len).fill(0) }));
 
-describe.runIf(resolveOnnxruntime().source === "peer")("SessionPool of two replicas", () => {
+describe.each(["peer", "bundled"] as const)("SessionPool of two replicas on the %s runtime", (runtime) => {
   let pool: SessionPool;
   beforeAll(async () => {
-    pool = await SessionPool.create((await resolveModelFiles("tiny-bert")).modelPath, { replicas: 2, threads: 1 });
+    const modelPath = (await resolveModelFiles("tiny-bert")).modelPath;
+    pool = await withOnnxruntime(runtime, () => SessionPool.create(modelPath, { replicas: 2, threads: 1 }));
   }, 60_000);
   afterAll(() => pool?.release());
 

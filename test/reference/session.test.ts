@@ -1,18 +1,25 @@
-// The inference worker's queue: the scheduler keeps the next batch queued behind the running one,
-// and a queued batch whose signal is aborted before it starts is skipped in the worker.
+// The inference host's queue: the scheduler keeps the next batch queued behind the running one,
+// and a queued batch whose signal is aborted before it starts is skipped there. On 1.30 the host
+// is a worker thread (cancel flags in shared memory); on the bundled 1.17 a child process (cancel
+// messages).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveModelFiles } from "../../src/reference/model-source.js";
 import type { EncodedPair } from "../../src/reference/pair-encoder.js";
 import { CrossEncoderSession } from "../../src/reference/session.js";
+import { withOnnxruntime } from "./helpers.js";
 
 /** `n` pairs of `len` tokens of the tiny-bert vocabulary. */
 const batch = (n: number, len: number): EncodedPair[] =>
   Array.from({ length: n }, () => ({ ids: [101, ...new Array(len - 2).fill(2000), 102], typeIds: new Array(len).fill(0) }));
 
-describe("CrossEncoderSession: runs queued in the worker", () => {
+describe.each([
+  ["peer", "a worker thread"],
+  ["bundled", "a child process"],
+] as const)("CrossEncoderSession on the %s runtime: runs queued in %s", (runtime, _host) => {
   let session: CrossEncoderSession;
   beforeAll(async () => {
-    session = await CrossEncoderSession.create((await resolveModelFiles("tiny-bert")).modelPath);
+    const modelPath = (await resolveModelFiles("tiny-bert")).modelPath;
+    session = await withOnnxruntime(runtime, () => CrossEncoderSession.create(modelPath));
   }, 60_000);
   afterAll(() => session?.release());
 
@@ -32,6 +39,22 @@ describe("CrossEncoderSession: runs queued in the worker", () => {
     expect((await big)?.logits).toHaveLength(64);
     expect(await queued).toBeUndefined();
     expect((await last)?.logits).toHaveLength(3);
+  });
+
+  it("skips a run aborted while the run before it computes, the first run of a new session too", async () => {
+    const modelPath = (await resolveModelFiles("tiny-bert")).modelPath;
+    const fresh = await withOnnxruntime(runtime, () => CrossEncoderSession.create(modelPath));
+    try {
+      const big = fresh.run(batch(128, 128)); // about 0.2 s on an idle 2-core machine
+      const abort = new AbortController();
+      const queued = fresh.run(batch(4, 16), abort.signal);
+      await new Promise((r) => setTimeout(r, 20));
+      abort.abort(); // reaches the host while `big` computes
+      expect((await big)?.logits).toHaveLength(128);
+      expect(await queued).toBeUndefined();
+    } finally {
+      await fresh.release();
+    }
   });
 
   it("an abort after a run was answered does not skip a later run on the same flag", async () => {
