@@ -34,7 +34,7 @@ import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
 import { mulberry32 } from "../src/reference/fixtures/prng.js";
 import { loadBertVocab } from "../src/reference/fixtures/vocab.js";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EncodedPair } from "../src/reference/pair-encoder.js";
@@ -92,7 +92,10 @@ interface Result {
   requests: number;
 }
 
-/** CPU milliseconds a process has used so far (all its threads): this one, or a child by pid (Linux). */
+/**
+ * CPU milliseconds used so far (all threads): by this process, or by a child and its live
+ * descendants (the server's session processes on a runtime that runs them apart) by pid (Linux).
+ */
 function cpuMsOf(pid?: number): number | undefined {
   if (pid === undefined) {
     const { user, system } = process.cpuUsage();
@@ -101,10 +104,16 @@ function cpuMsOf(pid?: number): number | undefined {
   try {
     // Fields 14 and 15 of /proc/PID/stat (utime, stime), in clock ticks; after the ")" they are 12 and 13.
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    const own = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    return own + childPids(pid).reduce((ms, child) => ms + (cpuMsOf(child) ?? 0), 0);
   } catch {
     return undefined; // not Linux: the CPU columns stay empty
   }
+}
+
+/** Live child processes of `pid`, whichever of its threads started them (Linux). */
+function childPids(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).flatMap((tid) => readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").split(" ").filter(Boolean).map(Number));
 }
 const CLOCK_TICKS = (() => {
   try {
