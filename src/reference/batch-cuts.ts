@@ -2,19 +2,20 @@
  * Where to cut a round's pairs, sorted shortest first, into micro-batches. A batch pads to its
  * longest pair, its last, so its cost in tokens is its size × its last pair's length.
  *
- * A round worth at least one token budget per replica is cut greedily at the budget: full batches
- * keep every replica busy. A smaller round is cut into at most one batch per replica, as even as
- * the order allows (the smallest cap on a batch's padded tokens that still needs no more batches
- * than replicas), so that one request alone runs on every replica at once and none gets a second
- * batch to run after its first: that second batch would be the request's whole latency over again.
+ * The round gets as few batches as the token budget allows, rounded up to a whole number per
+ * replica, and those batches are made as even as the order allows: the smallest cap on a batch's
+ * padded tokens that needs no more batches than that. Cut greedily at the budget instead, a
+ * 100-document request made one full batch and a small one, and one replica did most of the work
+ * while the other idled; cut at half its tokens, a 10-document request made three batches, two of
+ * them one after the other on one replica. Either way, the request's latency was that replica's.
  */
 export function cutBatches(lengths: readonly number[], tokenBudget: number, replicas: number): number[] {
-  const full = greedyCuts(lengths, tokenBudget);
-  if (replicas <= 1 || full.length >= replicas) return full;
+  const fewest = greedyCuts(lengths, tokenBudget).length;
+  const count = Math.ceil(fewest / Math.max(1, replicas)) * Math.max(1, replicas);
   let [low, high] = [1, tokenBudget];
   while (low < high) {
     const cap = Math.floor((low + high) / 2);
-    if (greedyCuts(lengths, cap).length <= replicas) high = cap;
+    if (greedyCuts(lengths, cap).length <= count) high = cap;
     else low = cap + 1;
   }
   return greedyCuts(lengths, low);

@@ -5,10 +5,19 @@ import { cutBatches } from "../../src/reference/batch-cuts.js";
 const costs = (lengths: number[], ends: number[]) => ends.map((end, k) => (end - (ends[k - 1] ?? 0)) * lengths[end - 1]!);
 
 describe("cutBatches", () => {
-  it("cuts a round of a budget or more per replica greedily at the budget", () => {
+  it("cuts a round of a budget or more per replica into full batches, a whole number per replica", () => {
     const lengths = new Array(40).fill(10);
     expect(cutBatches(lengths, 50, 2)).toEqual([5, 10, 15, 20, 25, 30, 35, 40]);
     expect(cutBatches(lengths, 50, 1)).toEqual([5, 10, 15, 20, 25, 30, 35, 40]);
+  });
+
+  it("a round just over the budget: two even batches for two replicas, not a full one and a small one", () => {
+    // A 100-document request of about 100 tokens a pair: greedy at the budget cuts 81 + 19.
+    const lengths = Array.from({ length: 100 }, (_, i) => 80 + Math.floor(i / 3));
+    const ends = cutBatches(lengths, 8192, 2);
+    expect(ends).toHaveLength(2);
+    const [first, second] = costs(lengths, ends);
+    expect(Math.max(first!, second!) / Math.min(first!, second!)).toBeLessThan(1.1);
   });
 
   it("cuts a smaller round into one batch per replica, however uneven its lengths", () => {
@@ -29,6 +38,7 @@ describe("cutBatches", () => {
       const ends = cutBatches(lengths, 8192, replicas);
       expect(ends).toHaveLength(replicas);
       for (const cost of costs(lengths, cutBatches(lengths, 500, replicas))) expect(cost).toBeLessThanOrEqual(500);
+      expect(cutBatches(lengths, 500, replicas).length % replicas).toBe(0);
     }
   });
 
