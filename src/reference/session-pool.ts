@@ -57,9 +57,12 @@ export class SessionPool {
     return this.sessions.length;
   }
 
-  /** Runs one batch on the least busy replica (the first of equals); see CrossEncoderSession.run. */
+  /**
+   * Runs one batch on the replica with the fewest runs queued; of equals, the one whose running
+   * batch was handed over first, which ends first. See CrossEncoderSession.run.
+   */
   run(pairs: readonly EncodedPair[], signal?: AbortSignal): Promise<RunOutput | undefined> {
-    const idlest = this.sessions.reduce((a, b) => (b.queued < a.queued ? b : a));
+    const idlest = this.sessions.reduce((a, b) => (b.queued < a.queued || (b.queued === a.queued && b.busySince < a.busySince) ? b : a));
     return idlest.run(pairs, signal);
   }
 

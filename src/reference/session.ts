@@ -17,6 +17,8 @@ export interface RunOutput {
 interface Pending {
   resolve: (v: RunOutput | undefined) => void;
   reject: (err: Error) => void;
+  /** performance.now() when it was handed over. */
+  since: number;
 }
 
 /**
@@ -87,6 +89,12 @@ export class CrossEncoderSession {
     return this.pending.size;
   }
 
+  /** When the oldest run not yet answered was handed over (Infinity if none): the sooner, the sooner it ends. */
+  get busySince(): number {
+    for (const p of this.pending.values()) return p.since; // a Map keeps insertion order: the first is the oldest
+    return Infinity;
+  }
+
   private handle(msg: HostMessage): void {
     if (msg.released) {
       this.onReleased?.();
@@ -126,7 +134,7 @@ export class CrossEncoderSession {
       else this.host.post({ op: "cancel", sid: this.sid, id });
     };
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, since: performance.now() });
       this.host.post({ op: "run", sid: this.sid, id, ids, mask, types, dims }, [ids.buffer, mask.buffer, types.buffer]);
       signal?.addEventListener("abort", cancel, { once: true });
     });

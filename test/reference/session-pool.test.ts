@@ -63,4 +63,18 @@ describe.each(["peer", "bundled"] as const)("SessionPool of two replicas on the 
     await Promise.all(runs);
     expect(sessions.map((s) => s.queued)).toEqual([0, 0]);
   });
+
+  it("of replicas with as many runs queued, picks the one whose running batch was handed over first", async () => {
+    const sessions = (pool as unknown as { sessions: Array<{ queued: number }> }).sessions;
+    await pool.run(batch(1, 8)); // first replica, answered
+    const first = pool.run(batch(1, 8)); // the first replica again (both idle): answered at once
+    const long = pool.run(batch(128, 128)); // the second replica, for a few hundred ms
+    await first;
+    const newer = pool.run(batch(1, 8)); // the first replica: it has none queued
+    expect(sessions.map((s) => s.queued)).toEqual([1, 1]);
+    // One queued on each: the second replica's run is the older, so it ends first.
+    const next = pool.run(batch(1, 8));
+    expect(sessions.map((s) => s.queued)).toEqual([1, 2]);
+    await Promise.all([long, newer, next]);
+  });
 });
