@@ -43,7 +43,7 @@ describe("onnxruntime resolution", () => {
   });
 
   // 1.17's binding is not context-aware: a second worker thread loading it gets "Module did not
-  // self-register". Its sessions share one worker, which outlives them.
+  // self-register". Each of its sessions runs in a child process of its own.
   it("bundled runtime: two models at once in one process, then another after both closed", async () => {
     process.env.RERANK_HARNESS_ONNXRUNTIME = "bundled";
     const [bert, bm25] = await Promise.all([loadReranker("tiny-bert"), loadReranker("bm25")]);
