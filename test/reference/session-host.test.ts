@@ -18,9 +18,11 @@ describe("loadsInEveryThread", () => {
   });
 });
 
-const childrenOf = (pid: number): number[] => {
+/** Child processes of `pid` that run the session host (`node -e <source> <runtime path>`). */
+const sessionProcessesOf = (pid: number): number[] => {
   try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(/\s+/).filter(Boolean).map(Number);
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(/\s+/).filter(Boolean).map(Number);
+    return children.filter((child) => readFileSync(`/proc/${child}/cmdline`, "utf8").split("\0")[1] === "-e");
   } catch {
     return [];
   }
@@ -44,7 +46,7 @@ describe.runIf(process.platform === "linux")("sessions in child processes (the b
     try {
       const [line] = (await once(createInterface({ input: server.stdout! }), "line")) as [string];
       expect(line).toMatch(/onnxruntime-node 1\.17\.0, bundled CPU runtime; 2 sessions × 1 thread\)$/);
-      const sessions = childrenOf(server.pid!);
+      const sessions = sessionProcessesOf(server.pid!);
       expect(sessions).toHaveLength(2);
       server.kill("SIGKILL"); // no handler runs: only the closed IPC channel tells the sessions
       const deadline = Date.now() + 10_000;
