@@ -59,10 +59,14 @@ export class SessionPool {
 
   /**
    * Runs one batch on the replica with the fewest runs queued; of equals, the one whose running
-   * batch was handed over first, which ends first. See CrossEncoderSession.run.
+   * batch was handed over first, which ends first. A replica whose host died (a session process
+   * killed, say by the OOM killer) is passed over while any other lives: with nothing queued it
+   * would otherwise look the idlest and fail every batch. See CrossEncoderSession.run.
    */
   run(pairs: readonly EncodedPair[], signal?: AbortSignal): Promise<RunOutput | undefined> {
-    const idlest = this.sessions.reduce((a, b) => (b.queued < a.queued || (b.queued === a.queued && b.busySince < a.busySince) ? b : a));
+    const live = this.sessions.filter((s) => !s.failed);
+    const candidates = live.length > 0 ? live : this.sessions;
+    const idlest = candidates.reduce((a, b) => (b.queued < a.queued || (b.queued === a.queued && b.busySince < a.busySince) ? b : a));
     return idlest.run(pairs, signal);
   }
 

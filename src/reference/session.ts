@@ -89,6 +89,11 @@ export class CrossEncoderSession {
     return this.pending.size;
   }
 
+  /** Whether its host has failed (a worker or session process that died) or it was released: it runs nothing more. */
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
   /** When the oldest run not yet answered was handed over (Infinity if none): the sooner, the sooner it ends. */
   get busySince(): number {
     for (const p of this.pending.values()) return p.since; // a Map keeps insertion order: the first is the oldest

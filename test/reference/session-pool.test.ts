@@ -3,8 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveModelFiles } from "../../src/reference/model-source.js";
 import type { EncodedPair } from "../../src/reference/pair-encoder.js";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import type { Worker } from "node:worker_threads";
 import { join } from "node:path";
 import { defaultLayout, SessionPool, weightBytes } from "../../src/reference/session-pool.js";
 import { withOnnxruntime } from "./helpers.js";
@@ -77,4 +79,24 @@ describe.each(["peer", "bundled"] as const)("SessionPool of two replicas on the 
     expect(sessions.map((s) => s.queued)).toEqual([1, 2]);
     await Promise.all([long, newer, next]);
   });
+});
+
+describe.each(["peer", "bundled"] as const)("SessionPool on the %s runtime, after a replica's host dies", (runtime) => {
+  it("passes the dead replica over: every batch is computed by the live one", async () => {
+    const modelPath = (await resolveModelFiles("tiny-bert")).modelPath;
+    const pool = await withOnnxruntime(runtime, () => SessionPool.create(modelPath, { replicas: 2, threads: 1 }));
+    try {
+      const sessions = (pool as unknown as { sessions: Array<{ failed: boolean; host: { worker?: Worker; child?: ChildProcess } }> }).sessions;
+      const host = sessions[0]!.host;
+      // The way it happens: a worker thread that ends, a session process the OOM killer takes.
+      if (host.worker) await host.worker.terminate();
+      else host.child!.kill("SIGKILL");
+      for (let i = 0; i < 50 && !sessions[0]!.failed; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(sessions.map((s) => s.failed)).toEqual([true, false]);
+      const outputs = await Promise.all(Array.from({ length: 4 }, () => pool.run(batch(2, 12))));
+      for (const out of outputs) expect(out?.logits).toHaveLength(2);
+    } finally {
+      await pool.release();
+    }
+  }, 60_000);
 });
