@@ -10,8 +10,8 @@
  * them one after the other on one replica. Either way, the request's latency was that replica's.
  */
 export function cutBatches(lengths: readonly number[], tokenBudget: number, replicas: number): number[] {
-  const fewest = greedyCuts(lengths, tokenBudget).length;
-  const count = Math.ceil(fewest / Math.max(1, replicas)) * Math.max(1, replicas);
+  const perRound = Math.max(1, replicas);
+  const count = Math.ceil(greedyCuts(lengths, tokenBudget).length / perRound) * perRound;
   let [low, high] = [1, tokenBudget];
   while (low < high) {
     const cap = Math.floor((low + high) / 2);

@@ -6,7 +6,6 @@ import type { OnnxruntimeInfo } from "../util/optional-deps.js";
 
 /** What a session's host says back (see session-worker.ts). */
 export interface HostMessage {
-  sid: number;
   id?: number;
   ready?: boolean;
   inputNames?: string[];
@@ -31,12 +30,10 @@ export interface Guest {
 export interface SessionHost {
   /** Whether a SharedArrayBuffer reaches the session (a thread): cancel flags go there, else as messages. */
   readonly sharesMemory: boolean;
-  attach(guest: Guest): number;
+  attach(guest: Guest): void;
   post(msg: object, transfer?: ArrayBuffer[]): void;
-  detach(sid: number): Promise<void>;
+  detach(): Promise<void>;
 }
-
-let nextSid = 0;
 
 /** A host of its own for one session, on the runtime `ort`. */
 export function hostFor(ort: OnnxruntimeInfo): SessionHost {
@@ -58,9 +55,8 @@ export function loadsInEveryThread(ort: OnnxruntimeInfo): boolean {
 abstract class OneGuestHost {
   private guest: Guest | undefined;
 
-  attach(guest: Guest): number {
+  attach(guest: Guest): void {
     this.guest = guest;
-    return nextSid++;
   }
 
   protected deliver(msg: HostMessage): void {
@@ -73,7 +69,7 @@ abstract class OneGuestHost {
     guest?.onFailure(err);
   }
 
-  async detach(_sid: number): Promise<void> {
+  async detach(): Promise<void> {
     this.guest = undefined;
     await this.end();
   }

@@ -15,101 +15,89 @@
  * id % its length) are read just before a batch starts; in a process, "cancel" messages are, the
  * host first letting any that came during the previous run be read.
  *
- * Thread: workerData { ortPath }. Process: argv[1] is ortPath; it exits when its parent goes.
- * Messages in: { op: "create", sid, modelPath, threads, spin, cancel? } |
- * { op: "run", sid, id, ids, mask, types, dims } (int64 buffers) | { op: "cancel", sid, id } |
- * { op: "release", sid }.
- * Messages out: { sid, ready, inputNames, outputNames } | { sid, fatal } | { sid, id, logits, dims } |
- * { sid, id, skipped } | { sid, id, error } | { sid, released }.
+ * A host holds one session. Thread: workerData { ortPath }. Process: argv[1] is ortPath; it exits
+ * when its parent goes.
+ * Messages in: { op: "create", modelPath, threads, spin, cancel? } |
+ * { op: "run", id, ids, mask, types, dims } (int64 buffers) | { op: "cancel", id } | { op: "release" }.
+ * Messages out: { ready, inputNames, outputNames } | { fatal } | { id, logits, dims } |
+ * { id, skipped } | { id, error } | { released }.
  */
 export const SESSION_WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const port = parentPort || {
   on: (event, listener) => process.on(event, listener),
-  postMessage: (msg) => process.connected && process.send(msg),
+  // IPC has no transfer list: structured clone copies the typed arrays.
+  postMessage: (msg, _transfer) => process.connected && process.send(msg),
 };
 if (!parentPort) process.on("disconnect", () => process.exit(0));
 const ort = require(parentPort ? workerData.ortPath : process.argv[1]);
-const sessions = new Map();
-const cancels = new Map();
-const cancelled = new Map();
-const chains = new Map();
+let session;
+let flags; // thread: Int32Array over the shared cancel flags
+const cancelled = new Set(); // process: ids of runs cancelled by message
+let chain = Promise.resolve();
 const errorText = (err) => String((err && err.message) || err);
 port.on("message", async (msg) => {
-  const { sid } = msg;
   if (msg.op === "create") {
     try {
-      sessions.set(sid, await ort.InferenceSession.create(msg.modelPath, {
+      session = await ort.InferenceSession.create(msg.modelPath, {
         intraOpNumThreads: msg.threads,
         interOpNumThreads: 1,
         executionMode: "sequential",
         graphOptimizationLevel: "all",
         // Idle intra-op threads must not spin: the HTTP thread needs that core to tokenize.
         extra: msg.spin ? {} : { session: { intra_op: { allow_spinning: "0" } } },
-      }));
+      });
     } catch (err) {
-      port.postMessage({ sid, fatal: errorText(err) });
+      port.postMessage({ fatal: errorText(err) });
       return;
     }
-    if (msg.cancel) cancels.set(sid, new Int32Array(msg.cancel));
-    else cancelled.set(sid, new Set());
-    const session = sessions.get(sid);
-    port.postMessage({ sid, ready: true, inputNames: session.inputNames, outputNames: session.outputNames });
+    if (msg.cancel) flags = new Int32Array(msg.cancel);
+    port.postMessage({ ready: true, inputNames: session.inputNames, outputNames: session.outputNames });
   } else if (msg.op === "cancel") {
-    cancelled.get(sid)?.add(msg.id);
+    cancelled.add(msg.id);
   } else if (msg.op === "release") {
-    const session = sessions.get(sid);
-    const running = chains.get(sid);
-    sessions.delete(sid);
-    cancels.delete(sid);
-    cancelled.delete(sid);
-    chains.delete(sid);
+    const released = session;
+    session = undefined;
     try {
-      if (running) await running; // never rejects: runOne answers its own errors
-      if (session) await session.release();
+      await chain; // never rejects: runOne answers its own errors
+      if (released) await released.release();
     } finally {
-      port.postMessage({ sid, released: true });
+      port.postMessage({ released: true });
     }
   } else {
-    // One run at a time per session, in arrival order: a queued run waits here for the one
-    // before it, so its cancel flag is read just before it starts, not when it arrived.
-    const run = (chains.get(sid) || Promise.resolve()).then(() => runOne(msg));
-    chains.set(sid, run);
+    // One run at a time, in arrival order: a queued run waits here for the one before it, so
+    // its cancel flag is read just before it starts, not when it arrived.
+    chain = chain.then(() => runOne(msg));
   }
 });
 
-function isCancelled(sid, id) {
-  const flags = cancels.get(sid);
+function isCancelled(id) {
   if (flags) return Atomics.load(flags, id % flags.length) === 1;
-  const ids = cancelled.get(sid);
-  if (!ids) return false;
   // Runs start in id order: a cancel for an earlier run came after it ended, and is done with.
-  for (const earlier of ids) if (earlier < id) ids.delete(earlier);
-  return ids.delete(id);
+  for (const earlier of cancelled) if (earlier < id) cancelled.delete(earlier);
+  return cancelled.delete(id);
 }
 
 async function runOne(msg) {
-  const { sid } = msg;
   // In a process, cancel messages that came during the previous run are read first.
   if (!parentPort) await new Promise((resolve) => setImmediate(resolve));
-  const session = sessions.get(sid);
+  const current = session; // a release while this run computes must not take it from under it
   try {
-    if (!session) throw new Error("session released");
-    if (isCancelled(sid, msg.id)) {
-      port.postMessage({ sid, id: msg.id, skipped: true });
+    if (!current) throw new Error("session released");
+    if (isCancelled(msg.id)) {
+      port.postMessage({ id: msg.id, skipped: true });
       return;
     }
     const all = { input_ids: msg.ids, attention_mask: msg.mask, token_type_ids: msg.types };
     const feeds = {};
-    for (const name of session.inputNames) feeds[name] = new ort.Tensor("int64", all[name], msg.dims);
-    const out = await session.run(feeds);
-    const tensor = out.logits || out[session.outputNames[0]];
+    for (const name of current.inputNames) feeds[name] = new ort.Tensor("int64", all[name], msg.dims);
+    const out = await current.run(feeds);
+    const tensor = out.logits || out[current.outputNames[0]];
     if (!tensor || tensor.type !== "float32") throw new Error("model output is not float32 logits");
     const logits = tensor.data.slice();
-    if (parentPort) parentPort.postMessage({ sid, id: msg.id, logits, dims: tensor.dims }, [logits.buffer]);
-    else port.postMessage({ sid, id: msg.id, logits, dims: tensor.dims });
+    port.postMessage({ id: msg.id, logits, dims: tensor.dims }, [logits.buffer]);
   } catch (err) {
-    port.postMessage({ sid, id: msg.id, error: errorText(err) });
+    port.postMessage({ id: msg.id, error: errorText(err) });
   }
 }
 `;

@@ -31,10 +31,10 @@ export class CrossEncoderSession {
   private readonly pending = new Map<number, Pending>();
   private failure: Error | undefined;
   private onReleased: (() => void) | undefined;
+  private released = false;
 
   private constructor(
     private readonly host: SessionHost,
-    private sid: number,
     readonly inputNames: readonly string[],
     private readonly padId: number,
     /** Set to 1 at (id % length) to skip batch id if it has not started (a host that shares memory). */
@@ -50,7 +50,7 @@ export class CrossEncoderSession {
       ready = resolve;
       failed = reject;
     });
-    const sid = host.attach({
+    host.attach({
       onMessage: (msg) => {
         if (!session) {
           if (msg.ready) ready(msg.inputNames ?? []);
@@ -62,7 +62,6 @@ export class CrossEncoderSession {
     const cancel = host.sharesMemory ? new Int32Array(new SharedArrayBuffer(CANCEL_SLOTS * Int32Array.BYTES_PER_ELEMENT)) : undefined;
     host.post({
       op: "create",
-      sid,
       modelPath,
       cancel: cancel?.buffer,
       threads: opts.threads ?? defaultIntraOpThreads(resolveOnnxruntime()),
@@ -72,10 +71,10 @@ export class CrossEncoderSession {
     try {
       inputNames = await loaded;
     } catch (err) {
-      await host.detach(sid);
+      await host.detach();
       throw new InvalidModelError(`cannot load ONNX model ${modelPath}: ${(err as Error).message}`);
     }
-    session = new CrossEncoderSession(host, sid, inputNames, opts.padId ?? 0, cancel);
+    session = new CrossEncoderSession(host, inputNames, opts.padId ?? 0, cancel);
     const unknown = inputNames.filter((n) => !CROSS_ENCODER_INPUTS.includes(n));
     if (!inputNames.includes("input_ids") || unknown.length > 0) {
       await session.release();
@@ -136,27 +135,26 @@ export class CrossEncoderSession {
     const cancel = () => {
       if (!this.pending.has(id)) return;
       if (flags) Atomics.store(flags, slot, 1);
-      else this.host.post({ op: "cancel", sid: this.sid, id });
+      else this.host.post({ op: "cancel", id });
     };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, since: performance.now() });
-      this.host.post({ op: "run", sid: this.sid, id, ids, mask, types, dims }, [ids.buffer, mask.buffer, types.buffer]);
+      this.host.post({ op: "run", id, ids, mask, types, dims }, [ids.buffer, mask.buffer, types.buffer]);
       signal?.addEventListener("abort", cancel, { once: true });
     });
   }
 
   async release(): Promise<void> {
-    if (this.sid < 0) return;
-    const sid = this.sid;
-    this.sid = -1;
+    if (this.released) return;
+    this.released = true;
     const workerAlive = !this.failure;
     this.failure = new Error("session released");
     if (workerAlive) {
       const released = new Promise<void>((r) => (this.onReleased = r));
-      this.host.post({ op: "release", sid });
+      this.host.post({ op: "release" });
       await Promise.race([released, new Promise((r) => setTimeout(r, 2000).unref())]);
     }
-    await this.host.detach(sid);
+    await this.host.detach();
   }
 }
 
