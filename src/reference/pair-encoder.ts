@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { InputTooLongError, InvalidModelError } from "./errors.js";
+import { chunkCacheFor } from "./chunk-token-cache.js";
 
 /** One tokenized (query, document) pair; its attention mask is all ones. */
 export interface EncodedPair {
@@ -28,7 +29,8 @@ export class PairEncoder {
   private readonly queryCache = new Map<string, number[]>();
 
   private constructor(
-    private readonly tokenizer: Tokenizer,
+    /** Ids of a text without special tokens: the tokenizer, through a chunk cache where its pipeline allows one. */
+    private readonly encodeText: (text: string) => number[],
     private readonly template: Piece[],
     readonly maxLength: number,
   ) {
@@ -39,7 +41,13 @@ export class PairEncoder {
     const tokenizerJson = JSON.parse(await readFile(tokenizerPath, "utf8")) as Record<string, unknown>;
     const tokenizerConfig = tokenizerConfigPath ? (JSON.parse(await readFile(tokenizerConfigPath, "utf8")) as Record<string, unknown>) : {};
     const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
-    return new PairEncoder(tokenizer, pairTemplate(tokenizerJson.post_processor), maxLengthOf(tokenizerConfig, modelConfig));
+    const encodeText = (text: string) => tokenizer.encode(text, { add_special_tokens: false }).ids;
+    const cache = chunkCacheFor(tokenizerJson, encodeText);
+    return new PairEncoder(
+      cache ? (text) => cache.tokenize(text) : encodeText,
+      pairTemplate(tokenizerJson.post_processor),
+      maxLengthOf(tokenizerConfig, modelConfig),
+    );
   }
 
   /** Token ids of `text` without special tokens; the query side is cached across documents. */
@@ -47,10 +55,10 @@ export class PairEncoder {
     // Bound the work for huge inputs: a prefix that already yields well over `limit` tokens
     // tokenizes identically to the whole text up to `limit` (a cut word spans < 100 chars).
     if (limit !== undefined && text.length > limit * 16) {
-      const ids = this.tokenizer.encode(text.slice(0, limit * 16), { add_special_tokens: false }).ids;
+      const ids = this.encodeText(text.slice(0, limit * 16));
       if (ids.length > limit + 100) return ids.slice(0, limit + 100);
     }
-    return this.tokenizer.encode(text, { add_special_tokens: false }).ids;
+    return this.encodeText(text);
   }
 
   encode(query: string, document: string, opts: EncodeOptions = {}): EncodedPair {
