@@ -2,7 +2,7 @@ import { relevance } from "./activation.js";
 import type { ModelFiles, ModelSourceOptions } from "./model-source.js";
 import { openModel } from "./open-model.js";
 import { PairEncoder } from "./pair-encoder.js";
-import { BatchScheduler, type SchedulerOptions, type SubmitOptions } from "./scheduler.js";
+import { BatchScheduler, DEFAULT_TOKEN_BUDGET, type SchedulerOptions, type SubmitOptions } from "./scheduler.js";
 import type { SessionLayout, SessionPool } from "./session-pool.js";
 import { ThroughputEstimator } from "./throughput.js";
 import { TokenEstimate } from "./token-estimate.js";
@@ -49,7 +49,7 @@ export class Reranker {
     // Admission by expected wait needs a rate before the first request: measure one full batch.
     const estimator = new ThroughputEstimator();
     const tokenEstimate = new TokenEstimate(encoder.maxLength, encoder.specialCount);
-    await calibrate(session, encoder, opts.tokenBudget ?? 8192, estimator, tokenEstimate);
+    await calibrate(session, encoder, opts.tokenBudget ?? DEFAULT_TOKEN_BUDGET, estimator, tokenEstimate);
     const scheduler = new BatchScheduler((pairs, signal) => session.run(pairs, signal), { ...opts, estimator, parallelism: session.replicas });
     return new Reranker(spec, files, encoder, session, scheduler, tokenEstimate);
   }

@@ -3,8 +3,15 @@ import type { EncodedPair } from "./pair-encoder.js";
 import { ThroughputEstimator } from "./throughput.js";
 import { cutBatches } from "./batch-cuts.js";
 
+/**
+ * Padded tokens per session run (batch × longest pair) by default. Past a few thousand tokens a
+ * run costs more per token, not less: on tiny-bert a 16 × 128 batch costs 12–16 µs a token, a
+ * 64 × 128 one 16–19 (docs/performance.md, "Batch size"), so rounds are cut into batches of this.
+ */
+export const DEFAULT_TOKEN_BUDGET = 2048;
+
 export interface SchedulerOptions {
-  /** Upper bound on batch × padded length per session run. */
+  /** Upper bound on batch × padded length per session run (default DEFAULT_TOKEN_BUDGET). */
   tokenBudget?: number;
   /**
    * Batches the run function computes side by side (session replicas; default 1). Each gets the
@@ -119,7 +126,7 @@ export class BatchScheduler {
     private readonly run: RunFn,
     private readonly options: SchedulerOptions = {},
   ) {
-    this.tokenBudget = options.tokenBudget ?? 8192;
+    this.tokenBudget = options.tokenBudget ?? DEFAULT_TOKEN_BUDGET;
     this.parallelism = Math.max(1, options.parallelism ?? 1);
     this.estimator = options.estimator ?? new ThroughputEstimator();
   }
