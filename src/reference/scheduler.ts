@@ -46,7 +46,7 @@ export interface SubmitOptions {
  * Runs one batch. Batches are handed over in order, the next while the previous runs; aborting
  * `signal` before a batch starts may skip it (undefined: nothing computed).
  */
-type RunFn = (pairs: readonly EncodedPair[], signal?: AbortSignal) => Promise<{ logits: Float32Array; labels: number } | undefined>;
+type RunFn = (pairs: readonly EncodedPair[], signal?: AbortSignal) => Promise<{ logits: Float32Array; labels: number; paddedTokens?: number } | undefined>;
 
 /** A batch handed to the session and not yet answered. */
 interface InFlight {
@@ -388,13 +388,13 @@ export class BatchScheduler {
           this.options.onCancelledPairs?.(live.length);
           return;
         }
-        const { logits, labels } = output;
+        const { logits, labels, paddedTokens } = output;
         // The rate is of the whole pipeline (tokenizing, waiting on it, inference): the time
         // since the previous batch ended, while there was work.
         const now = performance.now();
         this.estimator.observe(tokens, (now - this.busySince) / 1000);
         this.busySince = now;
-        this.options.onBatch?.(live.length, live.length * live[live.length - 1]!.pair.ids.length);
+        this.options.onBatch?.(live.length, paddedTokens ?? live.length * live[live.length - 1]!.pair.ids.length);
         live.forEach((c, row) => {
           const job = c.job;
           if (job.settled) return; // abandoned while its batch ran

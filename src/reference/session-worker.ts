@@ -18,8 +18,9 @@
  * A host holds one session. Thread: workerData { ortPath }. Process: argv[1] is ortPath; it exits
  * when its parent goes.
  * Messages in: { op: "create", modelPath, threads, spin, cancel? } |
- * { op: "run", id, ids, mask, types, dims } (int64 buffers) | { op: "cancel", id } | { op: "release" }.
- * Messages out: { ready, inputNames, outputNames } | { fatal } | { id, logits, dims } |
+ * { op: "run", id, runs: [{ ids, mask, types, dims }] } (int64 buffers; one batch as runs of
+ * pairs of about one length, computed in order) | { op: "cancel", id } | { op: "release" }.
+ * Messages out: { ready, inputNames, outputNames } | { fatal } | { id, logits, dims: [rows, labels] } |
  * { id, skipped } | { id, error } | { released }.
  */
 export const SESSION_WORKER_SOURCE = `
@@ -88,14 +89,26 @@ async function runOne(msg) {
       port.postMessage({ id: msg.id, skipped: true });
       return;
     }
-    const all = { input_ids: msg.ids, attention_mask: msg.mask, token_type_ids: msg.types };
-    const feeds = {};
-    for (const name of current.inputNames) feeds[name] = new ort.Tensor("int64", all[name], msg.dims);
-    const out = await current.run(feeds);
-    const tensor = out.logits || out[current.outputNames[0]];
-    if (!tensor || tensor.type !== "float32") throw new Error("model output is not float32 logits");
-    const logits = tensor.data.slice();
-    port.postMessage({ id: msg.id, logits, dims: tensor.dims }, [logits.buffer]);
+    // The batch's runs one after the other; their logits rows joined in order.
+    const parts = [];
+    let labels = 1;
+    for (const run of msg.runs) {
+      const all = { input_ids: run.ids, attention_mask: run.mask, token_type_ids: run.types };
+      const feeds = {};
+      for (const name of current.inputNames) feeds[name] = new ort.Tensor("int64", all[name], run.dims);
+      const out = await current.run(feeds);
+      const tensor = out.logits || out[current.outputNames[0]];
+      if (!tensor || tensor.type !== "float32") throw new Error("model output is not float32 logits");
+      parts.push(tensor.data);
+      labels = tensor.dims.length > 1 ? Number(tensor.dims[tensor.dims.length - 1]) : 1;
+    }
+    const logits = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const p of parts) {
+      logits.set(p, offset);
+      offset += p.length;
+    }
+    port.postMessage({ id: msg.id, logits, dims: [logits.length / labels, labels] }, [logits.buffer]);
   } catch (err) {
     port.postMessage({ id: msg.id, error: errorText(err) });
   }

@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cutBatches } from "../../src/reference/batch-cuts.js";
+import { cutBatches, cutRuns } from "../../src/reference/batch-cuts.js";
 
 /** Padded tokens of each batch: its size × its last (longest) length. */
 const costs = (lengths: number[], ends: number[]) => ends.map((end, k) => (end - (ends[k - 1] ?? 0)) * lengths[end - 1]!);
@@ -45,5 +46,39 @@ describe("cutBatches", () => {
   it("keeps one pair alone in one batch, and an empty round in none", () => {
     expect(cutBatches([30], 8192, 2)).toEqual([1]);
     expect(cutBatches([], 8192, 2)).toEqual([]);
+  });
+});
+
+describe("cutRuns", () => {
+  /** Padded tokens plus the overhead per run, of a split given by its ends. */
+  const total = (lengths: number[], ends: number[], overhead: number) =>
+    ends.reduce((sum, end, k) => {
+      const start = ends[k - 1] ?? 0;
+      return sum + overhead + (end - start) * Math.max(...lengths.slice(start, end));
+    }, 0);
+
+  it("keeps pairs of one length in one run, and splits where padding costs more than a run", () => {
+    expect(cutRuns([100, 100, 100, 100], 16)).toEqual([4]);
+    // One run: 3 × 120 + 16 = 376; three: 20 + 40 + 120 + 3 × 16 = 228.
+    expect(cutRuns([20, 40, 120], 16)).toEqual([1, 2, 3]);
+    // Nearly equal lengths: one more run costs more than the padding it saves.
+    expect(cutRuns([98, 99, 100], 16)).toEqual([3]);
+    expect(cutRuns([], 16)).toEqual([]);
+  });
+
+  it("finds the cheapest split of any batch (checked against every split of small ones)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 9 }), fc.integer({ min: 0, max: 64 }), (lengths, overhead) => {
+        const ends = cutRuns(lengths, overhead);
+        expect(ends.at(-1)).toBe(lengths.length);
+        // Every split is a subset of the n - 1 places between pairs.
+        let cheapest = Infinity;
+        for (let mask = 0; mask < 1 << (lengths.length - 1); mask++) {
+          const candidate = [...Array.from({ length: lengths.length - 1 }, (_, i) => i + 1).filter((_, i) => mask & (1 << i)), lengths.length];
+          cheapest = Math.min(cheapest, total(lengths, candidate, overhead));
+        }
+        expect(total(lengths, ends, overhead)).toBe(cheapest);
+      }),
+    );
   });
 });

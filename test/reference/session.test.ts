@@ -23,6 +23,16 @@ describe.each([
   }, 60_000);
   afterAll(() => session?.release());
 
+  it("computes a batch of mixed lengths as runs that pad less, its rows in the pairs' order", async () => {
+    const pairs = [...batch(1, 20), ...batch(1, 40), ...batch(1, 120)];
+    const mixed = await session.run(pairs);
+    // Three runs of one pair each: 20 + 40 + 120 tokens, not 3 × 120 in one run.
+    expect(mixed?.paddedTokens).toBe(180);
+    const alone = await Promise.all(pairs.map((p) => session.run([p])));
+    expect(Array.from(mixed!.logits)).toEqual(alone.flatMap((a) => Array.from(a!.logits)));
+    expect((await session.run(batch(4, 50)))?.paddedTokens).toBe(200);
+  });
+
   it("skips a run whose signal is aborted before it starts, and runs the next one", async () => {
     const out = await session.run(batch(2, 8), AbortSignal.abort());
     expect(out).toBeUndefined();
