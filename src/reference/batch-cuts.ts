@@ -34,14 +34,15 @@ function greedyCuts(lengths: readonly number[], cap: number): number[] {
   return ends;
 }
 
+/** A run of more pairs than this would save at most one run's overhead per that many pairs. */
+const MAX_RUN_PAIRS = 128;
+
 /**
  * Where to split one batch, in its order, into session runs that each pad to their own longest
  * pair: the split with the fewest padded tokens plus `runOverheadTokens` per run (a run's fixed
  * cost, in tokens' worth of compute). A batch's pairs come sorted by length, so a run holds pairs
  * of about one length. Returns the ends (exclusive) of the runs.
  */
-const MAX_RUN_PAIRS = 128;
-
 export function cutRuns(lengths: readonly number[], runOverheadTokens: number): number[] {
   const n = lengths.length;
   // best[j]: the cheapest split of the first j pairs; from[j]: where its last run starts.
@@ -50,7 +51,6 @@ export function cutRuns(lengths: readonly number[], runOverheadTokens: number): 
   best[0] = 0;
   for (let j = 1; j <= n; j++) {
     let longest = 0;
-    // A run of more than MAX_RUN_PAIRS would save at most one run's overhead per that many pairs.
     for (let i = j - 1; i >= Math.max(0, j - MAX_RUN_PAIRS); i--) {
       longest = Math.max(longest, lengths[i]!);
       const cost = best[i]! + runOverheadTokens + (j - i) * longest;

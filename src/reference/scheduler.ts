@@ -4,14 +4,14 @@ import { ThroughputEstimator } from "./throughput.js";
 import { cutBatches } from "./batch-cuts.js";
 
 /**
- * Padded tokens per session run (batch × longest pair) by default. Past a few thousand tokens a
- * run costs more per token, not less: on tiny-bert a 16 × 128 batch costs 12–16 µs a token, a
+ * Padded tokens per batch (pairs × longest pair) by default. Past a few thousand tokens a session
+ * run costs more per token, not less: on tiny-bert a 16 × 128 batch costs 13–16 µs a token, a
  * 64 × 128 one 16–19 (docs/performance.md, "Batch size"), so rounds are cut into batches of this.
  */
 export const DEFAULT_TOKEN_BUDGET = 2048;
 
 export interface SchedulerOptions {
-  /** Upper bound on batch × padded length per session run (default DEFAULT_TOKEN_BUDGET). */
+  /** Upper bound on pairs × longest pair per batch (default DEFAULT_TOKEN_BUDGET). */
   tokenBudget?: number;
   /**
    * Batches the run function computes side by side (session replicas; default 1). Each gets the

@@ -42,7 +42,7 @@ export class ServerMetrics {
     });
     this.batchTokens = new Histogram({
       name: "rerank_batch_padded_tokens",
-      help: "Padded tokens (batch x length) per inference micro-batch",
+      help: "Tokens computed per inference micro-batch, padding included (rows x length, summed over its runs)",
       buckets: [64, 256, 1024, 2048, 4096, 8192, 16384],
       registers,
     });
