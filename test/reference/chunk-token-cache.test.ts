@@ -100,23 +100,23 @@ describe("ChunkTokenCache", () => {
   });
 
   it("is used only for pipelines that never join across a space", () => {
-    const bert = { ...tokenizerJson };
-    const with_ = (patch: Record<string, unknown>) => chunkCacheFor({ ...bert, ...patch }, encodeText);
-    expect(with_({})).toBeInstanceOf(ChunkTokenCache);
-    expect(with_({ normalizer: null })).toBeInstanceOf(ChunkTokenCache);
-    expect(with_({ normalizer: { type: "Sequence", normalizers: [{ type: "NFD" }, { type: "Lowercase" }, { type: "StripAccents" }] } })).toBeInstanceOf(
+    // tiny-bert's tokenizer.json with some of its parts replaced.
+    const cacheWith = (patch: Record<string, unknown>) => chunkCacheFor({ ...tokenizerJson, ...patch }, encodeText);
+    expect(cacheWith({})).toBeInstanceOf(ChunkTokenCache);
+    expect(cacheWith({ normalizer: null })).toBeInstanceOf(ChunkTokenCache);
+    expect(cacheWith({ normalizer: { type: "Sequence", normalizers: [{ type: "NFD" }, { type: "Lowercase" }, { type: "StripAccents" }] } })).toBeInstanceOf(
       ChunkTokenCache,
     );
-    expect(with_({ pre_tokenizer: { type: "Sequence", pretokenizers: [{ type: "WhitespaceSplit" }] } })).toBeInstanceOf(ChunkTokenCache);
+    expect(cacheWith({ pre_tokenizer: { type: "Sequence", pretokenizers: [{ type: "WhitespaceSplit" }] } })).toBeInstanceOf(ChunkTokenCache);
     // SentencePiece-style and byte-level pipelines mark word starts with the space itself.
-    expect(with_({ pre_tokenizer: { type: "Metaspace", replacement: "▁", prepend_scheme: "always" } })).toBeUndefined();
-    expect(with_({ pre_tokenizer: { type: "ByteLevel", add_prefix_space: false } })).toBeUndefined();
-    expect(with_({ pre_tokenizer: { type: "Sequence", pretokenizers: [{ type: "WhitespaceSplit" }, { type: "Metaspace" }] } })).toBeUndefined();
-    expect(with_({ pre_tokenizer: null })).toBeUndefined();
-    expect(with_({ normalizer: { type: "Replace", pattern: { String: " " }, content: "▁" } })).toBeUndefined();
-    expect(with_({ model: { type: "BPE" } })).toBeUndefined();
-    expect(with_({ model: { type: "Unigram" } })).toBeUndefined();
+    expect(cacheWith({ pre_tokenizer: { type: "Metaspace", replacement: "▁", prepend_scheme: "always" } })).toBeUndefined();
+    expect(cacheWith({ pre_tokenizer: { type: "ByteLevel", add_prefix_space: false } })).toBeUndefined();
+    expect(cacheWith({ pre_tokenizer: { type: "Sequence", pretokenizers: [{ type: "WhitespaceSplit" }, { type: "Metaspace" }] } })).toBeUndefined();
+    expect(cacheWith({ pre_tokenizer: null })).toBeUndefined();
+    expect(cacheWith({ normalizer: { type: "Replace", pattern: { String: " " }, content: "▁" } })).toBeUndefined();
+    expect(cacheWith({ model: { type: "BPE" } })).toBeUndefined();
+    expect(cacheWith({ model: { type: "Unigram" } })).toBeUndefined();
     // An added token with a space inside could span two chunks.
-    expect(with_({ added_tokens: [...(bert.added_tokens as object[]), { id: 999, content: "new york", special: false }] })).toBeUndefined();
+    expect(cacheWith({ added_tokens: [...(tokenizerJson.added_tokens as object[]), { id: 999, content: "new york", special: false }] })).toBeUndefined();
   });
 });
