@@ -35,6 +35,7 @@ import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
 import { mulberry32 } from "../src/reference/fixtures/prng.js";
 import { loadBertVocab } from "../src/reference/fixtures/vocab.js";
+import { greedyCuts } from "../src/reference/batch-cuts.js";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -80,15 +81,11 @@ function percentile(sorted: number[], p: number): number {
 /** The bare session's batching of one request: sorted by length, cut greedily at BARE_TOKEN_BUDGET. */
 function batches(pairs: EncodedPair[]): EncodedPair[][] {
   const sorted = [...pairs].sort((a, b) => a.ids.length - b.ids.length);
-  const out: EncodedPair[][] = [];
   let start = 0;
-  while (start < sorted.length) {
-    let end = start + 1;
-    while (end < sorted.length && (end - start + 1) * sorted[end]!.ids.length <= BARE_TOKEN_BUDGET) end += 1;
-    out.push(sorted.slice(start, end));
-    start = end;
-  }
-  return out;
+  return greedyCuts(
+    sorted.map((p) => p.ids.length),
+    BARE_TOKEN_BUDGET,
+  ).map((end) => sorted.slice(start, (start = end)));
 }
 
 interface Result {

@@ -22,7 +22,7 @@ export function cutBatches(lengths: readonly number[], tokenBudget: number, repl
 }
 
 /** Ends (exclusive) of batches filled in order while size × last length stays within `cap` (at least one pair each). */
-function greedyCuts(lengths: readonly number[], cap: number): number[] {
+export function greedyCuts(lengths: readonly number[], cap: number): number[] {
   const ends: number[] = [];
   let start = 0;
   while (start < lengths.length) {
