@@ -1,7 +1,7 @@
 import { DeadlineExceededError, OverloadedError, RequestCancelledError, RerankerClosedError } from "./errors.js";
 import type { EncodedPair } from "./pair-encoder.js";
 import { ThroughputEstimator } from "./throughput.js";
-import { cutBatches } from "./batch-cuts.js";
+import { planBatches } from "./batch-cuts.js";
 
 /**
  * Padded tokens per batch (pairs × longest pair) by default. Past a few thousand tokens a session
@@ -342,30 +342,29 @@ export class BatchScheduler {
   }
 
   /**
-   * Hands a tokenized round's live pairs to the session in micro-batches (cutBatches: a round
-   * under a budget per replica is shared out among them), at most SESSION_DEPTH per replica at a
-   * time; `onLastBatch` is called once the last is handed over. Answers are handled as they come;
-   * the promise resolves once every batch is handed over (not answered).
+   * Hands a tokenized round's live pairs to the session in micro-batches (planBatches: a round
+   * under a budget per replica is shared out among them, the costliest batch first), at most
+   * SESSION_DEPTH per replica at a time; `onLastBatch` is called once the last is handed over.
+   * Answers are handled as they come; the promise resolves once every batch is handed over (not
+   * answered).
    */
   private async runRound(jobs: Job[], onLastBatch: () => void): Promise<void> {
     const items = jobs.flatMap((job) => (job.settled || !job.pairs ? [] : job.pairs.map((pair, index) => ({ job, index, pair }))));
     items.sort((a, b) => a.pair.ids.length - b.pair.ids.length);
-    const ends = cutBatches(
+    const spans = planBatches(
       items.map((i) => i.pair.ids.length),
       this.tokenBudget,
       this.parallelism,
     );
-    let start = 0;
-    for (const end of ends) {
-      const chunk = items.slice(start, end);
-      start = end;
+    for (const [k, span] of spans.entries()) {
+      const chunk = items.slice(span.start, span.end);
       while (this.inFlight.length >= SESSION_DEPTH * this.parallelism) await this.batchEnded();
       // Pairs of settled jobs (cancelled, past their deadline, failed) never reach the session.
       const live = chunk.filter((c) => !c.job.settled);
       if (live.length === 0) continue;
       this.markStarted(live.map((c) => c.job));
       this.handOver(live);
-      if (start === items.length) onLastBatch();
+      if (k === spans.length - 1) onLastBatch();
     }
   }
 

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { InvalidModelError } from "./errors.js";
 import type { EncodedPair } from "./pair-encoder.js";
 import { hostFor, type HostMessage, type SessionHost } from "./session-host.js";
-import { cutRuns } from "./batch-cuts.js";
+import { cutRuns, RUN_OVERHEAD_TOKENS } from "./batch-cuts.js";
 import { resolveOnnxruntime, type OnnxruntimeInfo } from "../util/optional-deps.js";
 
 const CROSS_ENCODER_INPUTS = ["input_ids", "attention_mask", "token_type_ids"];
@@ -172,12 +172,6 @@ export class CrossEncoderSession {
 export function defaultIntraOpThreads(_ort: OnnxruntimeInfo): number {
   return availableParallelism();
 }
-
-/**
- * A run's fixed cost in tokens' worth of compute (about 0.1–0.2 ms on tiny-bert, at 12–14 µs a
- * token): a batch is split into runs that pad less where that saves more than this per run.
- */
-const RUN_OVERHEAD_TOKENS = 16;
 
 /** A batch as session runs of pairs of about one length, each padded to its own longest. */
 function splitIntoRuns(pairs: readonly EncodedPair[], padId: number) {

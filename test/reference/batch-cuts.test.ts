@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cutBatches, cutRuns } from "../../src/reference/batch-cuts.js";
+import { cutBatches, cutRuns, planBatches, runsCost, RUN_OVERHEAD_TOKENS, type BatchSpan } from "../../src/reference/batch-cuts.js";
 
 /** Padded tokens of each batch: its size × its last (longest) length. */
 const costs = (lengths: number[], ends: number[]) => ends.map((end, k) => (end - (ends[k - 1] ?? 0)) * lengths[end - 1]!);
@@ -78,7 +78,77 @@ describe("cutRuns", () => {
           cheapest = Math.min(cheapest, total(lengths, candidate, overhead));
         }
         expect(total(lengths, ends, overhead)).toBe(cheapest);
+        expect(runsCost(lengths, overhead)).toBe(cheapest);
       }),
     );
+  });
+});
+
+describe("planBatches", () => {
+  const sorted = (lengths: number[]) => [...lengths].sort((a, b) => a - b);
+  const costOf = (lengths: number[], span: BatchSpan) => runsCost(lengths.slice(span.start, span.end), RUN_OVERHEAD_TOKENS);
+  /** The smallest largest runs cost of any cut of `lengths` into at most `parts` contiguous batches. */
+  const bestLargest = (lengths: number[], parts: number): number => {
+    if (parts === 1 || lengths.length === 1) return runsCost(lengths, RUN_OVERHEAD_TOKENS);
+    let best = runsCost(lengths, RUN_OVERHEAD_TOKENS);
+    for (let k = 1; k < lengths.length; k++) {
+      best = Math.min(best, Math.max(runsCost(lengths.slice(0, k), RUN_OVERHEAD_TOKENS), bestLargest(lengths.slice(k), parts - 1)));
+    }
+    return best;
+  };
+  const covers = (spans: BatchSpan[], n: number) =>
+    [...spans]
+      .sort((a, b) => a.start - b.start)
+      .every((span, k, all) => span.start === (all[k - 1]?.end ?? 0) && span.end > span.start && (k < all.length - 1 || span.end === n));
+
+  it("cuts a round of one batch per replica where its sessions' runs cost the same, not its padded tokens", () => {
+    // A 10-document request: cut by padded tokens (5 × 79 | 5 × 122) one replica computed 382
+    // tokens' worth and the other 624; by its runs, 505 and 504.
+    const lengths = [46, 54, 56, 79, 91, 107, 113, 117, 118, 122];
+    const byPadding = cutBatches(lengths, 2048, 2);
+    expect(byPadding.map((end, k) => costOf(lengths, { start: byPadding[k - 1] ?? 0, end }))).toEqual([382, 624]);
+    const spans = planBatches(lengths, 2048, 2);
+    expect(spans.map((span) => costOf(lengths, span))).toEqual([505, 504]);
+  });
+
+  it("has no cut with a smaller largest batch, covers the round once and hands the costliest over first (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 3, max: 200 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 2, max: 3 }), (raw, replicas) => {
+        const lengths = sorted(raw);
+        const spans = planBatches(lengths, 1_000_000, replicas);
+        expect(covers(spans, lengths.length)).toBe(true);
+        expect(spans.length).toBeLessThanOrEqual(replicas);
+        const costs = spans.map((span) => costOf(lengths, span));
+        expect(Math.max(...costs)).toBe(bestLargest(lengths, replicas));
+        expect(costs).toEqual([...costs].sort((a, b) => b - a));
+      }),
+    );
+  });
+
+  it("keeps every batch within the token budget (a pair alone may pass it)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 3, max: 300 }), { minLength: 1, maxLength: 40 }), fc.integer({ min: 100, max: 3000 }), (raw, budget) => {
+        const lengths = sorted(raw);
+        const spans = planBatches(lengths, budget, 2);
+        expect(covers(spans, lengths.length)).toBe(true);
+        for (const span of spans) {
+          const size = span.end - span.start;
+          if (size > 1) expect(size * lengths[span.end - 1]!).toBeLessThanOrEqual(budget);
+        }
+      }),
+    );
+  });
+
+  it("leaves larger rounds as cutBatches cuts them, in order", () => {
+    const spansOf = (ends: number[]) => ends.map((end, k) => ({ start: ends[k - 1] ?? 0, end }));
+    // More batches than replicas: the replicas take turns, and the scheduler keeps them fed.
+    const long = Array.from({ length: 40 }, (_, i) => 20 + 3 * i);
+    expect(planBatches(long, 500, 2)).toEqual(spansOf(cutBatches(long, 500, 2)));
+    // One batch per replica, but too many pairs to search on the HTTP thread.
+    const many = Array.from({ length: 65 }, (_, i) => 10 + (i % 7));
+    expect(cutBatches(many, 8192, 2)).toHaveLength(2);
+    expect(planBatches(many, 8192, 2)).toEqual(spansOf(cutBatches(many, 8192, 2)));
+    // One replica: one batch, as cut.
+    expect(planBatches([30, 40], 8192, 1)).toEqual([{ start: 0, end: 2 }]);
   });
 });

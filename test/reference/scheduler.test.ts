@@ -421,6 +421,21 @@ describe("BatchScheduler: admission on an estimate, tokenizing at the request's 
     expect(await done).toHaveLength(10);
   });
 
+  it("with two replicas, hands the costlier batch of a request over first", async () => {
+    const held = heldRuns();
+    const scheduler = new BatchScheduler(held.run, { tokenBudget: 2048, parallelism: 2 });
+    // Six short pairs and two long ones: the batch of long ones costs more and starts first.
+    const request = [...pairs(6, 20, 1), ...pairs(2, 130, 2)].reverse();
+    const done = scheduler.submit(request);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(held.batches.map((b) => b.map((p) => p.ids.length))).toEqual([
+      [130, 130],
+      [20, 20, 20, 20, 20, 20],
+    ]);
+    held.releaseAll();
+    expect(await done).toHaveLength(8);
+  });
+
   it("with two replicas, keeps two batches per replica handed over, never more", async () => {
     const held = heldRuns();
     const scheduler = new BatchScheduler(held.run, { tokenBudget: 50, parallelism: 2 });
