@@ -90,7 +90,7 @@ const MAX_BALANCED_PAIRS = 64;
  * replica (a request alone, or a few small ones) finishes when its slowest batch does, so there
  * each batch's cost is what its session computes (its runs, runsCost), not its padded tokens: the
  * cut with the smallest largest cost, the costliest batch handed over first (the later ones start
- * a hand-off later). On tiny-bert, 10-document requests from one client came back 3–8% sooner
+ * a hand-off later). On tiny-bert, 10-document requests from one client came back 3–7% sooner
  * than with the padded-token cut in arrival order (docs/performance.md).
  */
 export function planBatches(lengths: readonly number[], tokenBudget: number, replicas: number): BatchSpan[] {
