@@ -96,16 +96,15 @@ const MAX_BALANCED_PAIRS = 64;
 export function planBatches(lengths: readonly number[], tokenBudget: number, replicas: number): BatchSpan[] {
   const ends = cutBatches(lengths, tokenBudget, replicas);
   if (ends.length < 2 || ends.length > replicas || lengths.length > MAX_BALANCED_PAIRS) return spansOf(ends);
+  const cost = (span: BatchSpan) => runsCost(lengths.slice(span.start, span.end), RUN_OVERHEAD_TOKENS);
   // The padded-token cut fits the budget in this many batches: the search starts from its cost.
-  let [low, high] = [0, Math.max(...spansOf(ends).map((span) => runsCost(lengths.slice(span.start, span.end), RUN_OVERHEAD_TOKENS)))];
+  let [low, high] = [0, Math.max(...spansOf(ends).map(cost))];
   while (low < high) {
     const cap = Math.floor((low + high) / 2);
     if (cutByRunsCost(lengths, cap, tokenBudget).length <= ends.length) high = cap;
     else low = cap + 1;
   }
-  const spans = spansOf(cutByRunsCost(lengths, low, tokenBudget));
-  const cost = (span: BatchSpan) => runsCost(lengths.slice(span.start, span.end), RUN_OVERHEAD_TOKENS);
-  return spans
+  return spansOf(cutByRunsCost(lengths, low, tokenBudget))
     .map((span) => ({ span, cost: cost(span) }))
     .sort((a, b) => b.cost - a.cost)
     .map(({ span }) => span);
