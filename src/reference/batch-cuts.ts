@@ -44,6 +44,16 @@ const MAX_RUN_PAIRS = 128;
  * of about one length. Returns the ends (exclusive) of the runs.
  */
 export function cutRuns(lengths: readonly number[], runOverheadTokens: number): number[] {
+  return cheapestRuns(lengths, runOverheadTokens).ends;
+}
+
+/** Padded tokens plus `runOverheadTokens` per run of a batch's cheapest split into runs (cutRuns). */
+export function runsCost(lengths: readonly number[], runOverheadTokens: number): number {
+  return cheapestRuns(lengths, runOverheadTokens).cost;
+}
+
+/** cutRuns' split and its cost, by dynamic programming over the batch's prefixes. */
+function cheapestRuns(lengths: readonly number[], runOverheadTokens: number): { ends: number[]; cost: number } {
   const n = lengths.length;
   // best[j]: the cheapest split of the first j pairs; from[j]: where its last run starts.
   const best = new Array<number>(n + 1).fill(Infinity);
@@ -62,7 +72,7 @@ export function cutRuns(lengths: readonly number[], runOverheadTokens: number): 
   }
   const ends: number[] = [];
   for (let j = n; j > 0; j = from[j]!) ends.unshift(j);
-  return ends;
+  return { ends, cost: best[n]! };
 }
 
 /**
@@ -115,21 +125,10 @@ function spansOf(ends: readonly number[]): BatchSpan[] {
   return ends.map((end, k) => ({ start: ends[k - 1] ?? 0, end }));
 }
 
-/** Padded tokens plus `runOverheadTokens` per run of a batch's cheapest split into runs (cutRuns). */
-export function runsCost(lengths: readonly number[], runOverheadTokens: number): number {
-  let start = 0;
-  let cost = 0;
-  for (const end of cutRuns(lengths, runOverheadTokens)) {
-    cost += runOverheadTokens + (end - start) * Math.max(...lengths.slice(start, end));
-    start = end;
-  }
-  return cost;
-}
-
 /**
  * Ends of batches filled in order while their runs' cost stays within `cap` and their padded
  * tokens within `tokenBudget` (at least one pair each). A batch's runs cost is grown a pair at a
- * time with cutRuns' recurrence (its pairs are sorted, so the pair added is the longest).
+ * time with cheapestRuns' recurrence (its pairs are sorted, so the pair added is the longest).
  */
 function cutByRunsCost(lengths: readonly number[], cap: number, tokenBudget: number): number[] {
   const ends: number[] = [];
