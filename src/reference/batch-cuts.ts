@@ -56,23 +56,34 @@ export function runsCost(lengths: readonly number[], runOverheadTokens: number):
 function cheapestRuns(lengths: readonly number[], runOverheadTokens: number): { ends: number[]; cost: number } {
   const n = lengths.length;
   // best[j]: the cheapest split of the first j pairs; from[j]: where its last run starts.
-  const best = new Array<number>(n + 1).fill(Infinity);
-  const from = new Array<number>(n + 1).fill(0);
-  best[0] = 0;
-  for (let j = 1; j <= n; j++) {
-    let longest = 0;
-    for (let i = j - 1; i >= Math.max(0, j - MAX_RUN_PAIRS); i--) {
-      longest = Math.max(longest, lengths[i]!);
-      const cost = best[i]! + runOverheadTokens + (j - i) * longest;
-      if (cost < best[j]!) {
-        best[j] = cost;
-        from[j] = i;
-      }
-    }
-  }
+  const best = [0];
+  const from = [0];
+  for (let j = 1; j <= n; j++) extendRuns(lengths, 0, j, best, runOverheadTokens, from);
   const ends: number[] = [];
   for (let j = n; j > 0; j = from[j]!) ends.unshift(j);
   return { ends, cost: best[n]! };
+}
+
+/**
+ * One step of cheapestRuns' dynamic programming, for the batch of the pairs from `start`: sets
+ * `best[size]`, the cheapest split into runs of its first `size` pairs, from `best[i]` for every
+ * i < size, and `from[size]`, where that split's last run starts. Returns `best[size]`.
+ */
+function extendRuns(lengths: readonly number[], start: number, size: number, best: number[], runOverheadTokens: number, from?: number[]): number {
+  let cheapest = Infinity;
+  let lastRun = 0;
+  let longest = 0;
+  for (let i = size - 1; i >= Math.max(0, size - MAX_RUN_PAIRS); i--) {
+    longest = Math.max(longest, lengths[start + i]!);
+    const cost = best[i]! + runOverheadTokens + (size - i) * longest;
+    if (cost < cheapest) {
+      cheapest = cost;
+      lastRun = i;
+    }
+  }
+  best[size] = cheapest;
+  if (from) from[size] = lastRun;
+  return cheapest;
 }
 
 /**
@@ -128,7 +139,8 @@ function spansOf(ends: readonly number[]): BatchSpan[] {
 /**
  * Ends of batches filled in order while their runs' cost stays within `cap` and their padded
  * tokens within `tokenBudget` (at least one pair each). A batch's runs cost is grown a pair at a
- * time with cheapestRuns' recurrence (its pairs are sorted, so the pair added is the longest).
+ * time, a step of cheapestRuns' dynamic programming each (a step writes only the entry for the
+ * batch's size, so one that overruns leaves nothing the next batch reads).
  */
 function cutByRunsCost(lengths: readonly number[], cap: number, tokenBudget: number): number[] {
   const ends: number[] = [];
@@ -138,11 +150,9 @@ function cutByRunsCost(lengths: readonly number[], cap: number, tokenBudget: num
     let end = start;
     for (;;) {
       const size = end - start + 1;
-      const longest = lengths[end]!;
-      let cost = Infinity;
-      for (let i = size - 1; i >= Math.max(0, size - MAX_RUN_PAIRS); i--) cost = Math.min(cost, best[i]! + RUN_OVERHEAD_TOKENS + (size - i) * longest);
-      if (end > start && (cost > cap || size * longest > tokenBudget)) break;
-      best[size] = cost;
+      const cost = extendRuns(lengths, start, size, best, RUN_OVERHEAD_TOKENS);
+      // Sorted: the pair just added is the batch's longest.
+      if (end > start && (cost > cap || size * lengths[end]! > tokenBudget)) break;
       end += 1;
       if (end === lengths.length) break;
     }
