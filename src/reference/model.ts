@@ -15,6 +15,11 @@ export interface LoadRerankerOptions
   threads?: number;
   /** Sessions running side by side (default: see defaultLayout in session-pool.ts). */
   replicas?: number;
+  /**
+   * Also a session on this thread, for a lone request's costliest batch (InlineSession): it holds
+   * this thread up to INLINE_MAX_MS while it runs. Off by default; `serve` turns it on.
+   */
+  inline?: boolean;
 }
 
 export interface ScoreOptions {
@@ -124,7 +129,8 @@ export class Reranker {
 /**
  * Runs one token-budget batch of mid-length pairs twice on every replica at once (the first run
  * allocates) and seeds the estimator with the second, and the characters-per-token estimate with
- * the same English text. Costs one or two batches' time at start-up.
+ * the same English text; then warms the session on this thread, if any (two more batches, on one
+ * core). Costs a few batches' time at start-up.
  */
 async function calibrate(session: SessionPool, encoder: PairEncoder, tokenBudget: number, estimator: ThroughputEstimator, tokenEstimate: TokenEstimate) {
   const query = "what does the fox do";
@@ -137,6 +143,7 @@ async function calibrate(session: SessionPool, encoder: PairEncoder, tokenBudget
   const began = performance.now();
   await session.runOnEach(batch);
   estimator.observe(session.replicas * batch.length * pair.ids.length, (performance.now() - began) / 1000);
+  await session.warmInline(batch);
 }
 
 export function loadReranker(spec: string, opts?: LoadRerankerOptions): Promise<Reranker> {

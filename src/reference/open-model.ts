@@ -14,7 +14,7 @@ export interface OpenModel {
 /** Opens a model the way `--reference` names it (fixture name, local directory or Hugging Face repo id). */
 export async function openModel(
   spec: string,
-  opts: ModelSourceOptions & { threads?: number | undefined; replicas?: number | undefined } = {},
+  opts: ModelSourceOptions & { threads?: number | undefined; replicas?: number | undefined; inline?: boolean | undefined } = {},
 ): Promise<OpenModel> {
   const files = await resolveModelFiles(spec, opts);
   let config: Record<string, unknown>;
@@ -29,6 +29,7 @@ export async function openModel(
     padId,
     ...(opts.threads ? { threads: opts.threads } : {}),
     ...(opts.replicas ? { replicas: opts.replicas } : {}),
+    ...(opts.inline ? { inline: true } : {}),
   });
   return { files, encoder, session };
 }

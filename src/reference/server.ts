@@ -61,6 +61,8 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const loopLag = new LoopLag();
   const reranker = await loadReranker(spec, {
     hostWaitSeconds: () => loopLag.seconds,
+    // A lone request's costliest batch runs on this thread (InlineSession): the server is idle then.
+    inline: true,
     ...options.modelOptions,
     maxQueue: options.maxQueue ?? SERVER_DEFAULTS.maxQueue,
     maxQueueSeconds: maxQueueTimeMs > 0 ? maxQueueTimeMs / 1000 : undefined,

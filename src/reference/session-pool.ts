@@ -2,6 +2,7 @@ import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { availableParallelism } from "node:os";
 import type { EncodedPair } from "./pair-encoder.js";
+import { InlineSession } from "./inline-session.js";
 import { CrossEncoderSession, type RunOutput } from "./session.js";
 
 /** Model memory all replicas together may take (each replica holds its own copy of the weights). */
@@ -11,6 +12,8 @@ const REPLICA_MEMORY_BYTES = 1024 * 1024 * 1024;
 export interface SessionLayout {
   replicas: number;
   threads: number;
+  /** Also a session on the calling (HTTP) thread, for a lone request's costliest batch (InlineSession). */
+  inline?: true;
 }
 
 /**
@@ -27,6 +30,15 @@ export function defaultLayout(modelBytes: number, cores = availableParallelism()
 }
 
 /**
+ * Whether a pool may add a session on this thread (InlineSession): its replicas are single-threaded
+ * sessions side by side (a small model; with intra-op threads a batch would share their cores),
+ * and one more copy of the weights fits the memory they may take.
+ */
+export function inlineFits(layout: SessionLayout, modelBytes: number): boolean {
+  return layout.threads === 1 && layout.replicas > 1 && (layout.replicas + 1) * modelBytes <= REPLICA_MEMORY_BYTES;
+}
+
+/**
  * Replicas of one model's session, each in its own worker thread or process (session-host.ts); a
  * batch goes to the replica with the fewest runs queued. The scheduler keeps each replica's next
  * batch queued behind its running one, so with R replicas up to 2R batches are in flight.
@@ -35,22 +47,37 @@ export class SessionPool {
   private constructor(
     private readonly sessions: CrossEncoderSession[],
     readonly layout: SessionLayout,
+    private readonly inline: InlineSession | undefined,
   ) {}
 
-  static async create(modelPath: string, opts: { padId?: number; replicas?: number; threads?: number } = {}): Promise<SessionPool> {
-    const replicas = opts.replicas ?? envReplicas() ?? defaultLayout(await weightBytes(modelPath)).replicas;
+  /**
+   * `inline`: also a session on this thread for a lone request's costliest batch (InlineSession),
+   * where the replicas are single-threaded and one more copy of the weights fits the memory they
+   * may take. For a server; a library user's thread is never held unless they ask.
+   */
+  static async create(modelPath: string, opts: { padId?: number; replicas?: number; threads?: number; inline?: boolean } = {}): Promise<SessionPool> {
+    const bytes = await weightBytes(modelPath);
+    const replicas = opts.replicas ?? envReplicas() ?? defaultLayout(bytes).replicas;
     const threads = opts.threads ?? threadsEach(replicas);
+    const padId = opts.padId ?? 0;
+    const inline = opts.inline === true && inlineFits({ replicas, threads }, bytes);
     // Loaded side by side (each in its own host); if one fails, the others are released.
-    const created = await Promise.allSettled(
-      Array.from({ length: replicas }, () => CrossEncoderSession.create(modelPath, { padId: opts.padId ?? 0, threads })),
-    );
-    const sessions = created.flatMap((c) => (c.status === "fulfilled" ? [c.value] : []));
+    const created = await Promise.allSettled([
+      ...Array.from({ length: replicas }, () => CrossEncoderSession.create(modelPath, { padId, threads })),
+      ...(inline ? [InlineSession.create(modelPath, padId)] : []),
+    ]);
+    const loaded = created.flatMap((c) => (c.status === "fulfilled" ? [c.value] : []));
     const failed = created.find((c) => c.status === "rejected");
     if (failed) {
-      await Promise.all(sessions.map((s) => s.release()));
+      await Promise.all(loaded.map((s) => s.release()));
       throw failed.reason;
     }
-    return new SessionPool(sessions, { replicas, threads });
+    const sessions = loaded.filter((s): s is CrossEncoderSession => s instanceof CrossEncoderSession);
+    return new SessionPool(
+      sessions,
+      { replicas, threads, ...(inline ? { inline: true } : {}) },
+      loaded.find((s): s is InlineSession => s instanceof InlineSession),
+    );
   }
 
   get replicas(): number {
@@ -61,9 +88,12 @@ export class SessionPool {
    * Runs one batch on the replica with the fewest runs queued; of equals, the one whose running
    * batch was handed over first, which ends first. A replica whose host died (a session process
    * killed, say by the OOM killer) is passed over while any other lives: with nothing queued it
-   * would otherwise look the idlest and fail every batch. See CrossEncoderSession.run.
+   * would otherwise look the idlest and fail every batch. While every replica is idle, a batch
+   * small enough for the session on this thread runs there instead (InlineSession.takes): a lone
+   * request's costliest batch, which the scheduler hands over first. See CrossEncoderSession.run.
    */
   run(pairs: readonly EncodedPair[], signal?: AbortSignal): Promise<RunOutput | undefined> {
+    if (this.inline?.takes(pairs) && this.sessions.every((s) => s.queued === 0)) return this.inline.run(pairs, signal);
     const live = this.sessions.filter((s) => !s.failed);
     const candidates = live.length > 0 ? live : this.sessions;
     const idlest = candidates.reduce((a, b) => (b.queued < a.queued || (b.queued === a.queued && b.busySince < a.busySince) ? b : a));
@@ -75,8 +105,13 @@ export class SessionPool {
     await Promise.all(this.sessions.map((s) => s.run(pairs)));
   }
 
+  /** Warms the session on this thread, if any, and measures its speed; until then it takes no batch. */
+  async warmInline(pairs: readonly EncodedPair[]): Promise<void> {
+    await this.inline?.warm(pairs);
+  }
+
   async release(): Promise<void> {
-    await Promise.all(this.sessions.map((s) => s.release()));
+    await Promise.all([...this.sessions, ...(this.inline ? [this.inline] : [])].map((s) => s.release()));
   }
 }
 

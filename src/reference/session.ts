@@ -174,7 +174,7 @@ export function defaultIntraOpThreads(_ort: OnnxruntimeInfo): number {
 }
 
 /** A batch as session runs of pairs of about one length, each padded to its own longest. */
-function splitIntoRuns(pairs: readonly EncodedPair[], padId: number) {
+export function splitIntoRuns(pairs: readonly EncodedPair[], padId: number) {
   let start = 0;
   return cutRuns(
     pairs.map((p) => p.ids.length),

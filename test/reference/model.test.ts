@@ -8,6 +8,7 @@ import { InputTooLongError, ModelNotFoundError, RequestCancelledError } from "..
 import { writeFixtureModels } from "../../src/reference/fixtures.js";
 import { loadReranker, type Reranker } from "../../src/reference/model.js";
 import { longestFirst } from "../../src/reference/pair-encoder.js";
+import { startReferenceServer } from "../../src/reference/server.js";
 
 const DOCS = [
   "Paris is the capital and most populous city of France.",
@@ -122,6 +123,20 @@ describe("reference models", () => {
     const [tooLong, fine] = await Promise.allSettled([bm25.score("q", [long], { truncate: false }), bm25.score("q", ["paris"])]);
     expect(tooLong.status === "rejected" && tooLong.reason).toBeInstanceOf(InputTooLongError);
     expect(fine.status).toBe("fulfilled");
+  });
+
+  it("with `inline`, scores a lone request on this thread as the replicas do; a server turns it on", async () => {
+    const inline = await loadReranker("tiny-bert", { replicas: 2, threads: 1, inline: true });
+    const server = await startReferenceServer({ model: "tiny-bert", port: 0, modelOptions: { replicas: 2, threads: 1 } });
+    try {
+      expect(tiny.layout.inline).toBeUndefined(); // the library holds no thread unless asked
+      expect(inline.layout).toEqual({ replicas: 2, threads: 1, inline: true });
+      expect(server.layout).toEqual({ replicas: 2, threads: 1, inline: true });
+      const [here, apart] = await Promise.all([inline.score(SEED.query, DOCS), tiny.score(SEED.query, DOCS)]);
+      expect(here.scores).toEqual(apart.scores);
+    } finally {
+      await Promise.all([inline.close(), server.close()]);
+    }
   });
 
   it("loads a model directory in HF layout, including a quantized variant by flag", async () => {

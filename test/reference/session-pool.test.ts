@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import type { Worker } from "node:worker_threads";
 import { join } from "node:path";
-import { defaultLayout, SessionPool, weightBytes } from "../../src/reference/session-pool.js";
+import { defaultLayout, inlineFits, SessionPool, weightBytes } from "../../src/reference/session-pool.js";
 import { withOnnxruntime } from "./helpers.js";
 
 const MB = 1024 * 1024;
@@ -22,6 +22,15 @@ describe("defaultLayout", () => {
   it("as many copies of the weights as fit in 1 GiB, the cores shared among them", () => {
     expect(defaultLayout(300 * MB, 16)).toEqual({ replicas: 3, threads: 5 });
     expect(defaultLayout(2048 * MB, 16)).toEqual({ replicas: 1, threads: 16 });
+  });
+});
+
+describe("inlineFits", () => {
+  it("only beside single-threaded replicas, with room for one more copy of the weights", () => {
+    expect(inlineFits({ replicas: 2, threads: 1 }, 20 * MB)).toBe(true);
+    expect(inlineFits({ replicas: 3, threads: 1 }, 300 * MB)).toBe(false); // a fourth copy passes 1 GiB
+    expect(inlineFits({ replicas: 3, threads: 5 }, 20 * MB)).toBe(false); // its batch would share the replicas' cores
+    expect(inlineFits({ replicas: 1, threads: 1 }, 20 * MB)).toBe(false); // nothing to save with one replica
   });
 });
 
@@ -99,4 +108,58 @@ describe.each(["peer", "bundled"] as const)("SessionPool on the %s runtime, afte
       await pool.release();
     }
   }, 60_000);
+});
+
+describe.each(["peer", "bundled"] as const)("SessionPool with a session on this thread, on the %s runtime", (runtime) => {
+  let pool: SessionPool;
+  let sessions: Array<{ queued: number }>;
+  /** Whether a batch went to the session on this thread: handed over, no replica has one more queued. */
+  const ranHere = <T>(run: () => Promise<T>) => {
+    const queued = () => sessions.reduce((n, s) => n + s.queued, 0);
+    const before = queued();
+    const out = run();
+    return { out, here: queued() === before };
+  };
+  beforeAll(async () => {
+    const modelPath = (await resolveModelFiles("tiny-bert")).modelPath;
+    pool = await withOnnxruntime(runtime, () => SessionPool.create(modelPath, { replicas: 2, threads: 1, inline: true }));
+    sessions = (pool as unknown as { sessions: Array<{ queued: number }> }).sessions;
+  }, 60_000);
+  afterAll(() => pool?.release());
+
+  it("takes no batch before it has measured its speed", async () => {
+    const { out, here } = ranHere(() => pool.run(batch(3, 12)));
+    expect(here).toBe(false);
+    await out;
+  });
+
+  it("once warmed, runs a small batch while the replicas are idle, with their answers", async () => {
+    await pool.warmInline(batch(16, 128));
+    const long = pool.run(batch(64, 128)); // about 100 ms: too long for this thread, a replica's
+    const fromReplica = await pool.run(batch(3, 12)); // a replica is busy: the other one's
+    await long;
+    const { out, here } = ranHere(() => pool.run(batch(3, 12)));
+    expect(here).toBe(true);
+    expect(Array.from((await out)!.logits)).toEqual(Array.from(fromReplica!.logits));
+  });
+
+  it("gives a replica the next batch while it runs one, and any batch while a replica is busy", async () => {
+    const first = ranHere(() => pool.run(batch(3, 12)));
+    const second = ranHere(() => pool.run(batch(3, 12)));
+    expect([first.here, second.here]).toEqual([true, false]);
+    await Promise.all([first.out, second.out]);
+    const long = pool.run(batch(64, 128)); // too long for this thread: a replica's
+    expect(sessions.map((s) => s.queued).sort()).toEqual([0, 1]);
+    const { out, here } = ranHere(() => pool.run(batch(3, 12)));
+    expect(here).toBe(false);
+    await Promise.all([long, out]);
+  });
+
+  it("skips a batch whose clients left before it started", async () => {
+    const abort = new AbortController();
+    const { out, here } = ranHere(() => pool.run(batch(3, 12), abort.signal));
+    abort.abort();
+    expect(here).toBe(true);
+    expect(await out).toBeUndefined();
+  });
 });
