@@ -12,7 +12,7 @@ export const INLINE_MAX_MS = 10;
 /**
  * A session on this thread (the HTTP thread), for a small batch while every replica is idle: a
  * lone request. Its costliest batch then runs here, without the two thread hand-overs (batch to
- * a worker, answer back) a replica's batch pays on the request's serial path: 2–7% more pairs/s
+ * a worker, answer back) a replica's batch pays on the request's serial path: about 3% more pairs/s
  * for one client at 10 documents (docs/performance.md). The batch holds the event loop while it
  * runs, so the pool gives it only batches expected to take at most INLINE_MAX_MS, measured by
  * `warm`; until then it takes none. Same contract as CrossEncoderSession.run.

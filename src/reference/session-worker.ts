@@ -1,8 +1,9 @@
 /**
  * The inference host's source. onnxruntime-node runs a session synchronously on the calling
  * thread, so each session lives apart from the HTTP thread, which stays responsive and tokenizes
- * the next requests while a batch runs. Kept as plain JS (eval'd) so it works the same from
- * TypeScript sources (tsx, vitest) and from the compiled dist/.
+ * the next requests while a batch runs (but for a lone request's small batch: inline-session.ts).
+ * Kept as plain JS (eval'd) so it works the same from TypeScript sources (tsx, vitest) and from
+ * the compiled dist/.
  *
  * It runs as a worker thread where the runtime's binding loads in every thread (1.30), and as a
  * child process where it does not: onnxruntime-node 1.17's binding (the bundled runtime) is not
