@@ -118,11 +118,13 @@ export function planBatches(lengths: readonly number[], tokenBudget: number, rep
   const ends = cutBatches(lengths, tokenBudget, replicas);
   if (ends.length < 2 || ends.length > replicas || lengths.length > MAX_BALANCED_PAIRS) return spansOf(ends);
   const cost = (span: BatchSpan) => runsCost(lengths.slice(span.start, span.end), RUN_OVERHEAD_TOKENS);
-  // The padded-token cut fits the budget in this many batches: the search starts from its cost.
+  // Up to one batch per replica, even where the padded-token cut needed fewer (3 replicas, lengths
+  // 3, 200, 200, 200: 3+200 | 200+200 by padding); the search starts from that cut's cost, which
+  // its own batches meet.
   let [low, high] = [0, Math.max(...spansOf(ends).map(cost))];
   while (low < high) {
     const cap = Math.floor((low + high) / 2);
-    if (cutByRunsCost(lengths, cap, tokenBudget).length <= ends.length) high = cap;
+    if (cutByRunsCost(lengths, cap, tokenBudget).length <= replicas) high = cap;
     else low = cap + 1;
   }
   return spansOf(cutByRunsCost(lengths, low, tokenBudget))
