@@ -24,7 +24,8 @@
  * BENCH_THREADS (intra-op threads of the bare session, and of each server session; default: the
  * bare session one per core, the server its own layout), RERANK_HARNESS_ORT_REPLICAS (the server's
  * sessions side by side; default its own layout), BENCH_BARE_BUDGET (padded tokens per bare
- * batch, default 8192), BENCH_ONLY=throughput|overload (one part).
+ * batch, default 8192), BENCH_ONLY=throughput|overload (one part), BENCH_RAW=1 (each cell's JSON
+ * too, with both bare settings' pairs/s per pair).
  */
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";

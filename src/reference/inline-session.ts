@@ -43,7 +43,10 @@ export class InlineSession {
 
   /** Whether it may take `pairs` (sorted by length) now: idle, and expected within INLINE_MAX_MS. */
   takes(pairs: readonly EncodedPair[]): boolean {
-    return !this.busy && !this.released && cost(pairs) * this.msPerToken <= INLINE_MAX_MS;
+    if (this.busy || this.released) return false;
+    const within = (tokens: number) => tokens * this.msPerToken <= INLINE_MAX_MS;
+    // Its tokens alone bound its runs cost from below: a batch over that needs no cut to refuse.
+    return within(pairs.reduce((n, p) => n + p.ids.length, 0)) && within(cost(pairs));
   }
 
   /** Runs `pairs` twice (the first allocates) and measures the second: the speed `takes` relies on. */

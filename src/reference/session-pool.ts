@@ -93,7 +93,8 @@ export class SessionPool {
    * request's costliest batch, which the scheduler hands over first. See CrossEncoderSession.run.
    */
   run(pairs: readonly EncodedPair[], signal?: AbortSignal): Promise<RunOutput | undefined> {
-    if (this.inline?.takes(pairs) && this.sessions.every((s) => s.queued === 0)) return this.inline.run(pairs, signal);
+    // Replicas idle first: under load that is false, and takes() is not weighed on every batch.
+    if (this.inline && this.sessions.every((s) => s.queued === 0) && this.inline.takes(pairs)) return this.inline.run(pairs, signal);
     const live = this.sessions.filter((s) => !s.failed);
     const candidates = live.length > 0 ? live : this.sessions;
     const idlest = candidates.reduce((a, b) => (b.queued < a.queued || (b.queued === a.queued && b.busySince < a.busySince) ? b : a));
